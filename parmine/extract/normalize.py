@@ -1,0 +1,107 @@
+"""Character-level normalization shared by every extractor.
+
+- :func:`nfc` — Unicode NFC, the form every stored string is in.
+- :func:`fold_tones` — one tone-mark placement for matching: the old and the
+  new style of placing the tone on "oa", "oe", "uy" at the end of a syllable
+  ("hoà"/"hòa", "thuỷ"/"thủy", "khoẻ"/"khỏe") fold to one spelling.
+- :func:`fold` — the key used to match names: NFC, folded tones, lower case,
+  unified dashes and spaces ("Thừa Thiên – Huế" → "thừa thiên - huế").
+- :func:`strip_diacritics` — "Hưng Yên" → "hung yen", for aliases written
+  without diacritics.
+- :func:`sentence_span` — the sentence around a span, for provenance.
+"""
+from __future__ import annotations
+
+import unicodedata
+
+import regex
+
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"), "-")
+_WS = regex.compile(r"\s+")
+
+# "oà" → "òa" ... only where the pair ends the syllable ("hoàn" keeps its tone).
+_TONED = {"a": "àáảãạ", "e": "èéẻẽẹ", "y": "ỳýỷỹỵ"}
+_BASE_TONE = {}
+for _base, _forms in _TONED.items():
+    for _i, _ch in enumerate(_forms):
+        _BASE_TONE[_ch] = (_base, _i)
+_O_TONES = "òóỏõọ"
+_U_TONES = "ùúủũụ"
+_TONE_MOVE = regex.compile(r"(?<![qQ])([oOuU])([àáảãạèéẻẽẹỳýỷỹỵÀÁẢÃẠÈÉẺẼẸỲÝỶỸỴ])(?!\p{L})")
+
+
+def nfc(text: str) -> str:
+    """Unicode NFC (precomposed letters): "Quye\u0301t" → "Quyết"."""
+    return unicodedata.normalize("NFC", text)
+
+
+def _move_tone(m: regex.Match) -> str:
+    lead, toned = m.group(1), m.group(2)
+    low = toned.lower()
+    base, tone = _BASE_TONE[low]
+    if (lead in "oO" and base == "y") or (lead in "uU" and base != "y"):
+        return m.group(0)
+    forms = _O_TONES if lead in "oO" else _U_TONES
+    new_lead = forms[tone] if lead.islower() else forms[tone].upper()
+    new_base = base if toned.islower() else base.upper()
+    return new_lead + new_base
+
+
+def fold_tones(text: str) -> str:
+    """Place the tone of a syllable-final "oa", "oe", "uy" on its first vowel.
+
+    >>> fold_tones("Thanh Hoá, Khánh Hoà, thuỷ lợi, hoàn thành")
+    'Thanh Hóa, Khánh Hòa, thủy lợi, hoàn thành'
+    """
+    return _TONE_MOVE.sub(_move_tone, nfc(text))
+
+
+def fold(text: str) -> str:
+    """Matching key: NFC, folded tones, casefold, one dash, single spaces.
+
+    >>> fold("  Thừa Thiên – HUẾ ")
+    'thừa thiên - huế'
+    """
+    text = fold_tones(text).translate(_DASHES).casefold()
+    return _WS.sub(" ", text).strip()
+
+
+def strip_diacritics(text: str) -> str:
+    """Drop diacritics (đ → d) and case: "Hưng Yên" → "hung yen"."""
+    text = unicodedata.normalize("NFD", fold(text)).replace("đ", "d")
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+
+
+_SENT_END = regex.compile(r"\n|[.!?;](?=\s+[\p{Lu}\d\-+(\"“])|[.!?](?=\s*$)")
+
+
+def sentence_span(text: str, start: int, end: int | None = None) -> tuple[int, int]:
+    """The bounds of the sentence holding ``text[start:end]``.
+
+    A sentence ends at a line break, or at ".", "!", "?", ";" followed by
+    space and a capital, a digit, a dash or an opening quote — the way
+    reports run one clause after another ("...năm 2020; Quyết định số ...").
+
+    >>> t = "Sở đã tiếp nhận 34 hồ sơ. Không có hồ sơ trễ hạn.\\nMục khác"
+    >>> s, e = sentence_span(t, t.index("34"))
+    >>> t[s:e]
+    'Sở đã tiếp nhận 34 hồ sơ.'
+    """
+    end = start if end is None else end
+    left = 0
+    for m in _SENT_END.finditer(text, 0, start):
+        left = m.end()
+    m = _SENT_END.search(text, end)
+    right = m.end() if m else len(text)
+    s, e = left, right
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def sentence_at(text: str, start: int, end: int | None = None) -> str:
+    """The sentence holding ``text[start:end]`` (see :func:`sentence_span`)."""
+    s, e = sentence_span(text, start, end)
+    return text[s:e]

@@ -1,0 +1,219 @@
+"""Typed records that the extractors return.
+
+Every record is a frozen dataclass holding what the text says plus where it
+says it: ``start``/``end`` are character offsets into the text the extractor
+was given (``text[start:end]`` is the matched surface), and ``sentence`` is
+the sentence the value came from.  The pipeline adds the document-level
+provenance (doc_id, page, section path) when it writes rows.
+
+The field names follow ../shared/spec (gold-format.md, indicators.md), in
+English, with the Vietnamese term in the docstring.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Optional
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A calendar date written in the text ("ngày 22/10/2019", "22/10/2019",
+    "ngày 15 tháng 11 năm 2019", "tháng 8 năm 2024").
+
+    ``value`` is ISO (``2019-10-22``; ``2024-08`` at month precision;
+    ``2019`` at year precision) or None when the date does not exist
+    (``valid`` False, e.g. "31/02/2020": kept as text, never shifted).
+    ``role``: ``citation`` (the date of a cited document), ``issued`` (the
+    report's own place-date line), ``period`` (a bound of a covered period) or
+    ``event``.
+    """
+
+    start: int
+    end: int
+    text: str
+    value: Optional[str]
+    precision: str  # "day" | "month" | "year"
+    valid: bool = True
+    role: str = "event"
+    sentence: str = ""
+
+
+@dataclass(frozen=True)
+class Period:
+    """A covered period (kỳ báo cáo): "quý III năm 2020", "6 tháng đầu năm
+    2017", "9 tháng đầu năm", "năm 2019", "từ 01/01/2017 - 08/6/2017",
+    "giai đoạn 2016-2020", "nhiệm kỳ 2021-2026".
+
+    ``kind`` is one of ``year``, ``half`` (index 1|2), ``quarter`` (1-4),
+    ``nine_months``, ``month`` (1-12), ``range`` (``start_date``/``end_date``
+    ISO), ``multi_year`` (giai đoạn/nhiệm kỳ: ``year`` is the first year,
+    ``end_year`` the last).  ``year`` may be None when the text leaves it
+    implicit ("6 tháng cuối năm").
+    """
+
+    start: int
+    end: int
+    text: str
+    kind: str
+    year: Optional[int] = None
+    index: Optional[int] = None
+    start_date: Optional[str] = None
+    end_date: Optional[str] = None
+    end_year: Optional[int] = None
+    sentence: str = ""
+
+    def as_gold(self) -> dict:
+        """The period in the shape of gold-format.md's ``metadata.period``."""
+        out = {"year": self.year, "kind": self.kind, "index": self.index}
+        if self.kind == "range":
+            out.update(start=self.start_date, end=self.end_date)
+        return out
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A mention of another official document by its number (trích dẫn văn
+    bản): "Quyết định số 41/2019/QĐ-UBND ngày 22/10/2019 của UBND tỉnh ...".
+
+    - ``id``: number/year/symbol as written, whitespace removed
+      (``41/2019/QĐ-UBND``, ``18-NQ/TW``, ``555/SKHCN-VP``).
+    - ``doc_type``: the type word the text uses, capitalised (``Quyết định``),
+      None when the text gives only a number.
+    - ``number``: the serial part (``41``, ``30c``); ``year`` from the number,
+      else from the date; ``symbol``: everything after the number and year
+      (``QĐ-UBND``); ``issuer_symbol``: the issuing body's part of it
+      (``UBND``, ``TTg``, ``SKHCN``, ``TW``).
+    - ``date``: ISO date written with this mention, or None.
+    - ``issuer``: the issuer as written ("UBND tỉnh Quảng Trị", "Chính phủ").
+    - ``subject``: what follows ("về việc ...", "ban hành ...").
+    - ``parenthetical``: the mention stands in brackets as a reference
+      "(Kế hoạch số 03/KH-SKHCN ngày 13/01/2020)".
+    """
+
+    start: int
+    end: int
+    text: str
+    id: str
+    doc_type: Optional[str]
+    number: str
+    year: Optional[int]
+    symbol: str
+    issuer_symbol: Optional[str]
+    date: Optional[str] = None
+    date_text: Optional[str] = None
+    issuer: Optional[str] = None
+    subject: Optional[str] = None
+    parenthetical: bool = False
+    sentence: str = ""
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number stated in the text with its immediate context.
+
+    ``value`` is a number (int for counts, float for decimals/percent);
+    ``kind``: ``count``, ``percent``, ``ratio`` (``value`` = x and
+    ``denominator`` = y of "x/y"), ``decimal``, ``absence`` ("không có hồ sơ
+    trễ hạn" = 0); ``noun`` the counted noun ("hồ sơ", "thủ tục").
+    """
+
+    start: int
+    end: int
+    text: str
+    value: float
+    kind: str = "count"
+    denominator: Optional[float] = None
+    noun: Optional[str] = None
+    sentence: str = ""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One stated fact about the reform, in the vocabulary of indicators.md.
+
+    ``indicator`` e.g. ``dossiers.received``; ``value`` a number; ``field``
+    the domain of a breakdown (lĩnh vực) or None for a total; ``procedure``
+    the procedure name of a per-procedure table row.  ``start``/``end`` and
+    ``sentence`` locate the statement in the text; for table cells they are
+    -1 and ``table``/``row``/``col`` locate the cell instead.  ``group`` ties
+    together the rows stated in one sentence, list or table (the audit's
+    arithmetic checks compare parts with totals inside a group); ``role``
+    says whether the row is a ``total``, a ``part`` of a total, or ``single``.
+    """
+
+    indicator: str
+    value: float
+    field: Optional[str] = None
+    procedure: Optional[str] = None
+    start: int = -1
+    end: int = -1
+    text: str = ""
+    sentence: str = ""
+    table: Optional[int] = None
+    row: Optional[int] = None
+    col: Optional[int] = None
+    group: Optional[str] = None
+    role: str = "single"
+    source: str = "rule"
+
+
+@dataclass(frozen=True)
+class Section:
+    """A node of the report's section tree (mục).
+
+    ``number`` as written without its dot ("II", "1", "1.1", "a");
+    ``level``: 1 roman, 2 arabic, 3 arabic x.y, 4 x.y.z, 5 letter; ``path``
+    the dotted path from the root ("II.2.b"); ``title`` the heading without
+    number and trailing ":"/"."; ``start``/``end`` the whole node (heading
+    included) in the text; ``kind``: ``body`` for the numbered sections;
+    ``header``, ``recipients`` (Kính gửi), ``closing`` (Nơi nhận),
+    ``signature``, ``appendix`` for the blocks around them.
+    """
+
+    number: str
+    title: str
+    level: int
+    path: str
+    start: int
+    end: int
+    kind: str = "body"
+    heading_end: int = -1
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What the header, title and signature block say about the report
+    (gold-format.md ``metadata``), plus the recipients (Kính gửi) and the
+    post-2025 unit of the province."""
+
+    province: Optional[str] = None
+    unit_2025: Optional[str] = None
+    agency: Optional[str] = None
+    report_type: str = "other"
+    period: Optional[Period] = None
+    issued_date: Optional[str] = None
+    doc_number: Optional[str] = None
+    signer: Optional[str] = None
+    recipients: tuple = ()
+    title: Optional[str] = None
+
+    def as_gold(self) -> dict:
+        """The metadata in the shape of gold-format.md."""
+        return {
+            "province": self.province,
+            "agency": self.agency,
+            "report_type": self.report_type,
+            "period": self.period.as_gold() if self.period else None,
+            "issued_date": self.issued_date,
+            "doc_number": self.doc_number,
+            "signer": self.signer,
+        }
+
+
+def to_dict(record) -> dict:
+    """A record as a plain dict (for rows and JSON)."""
+    return asdict(record)
+
+
+__all__ = ["DateMention", "Period", "Citation", "Quantity", "Indicator",
+           "Section", "Metadata", "to_dict"]
