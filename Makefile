@@ -1,0 +1,52 @@
+# parmine: two commands on a fresh Debian machine
+#   make run    set everything up, then mine the bundled sample corpus into out/
+#   make test   set everything up, then run the test suite
+VENV   ?= .venv
+PYTHON ?= python3
+PY     := $(VENV)/bin/python
+OUT    ?= out
+SAMPLE ?= sample
+DEBS   := tesseract-ocr tesseract-ocr-vie poppler-utils libreoffice-writer-nogui fonts-liberation2
+export OMP_THREAD_LIMIT := 1
+
+.PHONY: run test deps debs venv bench score clean
+
+run: deps
+	$(VENV)/bin/parmine run $(SAMPLE) -o $(OUT); rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 2 ]
+
+test: deps
+	$(VENV)/bin/pytest
+
+deps: debs venv
+
+# Debian packages: OCR (Tesseract + Vietnamese model), poppler, LibreOffice for .doc
+debs: .make/debs
+.make/debs: Makefile
+	@mkdir -p .make
+	@if command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx vie \
+	   && command -v pdfimages >/dev/null && command -v soffice >/dev/null; then \
+	  echo "Debian dependencies present"; \
+	else \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(DEBS); \
+	fi
+	@touch $@
+
+venv: $(VENV)/.installed
+$(VENV)/.installed: setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip wheel setuptools
+	$(PY) -m pip install -q -e '.[test]'
+	@touch $@
+
+# the seed reports scored against their gold (needs ../shared)
+score: deps
+	$(VENV)/bin/parmine run ../shared/corpus/seeds -o $(OUT)/seeds; [ $$? -le 2 ]
+	$(PY) ../shared/tools/score.py ../shared/corpus/gold $(OUT)/seeds/pred
+
+bench: deps
+	$(PY) bench/run_bench.py
+
+clean:
+	rm -rf $(OUT) .make build *.egg-info

@@ -1,0 +1,211 @@
+"""The Vietnamese spaCy pipeline: an underthesea-backed tokenizer and the
+extraction components.
+
+``build_nlp()`` returns a spaCy ``Language`` ("vi" + parmine's components):
+
+- the tokenizer runs underthesea's word segmentation once per line, so
+  multi-syllable words are single tokens ("hồ sơ", "thủ tục") and the
+  ``Doc`` reproduces the text character for character (``doc.text == text``);
+- ``parmine_sections`` → ``doc._.sections`` (the section tree) and
+  ``doc._.metadata`` (province, agency, period, ...);
+- ``parmine_citations`` → ``doc.spans["citations"]``, each span's
+  ``span._.record`` a :class:`~parmine.extract.records.Citation`;
+- ``parmine_dates`` → ``doc.spans["dates"]`` and ``doc.spans["periods"]``;
+- ``parmine_quantities`` → ``doc.spans["quantities"]``;
+- ``parmine_indicators`` → ``doc._.indicators`` (prose and table indicators;
+  tables are passed in ``doc.user_data["tables"]`` as rows of cells).
+
+Every record keeps its exact character offsets; the spans are the records'
+offsets snapped to token boundaries (``alignment_mode="expand"``).
+Citations and dates are found by compiled regexes on the raw text, never on
+tokens (underthesea splits ``41/2019/QĐ-UBND`` into three tokens).
+
+Components are switched off by name: ``build_nlp(disable=("parmine_quantities",))``.
+
+>>> nlp = build_nlp()
+>>> doc = nlp("Thực hiện Quyết định số 41/2019/QĐ-UBND ngày 22/10/2019 của UBND tỉnh.")
+>>> [(s.text, s._.record.date) for s in doc.spans["citations"]]
+[('41/2019/QĐ-UBND', '2019-10-22')]
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import regex
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.vocab import Vocab
+
+COMPONENTS = ("parmine_sections", "parmine_citations", "parmine_dates",
+              "parmine_quantities", "parmine_indicators")
+
+for _name, _default in (("sections", None), ("metadata", None), ("indicators", None)):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=_default)
+if not Span.has_extension("record"):
+    Span.set_extension("record", default=None)
+
+_NON_SPACE = regex.compile(r"\S+")
+
+
+class UndertheseaTokenizer:
+    """Word segmentation by underthesea, one call per line, aligned back to
+    the text: "tiếp nhận 34 hồ sơ" → ["tiếp nhận", "34", "hồ sơ"].
+
+    Whitespace other than the single space after a token becomes a token of
+    its own, as spaCy expects, so the ``Doc`` text equals the input.
+    """
+
+    def __init__(self, vocab: Vocab):
+        self.vocab = vocab
+
+    def __call__(self, text: str) -> Doc:
+        words, spaces = _segment(text)
+        return Doc(self.vocab, words=words, spaces=spaces)
+
+
+def _segment(text: str) -> tuple[list[str], list[bool]]:
+    from underthesea import word_tokenize
+
+    pieces: list[tuple[int, int]] = []  # token spans in text
+    pos = 0
+    for line in text.split("\n"):
+        if line.strip():
+            cursor = 0
+            for tok in word_tokenize(line):
+                at = line.find(tok, cursor)
+                if at < 0:  # the segmenter changed the token: fall back to spaces
+                    continue
+                for sub in _split_between(line, cursor, at):
+                    pieces.append((pos + sub[0], pos + sub[1]))
+                pieces.append((pos + at, pos + at + len(tok)))
+                cursor = at + len(tok)
+            for sub in _split_between(line, cursor, len(line)):
+                pieces.append((pos + sub[0], pos + sub[1]))
+        pos += len(line) + 1
+    return _words_and_spaces(text, pieces)
+
+
+def _split_between(line: str, a: int, b: int):
+    """Non-space runs of ``line[a:b]`` that the segmenter skipped."""
+    for m in _NON_SPACE.finditer(line, a, b):
+        yield m.start(), m.end()
+
+
+def _words_and_spaces(text: str, pieces: list[tuple[int, int]]):
+    words: list[str] = []
+    spaces: list[bool] = []
+    pos = 0
+    for s, e in pieces:
+        if s > pos:  # whitespace not absorbed as a trailing space
+            gap = text[pos:s]
+            if words and spaces and not spaces[-1] and gap.startswith(" "):
+                spaces[-1] = True
+                gap = gap[1:]
+            if gap:
+                words.append(gap)
+                spaces.append(False)
+        words.append(text[s:e])
+        spaces.append(False)
+        pos = e
+    if pos < len(text):
+        gap = text[pos:]
+        if words and not spaces[-1] and gap.startswith(" "):
+            spaces[-1] = True
+            gap = gap[1:]
+        if gap:
+            words.append(gap)
+            spaces.append(False)
+    return words, spaces
+
+
+def _spans(doc: Doc, records, label: str) -> list[Span]:
+    out = []
+    for rec in records:
+        span = doc.char_span(rec.start, rec.end, label=label, alignment_mode="expand")
+        if span is None:
+            continue
+        span._.record = rec
+        out.append(span)
+    return out
+
+
+@Language.factory("parmine_sections", assigns=["doc._.sections", "doc._.metadata"])
+def make_sections(nlp: Language, name: str):
+    """Section tree and report metadata (see extract.sections, extract.metadata)."""
+    from .metadata import extract_metadata
+    from .sections import parse_sections
+
+    def component(doc: Doc) -> Doc:
+        doc._.sections = parse_sections(doc.text)
+        doc._.metadata = extract_metadata(doc.text, doc._.sections)
+        return doc
+
+    return component
+
+
+@Language.factory("parmine_citations", assigns=["doc.spans"])
+def make_citations(nlp: Language, name: str):
+    """Legal-document citations (see extract.citations)."""
+    from .citations import find_citations
+
+    def component(doc: Doc) -> Doc:
+        doc.spans["citations"] = _spans(doc, find_citations(doc.text), "CITATION")
+        return doc
+
+    return component
+
+
+@Language.factory("parmine_dates", assigns=["doc.spans"])
+def make_dates(nlp: Language, name: str):
+    """Dates and covered periods (see extract.dates)."""
+    from .dates import find_dates, find_periods
+
+    def component(doc: Doc) -> Doc:
+        doc.spans["dates"] = _spans(doc, find_dates(doc.text), "DATE")
+        doc.spans["periods"] = _spans(doc, find_periods(doc.text), "PERIOD")
+        return doc
+
+    return component
+
+
+@Language.factory("parmine_quantities", assigns=["doc.spans"])
+def make_quantities(nlp: Language, name: str):
+    """Stated quantities (see extract.quantities)."""
+    from .quantities import find_quantities
+
+    def component(doc: Doc) -> Doc:
+        doc.spans["quantities"] = _spans(doc, find_quantities(doc.text), "QUANTITY")
+        return doc
+
+    return component
+
+
+@Language.factory("parmine_indicators", assigns=["doc._.indicators"])
+def make_indicators(nlp: Language, name: str):
+    """Reform indicators from prose and from tables (extract.indicators,
+    extract.tables); tables come in ``doc.user_data["tables"]``."""
+    from .indicators import find_indicators
+    from .tables import table_indicators
+
+    def component(doc: Doc) -> Doc:
+        quantities = [s._.record for s in doc.spans.get("quantities", [])] or None
+        found = list(find_indicators(doc.text, quantities))
+        for i, table in enumerate(doc.user_data.get("tables", [])):
+            found.extend(table_indicators(table.rows, i, table.title))
+        doc._.indicators = found
+        return doc
+
+    return component
+
+
+@lru_cache(maxsize=4)
+def build_nlp(disable: tuple[str, ...] = ()) -> Language:
+    """The parmine pipeline (cached per process: workers load it once)."""
+    nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
+    nlp.tokenizer = UndertheseaTokenizer(nlp.vocab)
+    for name in COMPONENTS:
+        if name not in disable:
+            nlp.add_pipe(name)
+    return nlp

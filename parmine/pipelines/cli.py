@@ -1,0 +1,156 @@
+"""The ``parmine`` command.
+
+    parmine run INPUT... -o OUT [-j N] [--executor process|dask] [--scheduler URL]
+                                [--timeout S] [--force] [--registry FILE.csv]
+    parmine show FILE
+    parmine query OUT "SQL"
+    parmine citations OUT (--id ID | --top N)
+
+``run`` exits 0 when every document was mined, 2 when some failed (their
+error rows say why), 1 on a usage or set-up problem.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+
+def _table(names: list[str], rows: list[tuple], max_width: int = 60) -> str:
+    def cell(v) -> str:
+        s = "" if v is None else str(v).replace("\n", " ")
+        return s if len(s) <= max_width else s[: max_width - 1] + "…"
+    body = [[cell(v) for v in r] for r in rows]
+    widths = [max([len(n)] + [len(r[i]) for r in body]) for i, n in enumerate(names)]
+    line = "  ".join(n.ljust(w) for n, w in zip(names, widths))
+    sep = "  ".join("-" * w for w in widths)
+    out = [line, sep] + ["  ".join(v.ljust(w) for v, w in zip(r, widths)) for r in body]
+    return "\n".join(out)
+
+
+def cmd_run(a) -> int:
+    from .run import run
+    from .store import StoreLocked
+
+    try:
+        s = run(a.inputs, a.out, jobs=a.jobs, executor=a.executor, scheduler=a.scheduler,
+                timeout=a.timeout, force=a.force, registry=a.registry,
+                progress=not a.quiet and sys.stderr.isatty() or a.progress)
+    except StoreLocked as exc:
+        print(f"parmine: {exc}", file=sys.stderr)
+        return 1
+    print(f"{s.documents} documents: {s.processed} mined, {s.skipped} unchanged (skipped), "
+          f"{s.failed} failed; {s.pages} pages ({s.ocr_pages} OCR) in {s.seconds:.1f} s -> {a.out}")
+    for e in s.errors:
+        print(f"  error: {e['path']}: [{e['stage']}] {e['reason']}")
+    return 2 if s.failed else 0
+
+
+def cmd_show(a) -> int:
+    from ..corpus.document import ReadError
+    from ..corpus.ingest import read
+    from ..extract.cleanup import clean
+    from ..extract.metadata import extract_metadata
+    from ..extract.sections import format_tree, parse_sections
+
+    try:
+        doc = read(a.file)
+    except ReadError as exc:
+        print(f"parmine: {a.file}: [{exc.stage}] {exc.reason}", file=sys.stderr)
+        return 2
+    text = clean(doc.pages).text
+    sections = parse_sections(text)
+    meta = extract_metadata(text, sections)
+    print(f"{doc.doc_id}  ({doc.format}, {len(doc.pages)} pages"
+          + (f", OCR pages {doc.ocr_pages}" if doc.ocr_pages else "") + f", {len(doc.tables)} tables)")
+    for key, value in meta.as_gold().items():
+        print(f"  {key:<12} {value}")
+    print(f"  {'unit_2025':<12} {meta.unit_2025}")
+    if meta.recipients:
+        print(f"  {'recipients':<12} {'; '.join(meta.recipients)}")
+    for w in doc.warnings:
+        print(f"  warning: {w}")
+    print()
+    print(format_tree(sections))
+    return 0
+
+
+def cmd_query(a) -> int:
+    from .store import Store
+
+    db = Path(a.out) / "parmine.duckdb"
+    if not db.exists():
+        print(f"parmine: no dataset in {a.out} (run `parmine run ... -o {a.out}` first)", file=sys.stderr)
+        return 1
+    with Store(a.out, lock=False, read_only=True) as store:
+        try:
+            names, rows = store.query(a.sql)
+        except Exception as exc:
+            print(f"parmine: {exc}", file=sys.stderr)
+            return 1
+    print(_table(names, rows))
+    print(f"({len(rows)} rows)")
+    return 0
+
+
+def cmd_citations(a) -> int:
+    from .store import Store
+
+    with Store(a.out, lock=False, read_only=True) as store:
+        if a.id:
+            names, rows = store.query(
+                'SELECT id, doc_id, page, section, start, "end", CAST(date AS VARCHAR) AS date, '
+                "issuer, subject, sentence FROM citations "
+                "WHERE replace(id, ' ', '') = replace(?, ' ', '') ORDER BY doc_id, start", [a.id])
+        else:
+            names, rows = store.query(
+                "SELECT id, any_value(doc_type) AS type, count(*) AS mentions, "
+                "count(DISTINCT doc_id) AS reports, string_agg(DISTINCT CAST(date AS VARCHAR), ', ') AS dates "
+                "FROM citations GROUP BY id ORDER BY mentions DESC, reports DESC, id LIMIT ?", [a.top])
+    print(_table(names, rows))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="parmine", description="Mine Vietnamese administrative-reform reports.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    r = sub.add_parser("run", help="mine files, folders and .zip archives into a dataset")
+    r.add_argument("inputs", nargs="+", metavar="INPUT")
+    r.add_argument("-o", "--out", required=True, help="output folder (DuckDB store and exports)")
+    r.add_argument("-j", "--jobs", type=int, default=os.cpu_count(), help="worker processes (default: cores)")
+    r.add_argument("--executor", choices=("process", "dask"), default="process")
+    r.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 (default: a LocalCluster)")
+    r.add_argument("--timeout", type=float, default=120.0, help="seconds allowed per document (default 120)")
+    r.add_argument("--force", action="store_true", help="reprocess documents that are already stored")
+    r.add_argument("--registry", help="CSV of known documents (id,type,date,issuer,title) to check citations against")
+    r.add_argument("--quiet", action="store_true", help="no progress bar")
+    r.add_argument("--progress", action="store_true", help="progress bar even when not on a terminal")
+    r.set_defaults(func=cmd_run)
+
+    s = sub.add_parser("show", help="print a report's metadata and section tree")
+    s.add_argument("file")
+    s.set_defaults(func=cmd_show)
+
+    q = sub.add_parser("query", help="run SQL against the dataset")
+    q.add_argument("out")
+    q.add_argument("sql")
+    q.set_defaults(func=cmd_query)
+
+    c = sub.add_parser("citations", help="the citation index")
+    c.add_argument("out")
+    g = c.add_mutually_exclusive_group(required=True)
+    g.add_argument("--id", help="every mention of this document id")
+    g.add_argument("--top", type=int, help="the N most cited documents")
+    c.set_defaults(func=cmd_citations)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,193 @@
+"""Exports written from the store at the end of every run.
+
+- ``<table>.parquet`` for every table (``citations``, ``dates``,
+  ``quantities`` and ``indicators`` also as
+  ``<table>/report_year=YYYY/*.parquet``, partitioned by the year of the
+  report's period, 0 when unknown);
+- ``indicators.csv``;
+- ``indicators_wide.csv`` / ``.parquet``: one row per province × period,
+  one column per indicator (the reported total: rows without field and
+  procedure, first statement in the report), the historical province and
+  the post-2025 unit side by side;
+- ``parmine.xlsx``: one sheet per table for analysts;
+- ``pred/<doc_id>.pred.json``: each report in the gold format of
+  ../shared/spec/gold-format.md.
+
+Every file is written to a temporary name and renamed into place, so a
+reader never sees a half-written export.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+from pathlib import Path
+
+import pandas as pd
+
+from .schema import TABLES, columns
+from .store import Store
+
+PARTITIONED = ("citations", "dates", "quantities", "indicators")
+GOLD_AUDIT_KINDS = {"citation_date_conflict", "citation_malformed", "citation_issuer_mismatch",
+                    "citation_year_mismatch", "symbol_variant", "arithmetic_mismatch",
+                    "date_invalid"}
+WIDE_KEYS = ["province", "unit_2025", "year", "period_kind", "period_index"]
+
+
+def _replace(tmp: Path, final: Path) -> None:
+    if final.is_dir() and not final.is_symlink():
+        old = final.with_name(f".{final.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        final.rename(old)
+        tmp.rename(final)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(tmp, final)
+
+
+def _table_sql(table: str) -> str:
+    cols = ", ".join(f'"{c}"' for c in columns(table))
+    order = {"documents": "doc_id", "pages": "doc_id, page", "sections": "doc_id, start",
+             "audit": "doc_id, kind, id", "errors": "doc_id"}.get(table, "doc_id, start")
+    return f'SELECT {cols} FROM "{table}" ORDER BY {order}'
+
+
+def export_parquet(store: Store, out: Path) -> None:
+    for table in TABLES:
+        tmp = out / f".{table}.parquet.tmp"
+        store.con.execute(f"COPY ({_table_sql(table)}) TO '{tmp}' (FORMAT PARQUET)")
+        _replace(tmp, out / f"{table}.parquet")
+    for table in PARTITIONED:
+        tmp = out / f".{table}.part.tmp"
+        shutil.rmtree(tmp, ignore_errors=True)
+        sql = (f'SELECT t.*, coalesce(d.period_year, 0) AS report_year FROM "{table}" t '
+               f'LEFT JOIN documents d ON d.doc_id = t.doc_id')
+        store.con.execute(f"COPY ({sql}) TO '{tmp}' (FORMAT PARQUET, PARTITION_BY (report_year))")
+        tmp.mkdir(exist_ok=True)
+        _replace(tmp, out / table)
+
+
+def wide_table(store: Store) -> pd.DataFrame:
+    """Province × period × indicator: the first stated total per report."""
+    long = store.frame(
+        'SELECT province, unit_2025, year, period_kind, period_index, doc_id, indicator, value '
+        'FROM indicators WHERE field IS NULL AND procedure IS NULL '
+        'ORDER BY doc_id, coalesce(start, 2147483647), table_no, row_no')
+    if long.empty:
+        return pd.DataFrame(columns=WIDE_KEYS + ["reports"])
+    long = long.drop_duplicates(["doc_id", "indicator"], keep="first")
+    keys = long[WIDE_KEYS].astype(object).where(long[WIDE_KEYS].notna(), "")
+    long = long.assign(**{k: keys[k] for k in WIDE_KEYS})
+    wide = long.pivot_table(index=WIDE_KEYS, columns="indicator", values="value", aggfunc="sum")
+    reports = long.groupby(WIDE_KEYS)["doc_id"].nunique().rename("reports")
+    wide = wide.join(reports).reset_index()
+    wide.columns.name = None
+    return wide.replace({"": None})
+
+
+def export_csv(store: Store, out: Path) -> None:
+    frame = store.frame(_table_sql("indicators"))
+    tmp = out / ".indicators.csv.tmp"
+    frame.to_csv(tmp, index=False)
+    _replace(tmp, out / "indicators.csv")
+    wide = wide_table(store)
+    tmp = out / ".indicators_wide.csv.tmp"
+    wide.to_csv(tmp, index=False)
+    _replace(tmp, out / "indicators_wide.csv")
+    tmp = out / ".indicators_wide.parquet.tmp"
+    wide.to_parquet(tmp, index=False)
+    _replace(tmp, out / "indicators_wide.parquet")
+
+
+def export_excel(store: Store, out: Path) -> None:
+    """One sheet per table (page texts left out: too long for a cell)."""
+    tmp = out / ".parmine.xlsx.tmp"
+    with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
+        for table in list(TABLES) + ["indicators_wide"]:
+            if table == "pages":
+                continue
+            frame = wide_table(store) if table == "indicators_wide" else store.frame(_table_sql(table))
+            for name, typ in TABLES.get(table, []):
+                if typ == "DATE" and name in frame:
+                    frame[name] = pd.to_datetime(frame[name], errors="coerce")
+            frame = frame.head(1_000_000)
+            frame.to_excel(xl, sheet_name=table, index=False, freeze_panes=(1, 0))
+            sheet = xl.sheets[table]
+            for i, col in enumerate(frame.columns, start=1):
+                values = frame[col].head(200).astype(str).tolist()
+                width = min(60, max([len(str(col))] + [len(v) for v in values]) + 2)
+                sheet.column_dimensions[sheet.cell(row=1, column=i).column_letter].width = width
+                if TABLES.get(table) and dict(TABLES[table]).get(col) == "DATE":
+                    for cell in sheet.iter_cols(min_col=i, max_col=i, min_row=2):
+                        for c in cell:
+                            c.number_format = "yyyy-mm-dd"
+    _replace(tmp, out / "parmine.xlsx")
+
+
+def _num(v):
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return None
+    return int(v) if float(v).is_integer() else float(v)
+
+
+def _none(v):
+    return None if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NaT else v
+
+
+def pred_documents(store: Store) -> dict[str, dict]:
+    """Every stored report in the gold format (gold-format.md)."""
+    docs = store.frame("SELECT * FROM documents ORDER BY doc_id")
+    preds: dict[str, dict] = {}
+    for d in docs.to_dict("records"):
+        period = None
+        if _none(d["period_kind"]):
+            period = {"year": _num(d["period_year"]), "kind": d["period_kind"],
+                      "index": _num(d["period_index"])}
+            if d["period_kind"] == "range":
+                period.update(start=str(d["period_start"])[:10] if _none(d["period_start"]) else None,
+                              end=str(d["period_end"])[:10] if _none(d["period_end"]) else None)
+        preds[d["doc_id"]] = {
+            "doc_id": d["doc_id"],
+            "metadata": {"province": _none(d["province"]), "agency": _none(d["agency"]),
+                         "report_type": _none(d["report_type"]), "period": period,
+                         "issued_date": _none(d["issued_date"]),
+                         "doc_number": _none(d["doc_number"]), "signer": _none(d["signer"])},
+            "sections": [], "citations": [], "indicators": [], "audit": []}
+    for doc_id, number, title in store.query(
+            "SELECT doc_id, number, title FROM sections WHERE kind = 'body' AND level = 1 "
+            "ORDER BY doc_id, start")[1]:
+        preds[doc_id]["sections"].append({"number": number, "title": title})
+    for doc_id, cid, typ, date in store.query(
+            "SELECT doc_id, id, doc_type, CAST(date AS VARCHAR) FROM citations ORDER BY doc_id, start")[1]:
+        preds[doc_id]["citations"].append({"id": cid, "type": typ, "date": date})
+    for doc_id, ind, value, fld, proc in store.query(
+            "SELECT doc_id, indicator, value, field, procedure FROM indicators "
+            "ORDER BY doc_id, coalesce(start, 2147483647), table_no, row_no, col_no")[1]:
+        row = {"indicator": ind, "value": _num(value), "field": fld}
+        if proc:
+            row["procedure"] = proc
+        preds[doc_id]["indicators"].append(row)
+    for doc_id, kind, aid, note in store.query(
+            "SELECT doc_id, kind, id, explanation FROM audit ORDER BY doc_id, kind, id")[1]:
+        if doc_id in preds and kind in GOLD_AUDIT_KINDS:
+            preds[doc_id]["audit"].append({"kind": kind, "id": aid, "note": note})
+    return preds
+
+
+def export_pred(store: Store, out: Path) -> None:
+    tmp = out / ".pred.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    for doc_id, pred in pred_documents(store).items():
+        (tmp / f"{doc_id}.pred.json").write_text(
+            json.dumps(pred, ensure_ascii=False, indent=1), encoding="utf-8")
+    _replace(tmp, out / "pred")
+
+
+def export_all(store: Store, out: Path) -> None:
+    export_parquet(store, out)
+    export_csv(store, out)
+    export_excel(store, out)
+    export_pred(store, out)

@@ -1,0 +1,82 @@
+"""The dataset's tables and their columns, in one place.
+
+The store creates its tables from here, the exports write these columns in
+this order, and the dataset documentation (docs/dataset.md) is checked
+against it by a test.  Types are DuckDB types.
+"""
+from __future__ import annotations
+
+# Columns every extracted row carries to say where it came from.
+PROVENANCE = [
+    ("doc_id", "VARCHAR"),
+    ("page", "INTEGER"),
+    ("section", "VARCHAR"),
+    ("start", "INTEGER"),
+    ("end", "INTEGER"),
+    ("sentence", "VARCHAR"),
+]
+EXTRACTOR = [("extractor", "VARCHAR"), ("version", "VARCHAR")]
+
+TABLES: dict[str, list[tuple[str, str]]] = {
+    "documents": [
+        ("doc_id", "VARCHAR"), ("path", "VARCHAR"), ("sha256", "VARCHAR"),
+        ("format", "VARCHAR"), ("n_pages", "INTEGER"), ("ocr_pages", "VARCHAR"),
+        ("province", "VARCHAR"), ("province_code", "VARCHAR"), ("unit_2025", "VARCHAR"),
+        ("agency", "VARCHAR"), ("report_type", "VARCHAR"),
+        ("period_kind", "VARCHAR"), ("period_year", "INTEGER"), ("period_index", "INTEGER"),
+        ("period_start", "DATE"), ("period_end", "DATE"),
+        ("issued_date", "VARCHAR"), ("doc_number", "VARCHAR"), ("signer", "VARCHAR"),
+        ("recipients", "VARCHAR"), ("title", "VARCHAR"), ("warnings", "VARCHAR"),
+        ("pipeline_version", "VARCHAR"), ("processed_at", "TIMESTAMP"),
+    ],
+    "pages": [
+        ("doc_id", "VARCHAR"), ("page", "INTEGER"), ("source", "VARCHAR"),
+        ("chars", "INTEGER"), ("text", "VARCHAR"),
+    ],
+    "sections": [
+        ("doc_id", "VARCHAR"), ("kind", "VARCHAR"), ("number", "VARCHAR"),
+        ("title", "VARCHAR"), ("level", "INTEGER"), ("path", "VARCHAR"),
+        ("page", "INTEGER"), ("start", "INTEGER"), ("end", "INTEGER"),
+    ],
+    "citations": PROVENANCE + [
+        ("id", "VARCHAR"), ("doc_type", "VARCHAR"), ("number", "VARCHAR"),
+        ("year", "INTEGER"), ("symbol", "VARCHAR"), ("issuer_symbol", "VARCHAR"),
+        ("date", "DATE"), ("date_text", "VARCHAR"), ("issuer", "VARCHAR"),
+        ("subject", "VARCHAR"), ("parenthetical", "BOOLEAN"),
+    ] + EXTRACTOR,
+    "dates": PROVENANCE + [
+        ("text", "VARCHAR"), ("kind", "VARCHAR"), ("value", "VARCHAR"),
+        ("end_value", "VARCHAR"), ("precision", "VARCHAR"), ("valid", "BOOLEAN"),
+        ("role", "VARCHAR"),
+    ] + EXTRACTOR,
+    "quantities": PROVENANCE + [
+        ("text", "VARCHAR"), ("value", "DOUBLE"), ("kind", "VARCHAR"),
+        ("denominator", "DOUBLE"), ("noun", "VARCHAR"),
+    ] + EXTRACTOR,
+    "indicators": PROVENANCE + [
+        ("province", "VARCHAR"), ("unit_2025", "VARCHAR"), ("year", "INTEGER"),
+        ("period_kind", "VARCHAR"), ("period_index", "INTEGER"),
+        ("indicator", "VARCHAR"), ("value", "DOUBLE"), ("field", "VARCHAR"),
+        ("procedure", "VARCHAR"), ("table_no", "INTEGER"), ("row_no", "INTEGER"),
+        ("col_no", "INTEGER"), ("grp", "VARCHAR"), ("role", "VARCHAR"),
+    ] + EXTRACTOR,
+    "audit": [
+        ("kind", "VARCHAR"), ("severity", "VARCHAR"), ("id", "VARCHAR"),
+        ("doc_id", "VARCHAR"), ("page", "INTEGER"), ("section", "VARCHAR"),
+        ("start", "INTEGER"), ("end", "INTEGER"), ("sentence", "VARCHAR"),
+        ("explanation", "VARCHAR"), ("expected", "VARCHAR"),
+    ],
+    "errors": [
+        ("doc_id", "VARCHAR"), ("path", "VARCHAR"), ("sha256", "VARCHAR"),
+        ("stage", "VARCHAR"), ("reason", "VARCHAR"), ("at", "TIMESTAMP"),
+    ],
+}
+
+# Tables holding one document's rows (replaced whole when it is reprocessed).
+PER_DOCUMENT = ("documents", "pages", "sections", "citations", "dates",
+                "quantities", "indicators")
+
+
+def columns(table: str) -> list[str]:
+    """Column names of ``table`` in order."""
+    return [name for name, _ in TABLES[table]]
