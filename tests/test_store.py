@@ -1,0 +1,44 @@
+"""The DuckDB store: atomic per-document commits and one writer at a time."""
+import pytest
+
+from parmine.pipelines.store import Store, StoreLocked
+
+
+def _rows(doc_id, n):
+    return {"documents": [{"doc_id": doc_id, "sha256": "s" + doc_id, "pipeline_version": "v"}],
+            "citations": [{"doc_id": doc_id, "id": f"{i}/QĐ-UBND", "start": i} for i in range(n)]}
+
+
+def test_commit_replaces_a_documents_rows(tmp_path):
+    with Store(tmp_path) as st:
+        st.commit_document("a", _rows("a", 3))
+        st.commit_document("b", _rows("b", 1))
+        st.commit_document("a", _rows("a", 2))
+        assert st.query("SELECT doc_id, count(*) FROM citations GROUP BY doc_id ORDER BY 1")[1] == [("a", 2), ("b", 1)]
+        assert st.done("v") == {"a": "sa", "b": "sb"}
+
+
+def test_error_drops_earlier_rows(tmp_path):
+    with Store(tmp_path) as st:
+        st.commit_document("a", _rows("a", 3))
+        st.commit_error({"doc_id": "a", "path": "a.pdf", "stage": "pdf", "reason": "truncated"})
+        assert st.query("SELECT count(*) FROM citations")[1] == [(0,)]
+        assert st.query("SELECT stage, reason FROM errors")[1] == [("pdf", "truncated")]
+        assert st.done("v") == {}
+
+
+def test_a_failed_commit_leaves_nothing(tmp_path):
+    with Store(tmp_path) as st:
+        st.commit_document("a", _rows("a", 1))
+        bad = _rows("a", 2)
+        bad["citations"].append({"doc_id": "a", "year": "not a year"})
+        with pytest.raises(Exception):
+            st.commit_document("a", bad)
+        assert st.query("SELECT count(*) FROM citations")[1] == [(1,)]
+
+
+def test_second_writer_is_refused(tmp_path):
+    with Store(tmp_path):
+        with pytest.raises(StoreLocked, match="another parmine run"):
+            Store(tmp_path)
+    Store(tmp_path).close()  # free again once the first run is over
