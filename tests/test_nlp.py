@@ -1,0 +1,40 @@
+"""The spaCy pipeline's tokenizer: underthesea word segmentation, aligned
+to the text character for character."""
+import pytest
+from hypothesis import given, settings, strategies as st
+from spacy.vocab import Vocab
+
+from parmine.extract.nlp import UndertheseaTokenizer
+
+
+@pytest.fixture(scope="module")
+def tok():
+    return UndertheseaTokenizer(Vocab())
+
+
+def test_multi_syllable_words_are_single_tokens(tok):
+    doc = tok("Văn phòng đã tiếp nhận 15 hồ sơ thủ tục hành chính trực tuyến.")
+    words = [t.text for t in doc]
+    assert "hồ sơ" in words and "tiếp nhận" in words and "thủ tục" in words
+    assert "15" in words
+
+
+@pytest.mark.parametrize("text", [
+    "",
+    "   ",
+    "Dòng một\n\n  Dòng hai  có hai  khoảng trắng\t và tab",
+    "Quyết định số 12/2021/QĐ-UBND ngày 3/4/2021\n- Lĩnh vực Đất đai: 7 hồ sơ.\n",
+    "\n\nĐầu trống và cuối trống\n\n",
+])
+def test_doc_text_equals_input(tok, text):
+    doc = tok(text)
+    assert doc.text == text
+    for t in doc:
+        assert text[t.idx:t.idx + len(t.text)] == t.text
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aăâđêôơư ÁÀẢẠẤỆ0123456789/-.,:;\n\t()%")), max_size=120))
+def test_any_text_round_trips(text):
+    doc = UndertheseaTokenizer(Vocab())(text)
+    assert doc.text == text
