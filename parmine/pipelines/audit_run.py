@@ -1,0 +1,116 @@
+"""Run the audit over everything in the store and write the audit table.
+
+The checks themselves (:mod:`parmine.pipelines.audit`) work on records;
+this module turns the stored rows back into records, one
+:class:`~parmine.pipelines.audit.DocFacts` per report, so the audit always
+covers the whole corpus in OUT — also the documents a resumed run skipped.
+"""
+from __future__ import annotations
+
+import math
+
+from ..extract.records import Citation, DateMention, Indicator, Metadata, Period
+from .audit import DocFacts, audit_corpus
+from .store import Store
+
+
+def _clean(v):
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return None
+    return v
+
+
+def _iso(v):
+    v = _clean(v)
+    return None if v is None else str(v)[:10]
+
+
+def _records(store: Store, table: str, make) -> dict[str, list]:
+    frame = store.frame(f'SELECT * FROM "{table}" ORDER BY doc_id, start')
+    out: dict[str, list] = {}
+    for row in frame.to_dict("records"):
+        row = {k: _clean(v) for k, v in row.items()}
+        out.setdefault(row["doc_id"], []).append(make(row))
+    return out
+
+
+def _citation(r: dict) -> Citation:
+    return Citation(start=int(r["start"]), end=int(r["end"]), text=r["id"], id=r["id"],
+                    doc_type=r["doc_type"], number=r["number"] or "",
+                    year=int(r["year"]) if r["year"] is not None else None,
+                    symbol=r["symbol"] or "", issuer_symbol=r["issuer_symbol"],
+                    date=_iso(r["date"]), date_text=r["date_text"], issuer=r["issuer"],
+                    subject=r["subject"], parenthetical=bool(r["parenthetical"]),
+                    sentence=r["sentence"] or "")
+
+
+def _indicator(r: dict) -> Indicator:
+    def opt_int(k):
+        return int(r[k]) if r[k] is not None else None
+    return Indicator(indicator=r["indicator"], value=r["value"], field=r["field"],
+                     procedure=r["procedure"], start=opt_int("start") if r["start"] is not None else -1,
+                     end=opt_int("end") if r["end"] is not None else -1, sentence=r["sentence"] or "",
+                     table=opt_int("table_no"), row=opt_int("row_no"), col=opt_int("col_no"),
+                     group=r["grp"], role=r["role"] or "single")
+
+
+def _date(r: dict) -> DateMention:
+    return DateMention(start=int(r["start"]), end=int(r["end"]), text=r["text"], value=r["value"],
+                       precision=r["precision"] or "day", valid=bool(r["valid"]),
+                       role=r["role"] or "event", sentence=r["sentence"] or "")
+
+
+def load_facts(store: Store) -> list[DocFacts]:
+    """One DocFacts per stored report."""
+    cits = _records(store, "citations", _citation)
+    inds = _records(store, "indicators", _indicator)
+    dates = {k: [d for d in v if d is not None] for k, v in _records(
+        store, "dates", lambda r: _date(r) if r["kind"] == "date" else None).items()}
+    facts = []
+    for d in store.frame("SELECT * FROM documents ORDER BY doc_id").to_dict("records"):
+        d = {k: _clean(v) for k, v in d.items()}
+        period = None
+        if d["period_kind"]:
+            period = Period(start=-1, end=-1, text="", kind=d["period_kind"],
+                            year=int(d["period_year"]) if d["period_year"] is not None else None,
+                            index=int(d["period_index"]) if d["period_index"] is not None else None,
+                            start_date=_iso(d["period_start"]), end_date=_iso(d["period_end"]))
+        meta = Metadata(province=d["province"], unit_2025=d["unit_2025"], agency=d["agency"],
+                        report_type=d["report_type"] or "other", period=period,
+                        issued_date=d["issued_date"], doc_number=d["doc_number"],
+                        signer=d["signer"], title=d["title"])
+        facts.append(DocFacts(doc_id=d["doc_id"], province=d["province"],
+                              citations=cits.get(d["doc_id"], []),
+                              indicators=inds.get(d["doc_id"], []),
+                              dates=dates.get(d["doc_id"], []), metadata=meta))
+    return facts
+
+
+def run_audit(store: Store, registry: str | None = None) -> int:
+    """Audit the whole store; returns the number of findings."""
+    from ..corpus.registry import load_registry
+
+    reg = load_registry(registry) if registry else None
+    findings = audit_corpus(load_facts(store), registry=reg)
+    pages = {}
+    rows = []
+    for f in findings:
+        page = f.page
+        if page is None and f.start is not None and f.start >= 0:
+            key = (f.doc_id, f.start)
+            if key not in pages:
+                hit = store.query(
+                    "SELECT page FROM citations WHERE doc_id = ? AND start = ? "
+                    "UNION ALL SELECT page FROM indicators WHERE doc_id = ? AND start = ? "
+                    "UNION ALL SELECT page FROM dates WHERE doc_id = ? AND start = ? LIMIT 1",
+                    [f.doc_id, f.start] * 3)[1]
+                pages[key] = hit[0][0] if hit else None
+            page = pages[key]
+        rows.append({"kind": f.kind, "severity": f.severity, "id": f.id, "doc_id": f.doc_id,
+                     "page": page, "section": f.section,
+                     "start": f.start if f.start is not None and f.start >= 0 else None,
+                     "end": f.end if f.end is not None and f.end >= 0 else None,
+                     "sentence": f.sentence, "explanation": f.explanation,
+                     "expected": f.expected})
+    store.replace_table("audit", rows)
+    return len(rows)
