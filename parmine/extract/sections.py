@@ -1,0 +1,234 @@
+"""The section tree of a report, and the blocks around it.
+
+Reports follow the layout rules for official documents: a header, the type
+word and title ("BÁO CÁO" + what it reports on), "Kính gửi: ...", a body
+numbered
+
+    I. / II. ...              level 1, roman (I to XX)
+    1. / 2. ...               level 2
+    1.1. / 1.2 ...            level 3 (1.1.1. level 4)
+    a) b) c) d) đ) e) g) ...  level 5, letters of the Vietnamese alphabet
+
+then "Nơi nhận:", the signature block ("KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC" +
+name) and sometimes appendices ("Phụ lục", "Biểu số ...").
+
+Headings are found at the start of a line only ("quý III năm 2020",
+"Khóa XI" inside a sentence are not headings), in capitals or not, with or
+without a trailing ":" or "."; a heading wrapped onto a second line is
+joined; OCR confusions in roman numerals ("Il.", "1I.", "V1.", "IH.") are
+read as the numeral they stand for.  Repeated or skipped numbers are kept
+as written.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import regex
+
+from .records import Section
+
+ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
+_ROMAN_OCR = str.maketrans({"l": "I", "1": "I", "|": "I", "H": "II", "!": "I"})
+_ROMANS = {}
+for _n in range(1, 21):
+    _v, _s = _n, ""
+    for _val, _sym in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while _v >= _val:
+            _s, _v = _s + _sym, _v - _val
+    _ROMANS[_s] = _n
+
+_LINE = regex.compile(r"[^\n]*\n?")
+_H_ROMAN = regex.compile(r"(?P<num>[IVXlH1|!]{1,5})\s*[.):]\s*(?P<title>\S.*)?$")
+_H_ARABIC = regex.compile(r"(?P<num>\d{1,2}(?:\.\d{1,2}){0,2})(?:\.|\)|(?<=\d\.\d{1,2}))\s*(?P<title>\p{L}.*)$")
+_H_LETTER = regex.compile(r"(?P<num>[abcdđeghiklmnopqrstuvxy])\)\s*(?P<title>\S.*)$")
+_CLOSING = regex.compile(r"^\s*(?:\*\*)?Nơi\s+nhận\s*:", regex.M)
+_RECIPIENTS = regex.compile(r"^\s*Kính\s+gửi\s*:", regex.M)
+_TITLE_WORD = regex.compile(r"^\s*BÁO\s+CÁO\b", regex.M)
+_SIGN_POS = regex.compile(r"^\s*(?:KT\.|TM\.|TL\.|Q\.|TUQ\.|GIÁM\s+ĐỐC|PHÓ\s+GIÁM\s+ĐỐC|CHỦ\s+TỊCH|"
+                          r"PHÓ\s+CHỦ\s+TỊCH|TRƯỞNG\s+BAN|CHÁNH\s+VĂN\s+PHÒNG|CỤC\s+TRƯỞNG|THỦ\s+TRƯỞNG)")
+_APPENDIX = regex.compile(r"^\s*(?:PHỤ\s+LỤC|Phụ\s+lục|BIỂU\s+SỐ|Biểu\s+số|BIỂU\s+MẪU)\b", regex.M)
+_CLOSING_SENTENCE = regex.compile(r"^\s*Trên\s+đây\s+là\b", regex.M)
+
+
+def roman_value(token: str) -> int | None:
+    """The value of a roman numeral as written, OCR confusions read:
+    "III" → 3, "Il" → 2, "1I" → 2, "V1" → 6, "IH" → 3; "IIII" → None."""
+    return _ROMANS.get(token.translate(_ROMAN_OCR))
+
+
+def _roman_text(token: str) -> str:
+    return token.translate(_ROMAN_OCR)
+
+
+def _is_caps(s: str) -> bool:
+    letters = [c for c in s if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+def _clean_title(title: str) -> str:
+    title = regex.sub(r"\s+", " ", title).strip()
+    return title.rstrip(" :.;").strip()
+
+
+def _lines(text: str):
+    pos = 0
+    for m in _LINE.finditer(text):
+        if not m.group(0):
+            break
+        yield pos, m.group(0).rstrip("\n")
+        pos = m.end()
+
+
+def _heading(line: str):
+    """(level, number, title) when ``line`` opens a numbered section."""
+    s = line.strip()
+    if not s:
+        return None
+    m = _H_ROMAN.match(s)
+    if m and regex.search(r"[IVX]", m.group("num")):
+        value = roman_value(m.group("num"))
+        title = m.group("title") or ""
+        if value and (title[:1].isupper() or not title) and len(title) < 300:
+            return 1, _roman_text(m.group("num")), title
+    m = _H_ARABIC.match(s)
+    if m:
+        num = m.group("num").rstrip(".")
+        if 0 < int(num.split(".")[0]) < 40:
+            return 1 + len(num.split(".")), num, m.group("title")
+    m = _H_LETTER.match(s)
+    if m:
+        return 5, m.group("num"), m.group("title")
+    return None
+
+
+def _block_bounds(text: str) -> dict[str, tuple[int, int]]:
+    """Where the header, recipients, closing, signature and appendix lie."""
+    out: dict[str, tuple[int, int]] = {}
+    n = len(text)
+    closing = None
+    for m in _CLOSING.finditer(text):
+        closing = m
+    title = _TITLE_WORD.search(text)
+    body_start = 0
+    if title:
+        # the title runs to the end of the paragraph after "BÁO CÁO"
+        para_end = text.find("\n\n", title.end())
+        rest = text[title.end():para_end if para_end >= 0 else n].strip()
+        if not rest and para_end >= 0:
+            nxt = text.find("\n\n", para_end + 2)
+            para_end = nxt if nxt >= 0 else n
+        body_start = para_end if para_end >= 0 else n
+        out["header"] = (0, body_start)
+    rec = _RECIPIENTS.search(text, body_start if title else 0)
+    if rec and rec.start() - body_start < 400:
+        end = text.find("\n\n", rec.end())
+        end = end if end >= 0 else n
+        out["recipients"] = (rec.start(), end)
+    if closing:
+        end = closing.end()
+        # the recipients list of "Nơi nhận"
+        for pos, line in _lines(text[closing.end():]):
+            s = line.strip()
+            if s and not regex.match(r"[-+•*]", s) and not s.startswith("Lưu") and pos > 0:
+                end = closing.end() + pos
+                break
+        else:
+            end = n
+        out["closing"] = (closing.start(), end)
+        app = _APPENDIX.search(text, end)
+        sig_end = app.start() if app else n
+        # tables' captions after the signature start the appendix too
+        caps = [pos for pos, line in _lines(text[end:sig_end])
+                if _is_caps(line) and len(line.split()) >= 5 and not _SIGN_POS.match(line)]
+        if caps:
+            sig_end = min(sig_end, end + caps[0])
+        out["signature"] = (end, sig_end)
+        if sig_end < n:
+            out["appendix"] = (sig_end, n)
+    return out
+
+
+def parse_sections(text: str) -> list[Section]:
+    """The blocks and the numbered body nodes of a report, in text order.
+
+    >>> t = "BÁO CÁO\\nKết quả quý III năm 2020\\n\\nI. CHỈ ĐẠO\\n1. Về kế hoạch\\na) Ban hành\\nII. Đánh giá chung:\\nNội dung"
+    >>> [(s.path, s.title) for s in parse_sections(t) if s.kind == "body"]
+    [('I', 'CHỈ ĐẠO'), ('I.1', 'Về kế hoạch'), ('I.1.a', 'Ban hành'), ('II', 'Đánh giá chung')]
+    """
+    blocks = _block_bounds(text)
+    body_lo = blocks.get("recipients", blocks.get("header", (0, 0)))[1]
+    body_hi = blocks["closing"][0] if "closing" in blocks else (
+        blocks["appendix"][0] if "appendix" in blocks else len(text))
+    nodes: list[Section] = []
+    stack: list[Section] = []
+    lines = list(_lines(text))
+    i = 0
+    while i < len(lines):
+        pos, line = lines[i]
+        i += 1
+        if pos < body_lo or pos >= body_hi:
+            continue
+        h = _heading(line)
+        if not h:
+            continue
+        level, number, title = h
+        lead = len(line) - len(line.lstrip())
+        end_of_heading = pos + len(line)
+        # a heading wrapped onto the next line
+        if i < len(lines) and title and not title.rstrip().endswith((":", ".", ";")):
+            npos, nline = lines[i]
+            ns = nline.strip()
+            if ns and not _heading(nline) and len(ns) < 120 and (
+                    (_is_caps(title) and _is_caps(ns)) or ns[:1].islower()) and not ns.endswith("."):
+                title = title + " " + ns
+                end_of_heading = npos + len(nline)
+                i += 1
+        while stack and stack[-1].level >= level:
+            stack.pop()
+        parent = stack[-1] if stack else None
+        own = number
+        # "1.2" under "1", "1.2.3" under "1.2": only the last part is the node's own
+        if parent is not None and "." in number and number.rsplit(".", 1)[0] == parent.number:
+            own = number.rsplit(".", 1)[1]
+        path = f"{parent.path}.{own}" if parent else own
+        node = Section(number=number, title=_clean_title(title), level=level, path=path,
+                       start=pos + lead, end=body_hi, kind="body", heading_end=end_of_heading)
+        nodes.append(node)
+        stack.append(node)
+    # each node ends where the next node of the same or a higher level starts
+    for k, node in enumerate(nodes):
+        for later in nodes[k + 1:]:
+            if later.level <= node.level:
+                nodes[k] = replace(node, end=later.start)
+                break
+    out = [Section(number="", title=kind, level=0, path=kind, start=s, end=e, kind=kind)
+           for kind, (s, e) in blocks.items()]
+    return sorted(out + nodes, key=lambda s: (s.start, s.level))
+
+
+def top_sections(sections: list[Section]) -> list[Section]:
+    """The roman-numbered top-level body sections (what gold-format lists)."""
+    return [s for s in sections if s.kind == "body" and s.level == 1]
+
+
+def section_at(sections: list[Section], offset: int) -> Section | None:
+    """The deepest body section holding ``offset`` (None outside the body)."""
+    best = None
+    for s in sections:
+        if s.kind == "body" and s.start <= offset < s.end and (best is None or s.level >= best.level):
+            best = s
+    return best
+
+
+def format_tree(sections: list[Section]) -> str:
+    """An indented outline for people: number, title, path; blocks in brackets."""
+    out = []
+    for s in sections:
+        if s.kind != "body":
+            out.append(f"[{s.kind}] {s.start}-{s.end}")
+            continue
+        indent = "  " * {1: 0, 2: 1, 3: 2, 4: 3, 5: 4}.get(s.level, 0)
+        title = s.title if len(s.title) <= 90 else s.title[:89] + "…"
+        mark = f"{s.number})" if s.level == 5 else f"{s.number}."
+        out.append(f"{indent}{mark} {title}    ({s.path})")
+    return "\n".join(out)
