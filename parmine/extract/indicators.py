@@ -1,0 +1,358 @@
+"""Quantities → reform indicators (indicators.md), from prose.
+
+Each quantity is read with its context:
+
+- the **label** it answers ("Số lượng hồ sơ đã giải quyết: 17",
+  "trực tuyến: 5") or the words around it ("tiếp nhận 34 bộ hồ sơ",
+  "11 hồ sơ nộp trực tuyến");
+- the **counted noun** after it ("hồ sơ", "thủ tục"/"TTHC", "nhiệm vụ",
+  "đơn vị", "công chức") or in its label;
+- the **parent** statement of a list ("Số lượng hồ sơ đang giải quyết: 7;
+  trong đó, trong hạn: 7, quá hạn: 0" — "quá hạn" under "đang giải quyết"
+  is pending and overdue, not resolved late);
+- the **field** of a breakdown ("- Lĩnh vực An toàn bức xạ hạt nhân: 12
+  hồ sơ" under "tiếp nhận 34 bộ hồ sơ ..., bao gồm:").
+
+Only facts are kept: a clause with a target or instruction ("sẽ",
+"phấn đấu", "hướng tới", "đảm bảo 100% ..." without "đã", "nâng ... lên
+80%", "cần rà soát") or in a plans-ahead section ("Phương hướng, nhiệm
+vụ ...") gives no row.  Counts that are not reform indicators (website
+visits, appointments, graduates) give no row either.  "x/y" gives two rows:
+x under the phrase's indicator and y under its total.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from .normalize import fold, sentence_span
+from .quantities import find_quantities
+from .records import Indicator, Quantity, Section
+
+# -- context windows ---------------------------------------------------------
+_CLAUSE_BREAK = regex.compile(r"[;()\n]|,(?!\s*(?:một cửa|tố cáo|kiến nghị|giấy tờ|thẩm tra|đơn giản))|\btrong đó\b|\bbao gồm\b")
+_TARGET = regex.compile(
+    r"\b(?:sẽ|phấn đấu|hướng tới|hướng đến|dự kiến|mục tiêu|chỉ tiêu|cần|kiến nghị|đề nghị|"
+    r"lên\s+\d|yêu cầu)\b")
+_ENSURE = regex.compile(r"\b(?:đảm bảo|bảo đảm)\b")
+_PLAN_SECTION = regex.compile(r"phương hướng|nhiệm vụ (?:thời gian tới|trọng tâm|quý|năm|\d)|kế hoạch (?:hoạt động|công tác) quý|đề xuất|kiến nghị")
+_FIELD_ITEM = regex.compile(r"^\s*[-+•]?\s*[Ll]ĩnh vực\s+(?P<f>[^:\n]+?)\s*:?\s*(?=\d)")
+
+
+@dataclass(frozen=True)
+class _Ctx:
+    label: str      # the words the number answers (folded)
+    near: str       # the clause around the number (folded)
+    sentence: str   # the whole sentence (folded)
+    parent: str     # the lead-in of a "trong đó"/"bao gồm" list (folded)
+    noun: str       # the counted noun (folded) or ""
+
+
+def _clause(text: str, s: int, e: int) -> tuple[int, int]:
+    """Bounds of the clause around text[s:e] (commas, semicolons, brackets)."""
+    lo, hi = sentence_span(text, s, e)
+    left = lo
+    for m in _CLAUSE_BREAK.finditer(text, lo, s):
+        left = m.end()
+    m = _CLAUSE_BREAK.search(text, e, hi)
+    right = m.start() if m else hi
+    return left, right
+
+
+def _label(text: str, s: int) -> str:
+    """"Số lượng hồ sơ đã giải quyết: 17" → the words before the colon."""
+    m = regex.search(r"([^:;,()\n]{1,120}?)\s*:\s*$", text[max(0, s - 130):s])
+    return m.group(1) if m else ""
+
+
+_FAMILY_NOUNS = [
+    ("dossiers", regex.compile(r"hồ sơ")),
+    ("procedures", regex.compile(r"thủ tục|tthc|dịch vụ công|dvc")),
+    ("feedback", regex.compile(r"phản ánh")),
+    ("complaints", regex.compile(r"đơn thư|khiếu nại|tố cáo")),
+    ("tasks", regex.compile(r"nhiệm vụ|nội dung")),
+    ("units", regex.compile(r"đơn vị|phòng|cơ quan")),
+    ("staff", regex.compile(r"công chức|viên chức|cán bộ|ccvc|cbcc|\bvc\b|đ/c|lượt")),
+    ("documents", regex.compile(r"văn bản|quyết định|kế hoạch|tin|ảnh|giải pháp")),
+]
+
+
+def _family(noun: str, label: str) -> str | None:
+    for source in (noun, label):
+        if not source:
+            continue
+        hits = [(m.start(), fam) for fam, rx in _FAMILY_NOUNS for m in [rx.search(source)] if m]
+        if hits:
+            return min(hits)[1]
+    return None
+
+
+def _dossier(words: str, parent: str) -> str | None:
+    """The dossiers.* indicator that ``words`` describe."""
+    w = words
+    if "chờ tiếp nhận" in w:
+        return "dossiers.awaiting_intake"
+    if "đăng ký" in w and "hệ thống" in w:
+        return "dossiers.registered"
+    if "số hóa" in w:
+        return "dossiers.digitized"
+    if "kỳ trước" in w or "chuyển qua" in w or "chuyển sang" in w or "tồn" in w.split():
+        return "dossiers.carried_over"
+    if "mới tiếp nhận" in w or "tiếp nhận mới" in w:
+        return "dossiers.new"
+    if "trực tuyến" in w:
+        return "dossiers.received.online"
+    if "trực tiếp" in w or "bưu chính" in w:
+        return "dossiers.received.offline"
+    pending = "đang giải quyết" in parent or "đang xử lý" in parent
+    if "chưa đến hạn" in w or "trong hạn" in w:
+        return "dossiers.pending.within_deadline" if pending or "chưa đến hạn" in w else None
+    if "quá hạn" in w or "trễ hạn" in w or "trễ hẹn" in w:
+        return "dossiers.pending.overdue" if pending else "dossiers.resolved.late"
+    if "trước hạn" in w:
+        return "dossiers.resolved.early"
+    if "đúng hạn" in w:
+        return "dossiers.resolved.on_time"
+    if "đang giải quyết" in w or "đang xử lý" in w:
+        return "dossiers.pending"
+    if "giải quyết" in w or "xử lý" in w:
+        return "dossiers.resolved"
+    if "tiếp nhận" in w or "nhận" in w.split() or "nộp" in w:
+        return "dossiers.received"
+    return None
+
+
+def _procedure(words: str) -> str | None:
+    w = words
+    if "liên thông" in w and "một cửa" in w and "một cửa," not in w:
+        return None
+    if "hủy bỏ" in w or "bãi bỏ" in w or "huỷ bỏ" in w:
+        return "procedures.abolished"
+    if "mới" in w.split() and ("ban hành" in w or "công bố" in w):
+        return "procedures.new"
+    if "sửa đổi" in w or "thay thế" in w or "bổ sung" in w:
+        return "procedures.amended"
+    if "rà soát" in w:
+        return "procedures.reviewed" if "cần" not in w.split() else None
+    if "mức độ 4" in w:
+        return "procedures.online.level4"
+    if "mức độ 3" in w:
+        return "procedures.online.level3"
+    if "trực tuyến" in w or "mức độ 2" in w:
+        return "procedures.online"
+    if "một cửa" in w:
+        return "procedures.one_stop"
+    if "công khai" in w or "công bố" in w or "niêm yết" in w:
+        return "procedures.published"
+    if "tổng số" in w or "thuộc thẩm quyền" in w or "đang thực hiện" in w:
+        return "procedures.total"
+    return None
+
+
+def _rate(words: str) -> str | None:
+    w = words
+    if "số hóa" in w or "số hoá" in w:
+        if "khi tiếp nhận" in w:
+            return "rate.digitized_intake"
+        if "khi trả kết quả" in w:
+            return "rate.digitized_result"
+        return "rate.digitized"
+    if "khảo sát" in w or "hài lòng" in w:
+        return "rate.survey"
+    if "đúng hạn" in w or "trước hạn" in w or "sớm hạn" in w:
+        return "rate.on_time"
+    if "mức độ 4" in w:
+        return "rate.online_level4"
+    if "rà soát" in w:
+        return "rate.reviewed"
+    if "kế hoạch" in w and "hoàn thành" in w:
+        return "rate.plan_done"
+    if "một cửa" in w or "hành chính công" in w or "tiếp nhận và trả kết quả" in w:
+        return "rate.one_stop"
+    if "công khai" in w or "công bố" in w or "niêm yết" in w:
+        return "rate.published"
+    if "trực tuyến" in w or "môi trường điện tử" in w:
+        return "rate.online"
+    if "công nghệ thông tin" in w or "eoffice" in w or "phần mềm" in w or "chữ ký số" in w \
+            or "thư điện tử" in w:
+        return "rate.it_use"
+    return None
+
+
+def _is_target(sentence: str, before: str) -> bool:
+    if _TARGET.search(before):
+        return True
+    m = None
+    for m in _ENSURE.finditer(before):
+        pass
+    return bool(m) and "đã" not in before[:m.start()].split()
+
+
+def _training_field(clause: str) -> str | None:
+    """"02 công chức học cao cấp LLCT" → "cao cấp LLCT"."""
+    c = regex.sub(r"\([^)]*\)?", "", clause).strip(" .;,")
+    for trigger in (r"lớp\s+bồi\s+dưỡng", r"học\s+bồi\s+dưỡng", r"(?<!tham\s+gia\s)bồi\s+dưỡng",
+                    r"\bhọc", r"tham\s+gia(?:\s+lớp)?"):
+        m = regex.search(trigger + r"\s+(?P<f>\S.*)$", c)
+        if m:
+            return m.group("f").strip(" .;,") or None
+    return None
+
+
+def _plan_field(sentence: str) -> str | None:
+    """"Kế hoạch số 04/KH-X ngày ... về thông tin tuyên truyền CCHC năm 2019" → the subject."""
+    m = regex.search(r"Kế hoạch[^,;]*?\bvề\s+(?P<s>[^,;]+?)(?:\s+năm\s+\d{4})?\s*(?:[,;]|$)", sentence)
+    return m.group("s").strip() if m else None
+
+
+def _group_key(text: str, q: Quantity) -> tuple[str, int]:
+    """Statements are grouped by their sentence, and a list by its lead-in."""
+    s, _ = sentence_span(text, q.start)
+    return f"p:{s}", s
+
+
+def find_indicators(text: str, quantities: list[Quantity] | None = None,
+                    sections: list[Section] | None = None) -> list[Indicator]:
+    """Prose indicators of ``text`` (tables: :mod:`parmine.extract.tables`).
+
+    >>> [(i.indicator, i.value, i.field) for i in find_indicators(
+    ...     "Sở đã tiếp nhận 15 hồ sơ, bao gồm:\n- Lĩnh vực Đất đai: 9 hồ sơ.\n- Lĩnh vực Xây dựng: 6 hồ sơ.")]
+    [('dossiers.received', 15, None), ('dossiers.received', 9, 'Đất đai'), ('dossiers.received', 6, 'Xây dựng')]
+    """
+    from .sections import parse_sections
+
+    quantities = find_quantities(text) if quantities is None else quantities
+    sections = parse_sections(text) if sections is None else sections
+    plan_spans = [(s.start, s.end) for s in sections
+                  if s.kind == "body" and _PLAN_SECTION.search(fold(s.title))]
+    out: list[Indicator] = []
+    lead: Indicator | None = None  # the total a "bao gồm:" list breaks down
+    for q in quantities:
+        if any(a <= q.start < b for a, b in plan_spans):
+            continue
+        line_start = text.rfind("\n", 0, q.start) + 1
+        item = _FIELD_ITEM.match(text, line_start)
+        if item and item.end() <= q.start + 1 and lead is not None and q.kind == "count":
+            out.append(Indicator(indicator=lead.indicator, value=q.value, field=item.group("f").strip(),
+                                 start=q.start, end=q.end, text=q.text,
+                                 sentence=text[line_start:text.find("\n", q.start) % (len(text) + 1)],
+                                 group=lead.group, role="part"))
+            continue
+        rows = _read(text, q)
+        out.extend(rows)
+        if rows:
+            ss, se = sentence_span(text, q.start)
+            if text[ss:se].rstrip().endswith(":"):
+                lead = next((r for r in out if r.group == rows[0].group), rows[0])
+                lead = Indicator(**{**lead.__dict__, "role": "total"}) if lead.role != "total" else lead
+            elif not item:
+                lead = None
+    return out
+
+
+def _read(text: str, q: Quantity) -> list[Indicator]:
+    ss, se = sentence_span(text, q.start, q.end)
+    cs, ce = _clause(text, q.start, q.end)
+    sentence = fold(text[ss:se])
+    before = fold(text[ss:q.start])
+    if _is_target(sentence, before):
+        return []
+    label = fold(_label(text, q.start))
+    near = fold(text[cs:ce])
+    noun = fold(q.noun or "")
+    # the lead-in of a "trong đó" list on the same line or the line above
+    parent = ""
+    lead = regex.search(r"([^\n]*?)(?:;|,)?\s*trong\s+đó\s*[,:]?[^\n]*$", text[ss:q.start])
+    if lead:
+        parent = fold(lead.group(1))
+    words = " ".join(x for x in (label, near) if x)
+    group, _ = _group_key(text, q)
+
+    def row(name: str, value, role="single", field=None) -> Indicator:
+        return Indicator(indicator=name, value=value, field=field, start=q.start, end=q.end,
+                         text=q.text, sentence=text[ss:se], group=group, role=role)
+
+    if q.kind == "absence":
+        rest = fold(text[q.end:min(se, q.end + 80)] if q.text.lower() != "không" else "")
+        scope = rest or label
+        if regex.search(r"trễ hạn|trễ hẹn|quá hạn", scope) and regex.search(r"hồ sơ|tthc|thủ tục|trường hợp", scope):
+            return [row("dossiers.resolved.late", 0)]
+        if regex.search(r"đơn thư|khiếu nại|tố cáo", scope) and "nhận" in fold(q.text) + scope:
+            return [row("complaints.received", 0)]
+        if "phản ánh" in label:
+            if "đang" in label.split():
+                return []
+            if "xử lý" in label or "giải quyết" in label:
+                return [row("feedback.resolved", 0)]
+            if "tiếp nhận" in label or "nhận" in label.split():
+                return [row("feedback.received", 0)]
+        return []
+
+    if q.kind == "percent":
+        if regex.search(r"\bđến\s*$", fold(text[cs:q.start])):
+            return []  # "phổ biến đến 100% công chức": reach, not a result
+        name = _rate(near if _rate(near) else words + " " + sentence)
+        if name is None:
+            return []
+        field = _plan_field(text[ss:se]) if name == "rate.plan_done" else None
+        return [row(name, q.value, field=field)]
+
+    if q.kind == "decimal":
+        if "điểm" in noun and regex.search(r"chỉ số|par index|xếp hạng|vị trí", sentence):
+            return [row("par_index.score", q.value)]
+        return []
+
+    # counts and ratios
+    if regex.search(r"vị trí thứ\s*$|xếp thứ\s*$|xếp hạng\s*$|hạng\s*$", fold(text[max(0, q.start - 15):q.start])) \
+            and regex.search(r"chỉ số|par index|cchc", sentence):
+        return [row("par_index.rank", q.value)]
+    fam = _family(noun, label) or _family(fold(text[q.end:ce]), "")
+    local = words
+    if fam == "dossiers":
+        name = _dossier(local, parent)
+        if name is None and not label:
+            name = _dossier(fold(text[cs:q.start]), parent)
+        if name is None:
+            return []
+        if q.kind == "ratio":
+            return [row(name, q.value, "part"), row("dossiers.received", q.denominator, "total")]
+        return [row(name, q.value, _role(name, text, q, ce))]
+    if fam == "procedures":
+        if regex.search(r"theo kế hoạch", fold(text[q.end:ce])) or "không" in fold(text[q.end:ce]).split()[:3]:
+            return []
+        name = _procedure(label or near)
+        if name is None:
+            return []
+        if q.kind == "ratio":
+            return [row(name, q.value, "part"), row("procedures.total", q.denominator, "total")]
+        return [row(name, q.value)]
+    if fam == "tasks":
+        if "kiểm tra" in sentence and "đơn vị" in sentence:
+            return []
+        if q.kind == "ratio" and "hoàn thành" in local:
+            return [row("plan.tasks_done", q.value, "part"), row("plan.tasks", q.denominator, "total")]
+        if "hoàn thành" in fold(text[cs:q.start]):
+            return [row("plan.tasks_done", q.value)]
+        if "tổng số" in local or "kế hoạch" in sentence:
+            return [row("plan.tasks", q.value, field=_plan_field(text[ss:se]))]
+        return []
+    if fam == "units" and "kiểm tra" in sentence:
+        if q.kind == "ratio":
+            return [row("inspection.units_inspected", q.value, "part"),
+                    row("inspection.units_planned", q.denominator, "total")]
+        if regex.search(r"đã\s+(?:hoàn thành|kiểm tra|tiến hành)", before):
+            return [row("inspection.units_inspected", q.value)]
+        return [row("inspection.units_planned", q.value)]
+    if fam == "staff":
+        clause = text[cs:ce]
+        if regex.search(r"\b(?:học|bồi dưỡng|đào tạo|tập huấn)\b", fold(clause)) and \
+                not regex.search(r"tốt nghiệp|bổ nhiệm|tuyển dụng|nghỉ hưu|nâng lương", fold(clause)):
+            return [row("staff.trained", q.value, field=_training_field(clause[q.end - cs:]))]
+        return []
+    return []
+
+
+def _role(name: str, text: str, q: Quantity, clause_end: int) -> str:
+    after = fold(text[q.end:q.end + 80])
+    return "total" if regex.match(r"[^.;\n]{0,40}(?:trong đó|bao gồm|gồm)", after) else "single"

@@ -1,0 +1,115 @@
+"""Numbers stated in a report, with their immediate context.
+
+Forms (:func:`find_quantities`):
+
+- counts with leading zeros or thousands dots: "04 đơn vị" → 4,
+  "2.986.670 lượt" → 2986670;
+- decimals with a comma: "74,72 điểm" → 74.72;
+- ratios: "28/29 nhiệm vụ" → 28 of 29 (``kind="ratio"``);
+- percentages: "100%", "đạt tỷ lệ 100 %" (``kind="percent"``);
+- small number words before a counted noun: "một hồ sơ", "hai thủ tục";
+- stated absence: "không có hồ sơ trễ hạn", "không nhận được đơn thư",
+  and "Không." as the answer to a count ("Số phản ánh đã xử lý: Không.")
+  → 0 (``kind="absence"``).
+
+Dates, citation numbers ("41/2019/QĐ-UBND"), ISO standards ("ISO
+9001:2015"), section numbers ("II.", "1.2.") and phone-like digit groups are
+not quantities.
+"""
+from __future__ import annotations
+
+import regex
+
+from .citations import find_citations
+from .dates import find_dates
+from .normalize import sentence_span
+from .records import Quantity
+
+NOUNS = ("hồ sơ", "thủ tục hành chính", "thủ tục", "TTHC", "nhiệm vụ", "đơn vị", "phòng",
+         "công chức", "viên chức", "CCVC", "CBCCVC", "CBCC", "VC", "lượt", "nội dung",
+         "phản ánh", "kiến nghị", "đơn thư", "văn bản", "dịch vụ", "quyết định", "điểm",
+         "trường hợp", "đ/c", "tin", "ảnh", "người")
+_NOUN = regex.compile(r"\s*(?:bộ\s+|lượt\s+|nhóm\s+)?(" + "|".join(
+    regex.escape(n) for n in sorted(NOUNS, key=len, reverse=True)) + r")(?![\p{L}])")
+_NUMBER = regex.compile(
+    r"(?<![\p{L}\d/.,\-:])"
+    r"(?:(?P<x>\d{1,6})\s*/\s*(?P<y>\d{1,6})(?![\d/])"
+    r"|(?P<pct>\d{1,3}(?:[.,]\d{1,2})?)\s*%"
+    r"|(?P<thou>\d{1,3}(?:\.\d{3})+)(?![\d,])"
+    r"|(?P<dec>\d{1,4},\d{1,3})(?!\d)"
+    r"|(?P<int>\d{1,7}))"
+    r"(?![\p{L}\d])")
+_WORDS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8,
+          "chín": 9, "mười": 10}
+_WORD_NUMBER = regex.compile(r"(?<![\p{L}])(?P<w>" + "|".join(_WORDS) + r")(?=\s+(?:hồ sơ|thủ tục|TTHC|đơn vị|nhiệm vụ|công chức|viên chức|trường hợp)\b)")
+_ABSENCE = regex.compile(
+    r"(?:[Kk]hông\s+(?:có|phát\s+sinh|để)|[Kk]hông\s+nhận\s+được|[Cc]hưa\s+(?:có|phát\s+sinh))"
+    r"(?P<rest>[^.;\n]{0,60})")
+_ANSWER_NONE = regex.compile(r":\s*(?P<w>[Kk]hông)\s*(?=[.;]|$)", regex.M)
+_SKIP_BEFORE = regex.compile(r"(?:ISO|TCVN|[Qq]uý|[Kk]hóa|[Kk]hoá|[Đđ]iều|[Kk]hoản|[Mm]ục|[Pp]hụ\s+lục|"
+                             r"[Nn]ăm|[Tt]háng|[Nn]gày|[Mm]ức\s+độ|[Gg]iai\s+đoạn|[Ll]oại|[Nn]hóm|"
+                             r"[Nn]hiệm\s+kỳ|[Ss]ố|[Cc]ấp\s+độ|[Tt]hứ)\s*$")
+
+
+def _masked(text: str) -> bytearray:
+    """1 where a character belongs to a date, an id, a standard, a URL or a
+    section number."""
+    spans = [(d.start, d.end) for d in find_dates(text)]
+    spans += [(c.start, c.end) for c in find_citations(text)]
+    spans += [(m.start(), m.end()) for m in regex.finditer(r"(?:ISO|TCVN)[\s\d:.\-]*\d", text)]
+    spans += [(m.start(), m.end()) for m in regex.finditer(r"https?://\S+|\b[\w.-]+\.gov\.vn\S*", text)]
+    # section numbers at the start of a line ("1.", "1.2.", "II.")
+    spans += [(m.start(), m.end()) for m in regex.finditer(r"(?m)^\s*[-+]?\s*\d{1,2}(?:\.\d{1,2})*[.)]", text)]
+    spans += [(m.start(), m.end()) for m in regex.finditer(r"\(\s*\d{1,2}\s*\)", text)]
+    mask = bytearray(len(text))
+    for a, b in spans:
+        mask[a:b] = b"\x01" * (b - a)
+    return mask
+
+
+def _int(s: str) -> int:
+    return int(s.replace(".", ""))
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """Every quantity in ``text``, in order.
+
+    >>> [(q.text, q.value, q.kind) for q in find_quantities("tiếp nhận 2.986 hồ sơ, hoàn thành 28/29 nhiệm vụ, đạt 74,72 điểm, 100%")]
+    [('2.986', 2986, 'count'), ('28/29', 28, 'ratio'), ('74,72', 74.72, 'decimal'), ('100%', 100, 'percent')]
+    """
+    masked = _masked(text)
+    out: list[Quantity] = []
+    for m in _NUMBER.finditer(text):
+        s, e = m.span()
+        if any(masked[s:e]) or _SKIP_BEFORE.search(text[max(0, s - 12):s]):
+            continue
+        denominator = None
+        if m.group("x"):
+            value, kind, denominator = int(m.group("x")), "ratio", int(m.group("y"))
+        elif m.group("pct"):
+            v = float(m.group("pct").replace(",", "."))
+            value, kind = (int(v) if v.is_integer() else v), "percent"
+        elif m.group("thou"):
+            value, kind = _int(m.group("thou")), "count"
+        elif m.group("dec"):
+            value, kind = float(m.group("dec").replace(",", ".")), "decimal"
+        else:
+            value, kind = int(m.group("int")), "count"
+        noun = _NOUN.match(text, e)
+        ss, se = sentence_span(text, s, e)
+        out.append(Quantity(s, e, m.group(0), value, kind, denominator,
+                            noun.group(1) if noun else None, text[ss:se]))
+    for m in _WORD_NUMBER.finditer(text):
+        noun = _NOUN.match(text, m.end())
+        ss, se = sentence_span(text, m.start(), m.end())
+        out.append(Quantity(m.start(), m.end(), m.group(0), _WORDS[m.group("w")], "count",
+                            None, noun.group(1) if noun else None, text[ss:se]))
+    for m in _ABSENCE.finditer(text):
+        ss, se = sentence_span(text, m.start(), m.end())
+        out.append(Quantity(m.start(), m.end(), m.group(0), 0, "absence", None, None, text[ss:se]))
+    for m in _ANSWER_NONE.finditer(text):
+        ss, se = sentence_span(text, m.start("w"), m.end("w"))
+        out.append(Quantity(m.start("w"), m.end("w"), m.group("w"), 0, "absence", None, None,
+                            text[ss:se]))
+    out.sort(key=lambda q: q.start)
+    return out
