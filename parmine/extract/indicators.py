@@ -33,11 +33,12 @@ from .records import Indicator, Quantity, Section
 # -- context windows ---------------------------------------------------------
 _CLAUSE_BREAK = regex.compile(r"[;()\n]|,(?!\s*(?:một cửa|tố cáo|kiến nghị|giấy tờ|thẩm tra|đơn giản))|\btrong đó\b|\bbao gồm\b")
 _TARGET = regex.compile(
-    r"\b(?:sẽ|phấn đấu|hướng tới|hướng đến|dự kiến|mục tiêu|chỉ tiêu|cần|kiến nghị|đề nghị|"
+    r"\b(?:sẽ|phấn đấu|hướng tới|hướng đến|dự kiến|mục tiêu|chỉ tiêu|cần|"
     r"lên\s+\d|yêu cầu)\b")
 _ENSURE = regex.compile(r"\b(?:đảm bảo|bảo đảm)\b")
-_PLAN_SECTION = regex.compile(r"phương hướng|nhiệm vụ (?:thời gian tới|trọng tâm|quý|năm|\d)|kế hoạch (?:hoạt động|công tác) quý|đề xuất|kiến nghị")
-_FIELD_ITEM = regex.compile(r"^\s*[-+•]?\s*[Ll]ĩnh vực\s+(?P<f>[^:\n]+?)\s*:?\s*(?=\d)")
+_PLAN_SECTION = regex.compile(
+    r"^(?:phương hướng|nhiệm vụ|kế hoạch (?:hoạt động|công tác)|đề xuất|kiến nghị|giải pháp)")
+_FIELD_ITEM = regex.compile(r"^\s*[-+•]?\s*[Ll]ĩnh vực\s+(?P<f>[^:\n]+?)\s*:?\s*(?=\d)", regex.M)
 
 
 @dataclass(frozen=True)
@@ -60,10 +61,42 @@ def _clause(text: str, s: int, e: int) -> tuple[int, int]:
     return left, right
 
 
+_LABEL_START = regex.compile(r"[;()\n]|trong\s+đó\s*,?|\d\s*,|^")
+
+
 def _label(text: str, s: int) -> str:
-    """"Số lượng hồ sơ đã giải quyết: 17" → the words before the colon."""
-    m = regex.search(r"([^:;,()\n]{1,120}?)\s*:\s*$", text[max(0, s - 130):s])
-    return m.group(1) if m else ""
+    """"Số lượng hồ sơ đã giải quyết: 17" → the words before the colon;
+    "trong đó, giải quyết trước hạn: 17, đúng hạn: 0" → "đúng hạn" for 0."""
+    window = text[max(0, s - 160):s]
+    m = regex.search(r":\s*$", window)
+    if not m:
+        return ""
+    head = window[:m.start()]
+    starts = [x.end() for x in _LABEL_START.finditer(head)]
+    return head[starts[-1] if starts else 0:].strip(" ,-+")
+
+
+_DIGITS = regex.compile(r"(?<!mức độ\s{0,2}|cấp độ\s{0,2}|\d)\d")
+
+
+def _near(text: str, q: Quantity, cs: int, ce: int) -> str:
+    """The clause around a number, cut at the numbers before and after it
+    ("1265 hồ sơ đang giải quyết và 3748 hồ sơ ..." → "1265 hồ sơ đang giải quyết và")."""
+    left = cs
+    for m in _DIGITS.finditer(text, cs, q.start):
+        left = m.end()
+    m = _DIGITS.search(text, q.end, ce)
+    right = m.start() if m else ce
+    return text[left:right]
+
+
+def _field_after(text: str, q: Quantity, se: int) -> str | None:
+    """"03 thủ tục thuộc lĩnh vực hoạt động khoa học công nghệ và ..." → the field."""
+    m = regex.compile(r"thuộc\s+lĩnh\s+vực\s+(?P<f>.+?)(?=\s+và\s|[,;.(]|$)").search(text, q.end, se)
+    if m and not _DIGITS.search(text, q.end, m.start()) or (
+            m and regex.fullmatch(r"[^;]*", text[q.end:m.start()])):
+        return m.group("f").strip()
+    return None
 
 
 _FAMILY_NOUNS = [
@@ -180,7 +213,9 @@ def _rate(words: str) -> str | None:
     return None
 
 
-def _is_target(sentence: str, before: str) -> bool:
+def _is_target(before: str) -> bool:
+    """A target, plan or instruction rather than a fact ("sẽ", "phấn đấu",
+    "đảm bảo 100%" unless "đã" comes first)."""
     if _TARGET.search(before):
         return True
     m = None
@@ -225,9 +260,10 @@ def find_indicators(text: str, quantities: list[Quantity] | None = None,
     quantities = find_quantities(text) if quantities is None else quantities
     sections = parse_sections(text) if sections is None else sections
     plan_spans = [(s.start, s.end) for s in sections
-                  if s.kind == "body" and _PLAN_SECTION.search(fold(s.title))]
+                  if s.kind == "body" and s.level == 1 and _PLAN_SECTION.search(fold(s.title))]
     out: list[Indicator] = []
     lead: Indicator | None = None  # the total a "bao gồm:" list breaks down
+    lead_family: str | None = None  # the family of a "trong đó:" list's lead-in
     for q in quantities:
         if any(a <= q.start < b for a, b in plan_spans):
             continue
@@ -239,10 +275,13 @@ def find_indicators(text: str, quantities: list[Quantity] | None = None,
                                  sentence=text[line_start:text.find("\n", q.start) % (len(text) + 1)],
                                  group=lead.group, role="part"))
             continue
-        rows = _read(text, q)
+        rows = _read(text, q, lead_family)
         out.extend(rows)
         if rows:
             ss, se = sentence_span(text, q.start)
+            lead_family = rows[0].indicator.split(".")[0] if text[ss:se].rstrip().endswith(":") \
+                else (lead_family if item or regex.match(r"\s*[-+•]", text[line_start:q.start]) else None)
+            lead_family = {"dossiers": "dossiers", "procedures": "procedures"}.get(lead_family or "")
             if text[ss:se].rstrip().endswith(":"):
                 lead = next((r for r in out if r.group == rows[0].group), rows[0])
                 lead = Indicator(**{**lead.__dict__, "role": "total"}) if lead.role != "total" else lead
@@ -251,15 +290,16 @@ def find_indicators(text: str, quantities: list[Quantity] | None = None,
     return out
 
 
-def _read(text: str, q: Quantity) -> list[Indicator]:
+def _read(text: str, q: Quantity, lead_family: str | None = None) -> list[Indicator]:
     ss, se = sentence_span(text, q.start, q.end)
     cs, ce = _clause(text, q.start, q.end)
     sentence = fold(text[ss:se])
-    before = fold(text[ss:q.start])
-    if _is_target(sentence, before):
-        return []
     label = fold(_label(text, q.start))
-    near = fold(text[cs:ce])
+    colon = text.rfind(":", ss, q.start)
+    before = fold(text[colon + 1 if colon >= 0 and not label else ss:q.start])
+    if _is_target(label + " " + before):
+        return []
+    near = fold(_near(text, q, cs, ce))
     noun = fold(q.noun or "")
     # the lead-in of a "trong đó" list on the same line or the line above
     parent = ""
@@ -274,8 +314,7 @@ def _read(text: str, q: Quantity) -> list[Indicator]:
                          text=q.text, sentence=text[ss:se], group=group, role=role)
 
     if q.kind == "absence":
-        rest = fold(text[q.end:min(se, q.end + 80)] if q.text.lower() != "không" else "")
-        scope = rest or label
+        scope = fold(q.text) if q.text.lower() != "không" else label
         if regex.search(r"trễ hạn|trễ hẹn|quá hạn", scope) and regex.search(r"hồ sơ|tthc|thủ tục|trường hợp", scope):
             return [row("dossiers.resolved.late", 0)]
         if regex.search(r"đơn thư|khiếu nại|tố cáo", scope) and "nhận" in fold(q.text) + scope:
@@ -292,7 +331,9 @@ def _read(text: str, q: Quantity) -> list[Indicator]:
     if q.kind == "percent":
         if regex.search(r"\bđến\s*$", fold(text[cs:q.start])):
             return []  # "phổ biến đến 100% công chức": reach, not a result
-        name = _rate(near if _rate(near) else words + " " + sentence)
+        prev_clause = fold(text[_clause(text, cs - 1, cs - 1)[0]:cs]) if cs > ss else ""
+        name = _rate(fold(text[cs:ce])) or (_rate(prev_clause) if text[cs - 1:cs] == "(" else None) \
+            or _rate(label) or _rate(sentence)
         if name is None:
             return []
         field = _plan_field(text[ss:se]) if name == "rate.plan_done" else None
@@ -307,7 +348,8 @@ def _read(text: str, q: Quantity) -> list[Indicator]:
     if regex.search(r"vị trí thứ\s*$|xếp thứ\s*$|xếp hạng\s*$|hạng\s*$", fold(text[max(0, q.start - 15):q.start])) \
             and regex.search(r"chỉ số|par index|cchc", sentence):
         return [row("par_index.rank", q.value)]
-    fam = _family(noun, label) or _family(fold(text[q.end:ce]), "")
+    fam = _family(noun, label) or _family(fold(text[q.end:ce]), "") or lead_family \
+        or (_family(sentence, "") if label else None)
     local = words
     if fam == "dossiers":
         name = _dossier(local, parent)
@@ -326,10 +368,10 @@ def _read(text: str, q: Quantity) -> list[Indicator]:
             return []
         if q.kind == "ratio":
             return [row(name, q.value, "part"), row("procedures.total", q.denominator, "total")]
-        return [row(name, q.value)]
+        return [row(name, q.value, field=_field_after(text, q, se))]
     if fam == "tasks":
-        if "kiểm tra" in sentence and "đơn vị" in sentence:
-            return []
+        if ("kiểm tra" in sentence and "đơn vị" in sentence) or regex.search(r"\bcòn\s*$", before):
+            return []  # units of an inspection; "còn một nhiệm vụ": what is left, not a count
         if q.kind == "ratio" and "hoàn thành" in local:
             return [row("plan.tasks_done", q.value, "part"), row("plan.tasks", q.denominator, "total")]
         if "hoàn thành" in fold(text[cs:q.start]):
@@ -345,9 +387,13 @@ def _read(text: str, q: Quantity) -> list[Indicator]:
             return [row("inspection.units_inspected", q.value)]
         return [row("inspection.units_planned", q.value)]
     if fam == "staff":
-        clause = text[cs:ce]
-        if regex.search(r"\b(?:học|bồi dưỡng|đào tạo|tập huấn)\b", fold(clause)) and \
-                not regex.search(r"tốt nghiệp|bổ nhiệm|tuyển dụng|nghỉ hưu|nâng lương", fold(clause)):
+        semi = text.rfind(";", ss, q.start)
+        end = text.find(";", q.end, se)
+        clause = text[max(ss, semi + 1):end if end >= 0 else se]
+        cs = max(ss, semi + 1)
+        plain = fold(regex.sub(r"\([^)]*\)?", "", clause))
+        if regex.search(r"\b(?:học|bồi dưỡng|đào tạo|tập huấn)\b", plain) and \
+                not regex.search(r"tốt nghiệp|bổ nhiệm|tuyển dụng|nghỉ hưu|nâng lương", plain):
             return [row("staff.trained", q.value, field=_training_field(clause[q.end - cs:]))]
         return []
     return []

@@ -191,7 +191,7 @@ def make_indicators(nlp: Language, name: str):
 
     def component(doc: Doc) -> Doc:
         quantities = [s._.record for s in doc.spans.get("quantities", [])] or None
-        found = list(find_indicators(doc.text, quantities))
+        found = list(find_indicators(doc.text, quantities, doc._.sections))
         for i, table in enumerate(doc.user_data.get("tables", [])):
             found.extend(table_indicators(table.rows, i, table.title))
         doc._.indicators = found

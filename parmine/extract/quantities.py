@@ -48,7 +48,7 @@ _ABSENCE = regex.compile(
 _ANSWER_NONE = regex.compile(r":\s*(?P<w>[Kk]hông)\s*(?=[.;]|$)", regex.M)
 _SKIP_BEFORE = regex.compile(r"(?:ISO|TCVN|[Qq]uý|[Kk]hóa|[Kk]hoá|[Đđ]iều|[Kk]hoản|[Mm]ục|[Pp]hụ\s+lục|"
                              r"[Nn]ăm|[Tt]háng|[Nn]gày|[Mm]ức\s+độ|[Gg]iai\s+đoạn|[Ll]oại|[Nn]hóm|"
-                             r"[Nn]hiệm\s+kỳ|[Ss]ố|[Cc]ấp\s+độ|[Tt]hứ)\s*$")
+                             r"[Nn]hiệm\s+kỳ|[Cc]ấp\s+độ)\s*$")
 
 
 def _masked(text: str) -> bytearray:
