@@ -7,7 +7,7 @@ covers the whole corpus in OUT — also the documents a resumed run skipped.
 """
 from __future__ import annotations
 
-import math
+import pandas as pd
 
 from ..extract.records import Citation, DateMention, Indicator, Metadata, Period
 from .audit import DocFacts, audit_corpus
@@ -15,7 +15,8 @@ from .store import Store
 
 
 def _clean(v):
-    if v is None or (isinstance(v, float) and math.isnan(v)):
+    """None for every flavour of missing pandas gives back (NaN, NaT, NA)."""
+    if v is None or (not isinstance(v, (list, tuple, dict)) and pd.isna(v)):
         return None
     return v
 

@@ -116,8 +116,8 @@ def export_excel(store: Store, out: Path) -> None:
             frame.to_excel(xl, sheet_name=table, index=False, freeze_panes=(1, 0))
             sheet = xl.sheets[table]
             for i, col in enumerate(frame.columns, start=1):
-                values = frame[col].head(200).astype(str).tolist()
-                width = min(60, max([len(str(col))] + [len(v) for v in values]) + 2)
+                values = frame[col].head(200).tolist()
+                width = min(60, max([len(str(col))] + [len(str(v)) for v in values]) + 2)
                 sheet.column_dimensions[sheet.cell(row=1, column=i).column_letter].width = width
                 if TABLES.get(table) and dict(TABLES[table]).get(col) == "DATE":
                     for cell in sheet.iter_cols(min_col=i, max_col=i, min_row=2):

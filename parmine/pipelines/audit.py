@@ -1,0 +1,396 @@
+"""Audit checks over the extracted records (indicators.md, "Audit findings").
+
+Within one report (:func:`audit_document`):
+
+- ``citation_date_conflict`` — one document id cited with different dates;
+- ``citation_malformed`` — a number that breaks its type's pattern: a Nghị
+  định or Thông tư without its year ("107/NĐ-CP"), or a type word whose
+  code is missing from the symbol ("Thông báo số 368/SKHCN-VP": no "TB");
+- ``citation_issuer_mismatch`` — the issuer written with the mention cannot
+  issue the symbol (a "NĐ-CP" decree "của Thủ tướng Chính phủ");
+- ``citation_year_mismatch`` — "12/2019/QĐ-UBND ngày 3/1/2020";
+- ``symbol_variant`` — an issuer symbol that is a near miss of a known or
+  frequent one ("SKHCHN", "SKHHCN", "SKH&CN" for "SKHCN"), by an edit
+  distance where doubled letters, an inserted "H"/"C", "&" or "-" and OCR
+  confusions (Đ/D, O/0, I/l/1) cost less;
+- ``arithmetic_mismatch`` — stated parts that contradict their total (new +
+  carried over vs received; early + on time + late vs resolved; within +
+  overdue vs pending; resolved + pending vs received; a field breakdown vs
+  its total; a table's column vs its "Tổng cộng" row), one finding per
+  total; a part that is not stated is unknown, so a total is contradicted
+  only when the stated parts are complete or already exceed it;
+- ``date_invalid`` — a date that does not exist, or lies after the
+  report's own date.
+
+Across reports (:func:`audit_corpus`): date conflicts of one document cited
+by several reports — keyed by the id alone for national symbols (NĐ-CP,
+QĐ-TTg, TT-…, NQ/TW) and by id + province for local ones, since local
+numbers repeat (``04/KH-SKHCN`` is another plan in every province) — and
+the symbol frequencies of the whole corpus.  With a registry (id, type,
+date, issuer, title), mentions that contradict it and national ids it does
+not know are listed (kinds ``registry_*``, outside the gold vocabulary).
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+import regex
+
+from ..corpus.registry import known_symbols
+from ..extract.normalize import fold
+from ..extract.records import Citation, DateMention, Indicator, Metadata
+
+GOLD_KINDS = ("citation_date_conflict", "citation_malformed", "citation_issuer_mismatch",
+              "citation_year_mismatch", "symbol_variant", "arithmetic_mismatch", "date_invalid")
+
+# the code each type word's symbol carries
+TYPE_CODES = {"Quyết định": ("QĐ",), "Nghị định": ("NĐ",), "Nghị quyết": ("NQ",),
+              "Thông tư": ("TT", "TTLT"), "Thông tư liên tịch": ("TTLT",), "Chỉ thị": ("CT",),
+              "Kế hoạch": ("KH",), "Thông báo": ("TB",), "Tờ trình": ("TTr",), "Báo cáo": ("BC",),
+              "Công điện": ("CĐ",), "Chương trình": ("CTr",), "Hướng dẫn": ("HD",),
+              "Quy định": ("QĐ", "QyĐ"), "Quy chế": ("QC", "QyC"), "Đề án": ("ĐA",),
+              "Kết luận": ("KL",)}
+NATIONAL = {"CP", "TTg", "VPCP", "QH", "UBTVQH", "TW", "BCT"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    severity: str  # error | warning | info
+    id: str | None
+    doc_id: str
+    start: int | None
+    end: int | None
+    sentence: str | None
+    explanation: str
+    expected: str | None = None
+    page: int | None = None
+    section: str | None = None
+
+
+@dataclass
+class DocFacts:
+    """What the audit needs of one report."""
+
+    doc_id: str
+    province: str | None
+    citations: list[Citation] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)
+    metadata: Metadata | None = None
+
+
+def _norm_id(cid: str) -> str:
+    return regex.sub(r"\s+", "", cid).replace("Ð", "Đ").replace("đ", "Đ")
+
+
+def _is_national(c: Citation) -> bool:
+    iss = c.issuer_symbol or ""
+    return iss in NATIONAL or c.symbol.startswith(("NĐ-", "TT-", "TTLT-")) or \
+        (len(iss) > 2 and iss.startswith("B") and iss[1:2].isupper() and iss not in ("BC",))
+
+
+# -- symbol variants -----------------------------------------------------------
+_CHEAP_INSERT = set("HC&-")
+_CONFUSED = {frozenset(p) for p in (("Đ", "D"), ("O", "0"), ("I", "l"), ("I", "1"), ("l", "1"))}
+
+
+def symbol_distance(a: str, b: str) -> float:
+    """Weighted edit distance from symbol ``a`` as written to ``b``.
+
+    >>> symbol_distance("SKHHCN", "SKHCN"), symbol_distance("SKH&CN", "SKHCN")
+    (0.5, 0.3)
+    """
+    n, m = len(a), len(b)
+    d = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(1, n + 1):
+        d[i][0] = d[i - 1][0] + _ins_cost(a, i - 1)
+    for j in range(1, m + 1):
+        d[0][j] = d[0][j - 1] + 1.0
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            sub = 0.0 if a[i - 1] == b[j - 1] else (
+                0.3 if frozenset((a[i - 1], b[j - 1])) in _CONFUSED else 1.0)
+            d[i][j] = min(d[i - 1][j] + _ins_cost(a, i - 1), d[i][j - 1] + 1.0, d[i - 1][j - 1] + sub)
+    return d[n][m]
+
+
+def _ins_cost(a: str, i: int) -> float:
+    """Cost of a character of ``a`` that the intended symbol lacks."""
+    ch = a[i]
+    if ch in "&-":
+        return 0.3
+    if (i > 0 and a[i - 1] == ch) or ch in _CHEAP_INSERT:
+        return 0.5
+    return 1.0
+
+
+def _variant_of(sym: str, known: frozenset[str], frequent: Counter) -> str | None:
+    if sym in known or len(sym) < 4:
+        return None
+    best, best_d = None, 9.0
+    for cand in set(known) | {s for s, n in frequent.items() if n >= 3}:
+        if cand == sym or len(cand) < 4 or abs(len(cand) - len(sym)) > 2:
+            continue
+        if cand not in known and frequent[cand] <= frequent[sym]:
+            continue
+        dist = symbol_distance(sym, cand)
+        if dist < best_d:
+            best, best_d = cand, dist
+    return best if best_d <= 1.0 else None
+
+
+def _symbol_parts(c: Citation) -> list[str]:
+    parts = [c.issuer_symbol] if c.issuer_symbol else []
+    return [p for p in parts if p]
+
+
+# -- citation checks -------------------------------------------------------------
+def _finding(kind, severity, cid, doc_id, rec, explanation, expected=None) -> Finding:
+    return Finding(kind, severity, cid, doc_id, getattr(rec, "start", None), getattr(rec, "end", None),
+                   getattr(rec, "sentence", None) or None, explanation, expected)
+
+
+def _citation_checks(doc_id: str, cits: list[Citation], known, frequent) -> list[Finding]:
+    out: list[Finding] = []
+    by_id: dict[str, list[Citation]] = defaultdict(list)
+    for c in cits:
+        by_id[_norm_id(c.id)].append(c)
+    for cid, group in by_id.items():
+        dates = Counter(c.date for c in group if c.date)
+        if len(dates) > 1:
+            majority = dates.most_common(1)[0][0]
+            odd = next(c for c in group if c.date and c.date != majority)
+            out.append(_finding("citation_date_conflict", "warning", group[0].id, doc_id, odd,
+                                f"{group[0].id} is cited with different dates: "
+                                + ", ".join(f"{d} ({n}×)" for d, n in dates.most_common()),
+                                expected=majority))
+    for c in cits:
+        code = c.symbol.split("-")[0] if "-" in c.symbol else c.symbol.split("/")[0]
+        if c.symbol.startswith(("NĐ-", "TT-", "TTLT-")) and not regex.search(r"/(?:19|20)\d\d/", c.id):
+            out.append(_finding("citation_malformed", "warning", c.id, doc_id, c,
+                                f"{c.id}: a {'Nghị định' if code == 'NĐ' else 'Thông tư'} is numbered "
+                                "with its year (số/năm/ký hiệu) since 2006; this number has none"))
+        elif c.doc_type in TYPE_CODES and not _has_code(c, TYPE_CODES[c.doc_type]) \
+                and c.doc_type != "Quy định" and not (c.doc_type == "Chương trình" and "KH" in c.symbol):
+            out.append(_finding("citation_malformed", "warning", c.id, doc_id, c,
+                                f"{c.id} is called a {c.doc_type} but its symbol has no "
+                                f"{'/'.join(TYPE_CODES[c.doc_type])} code"))
+        if c.year and c.date and int(c.date[:4]) != c.year:
+            out.append(_finding("citation_year_mismatch", "warning", c.id, doc_id, c,
+                                f"{c.id}: the number says {c.year}, the date {c.date}"))
+        issuer = fold(c.issuer or "")
+        if issuer:
+            iss = c.issuer_symbol or ""
+            bad = None
+            if iss == "CP" and regex.search(r"thủ tướng|ttcp", issuer):
+                bad = "a Government (Chính phủ) document attributed to the Prime Minister"
+            elif iss == "TTg" and "chính phủ" in issuer and not regex.search(r"thủ tướng|ttcp|ttg", issuer):
+                bad = "a Prime Minister's (Thủ tướng) document attributed to the Government"
+            elif iss == "UBND" and regex.search(r"^(?:bộ|chính phủ|thủ tướng)", issuer):
+                bad = "a People's Committee (UBND) document attributed to a central body"
+            elif iss == "HĐND" and regex.search(r"ubnd|ủy ban nhân dân|uỷ ban nhân dân", issuer):
+                bad = "a People's Council (HĐND) resolution attributed to the People's Committee"
+            if bad:
+                out.append(_finding("citation_issuer_mismatch", "warning", c.id, doc_id, c,
+                                    f"{c.id} is {bad} (\"{c.issuer}\")"))
+        for part in _symbol_parts(c):
+            target = _variant_of(part, known, frequent)
+            if target:
+                out.append(_finding("symbol_variant", "info", c.id, doc_id, c,
+                                    f"issuer symbol {part} looks like a misspelling of {target}",
+                                    expected=target))
+    return out
+
+
+def _has_code(c: Citation, codes: tuple[str, ...]) -> bool:
+    pieces = regex.split(r"[-/]", c.symbol)
+    return any(p in codes for p in pieces)
+
+
+# -- arithmetic ---------------------------------------------------------------------
+_SUMS = [  # total = sum of parts
+    ("dossiers.received", ("dossiers.new", "dossiers.carried_over")),
+    ("dossiers.resolved", ("dossiers.resolved.early", "dossiers.resolved.on_time", "dossiers.resolved.late")),
+    ("dossiers.pending", ("dossiers.pending.within_deadline", "dossiers.pending.overdue")),
+    ("dossiers.received", ("dossiers.resolved", "dossiers.pending")),
+]
+
+
+def _blocks(rows: list[Indicator]) -> list[list[Indicator]]:
+    """Prose dossier statements that belong together: a lead-in and its list."""
+    prose = sorted((r for r in rows if r.table is None and r.start >= 0 and r.procedure is None),
+                   key=lambda r: r.start)
+    blocks: list[list[Indicator]] = []
+    for r in prose:
+        if not r.indicator.startswith("dossiers."):
+            continue
+        if blocks and r.start - blocks[-1][-1].end < 400 and (
+                r.group == blocks[-1][-1].group or r.sentence.lstrip()[:1] in "-+•" or
+                blocks[-1][-1].sentence.rstrip().endswith(":") or r.field):
+            blocks[-1].append(r)
+        else:
+            blocks.append([r])
+    return blocks
+
+
+def _arith_prose(doc_id: str, block: list[Indicator]) -> list[Finding]:
+    first: dict[str, Indicator] = {}
+    for r in block:
+        if r.field is None:
+            first.setdefault(r.indicator, r)
+    value = {k: v.value for k, v in first.items()}
+    if "dossiers.resolved" not in value:
+        resolved_parts = [value[k] for k in ("dossiers.resolved.early", "dossiers.resolved.on_time",
+                                             "dossiers.resolved.late") if k in value]
+        if resolved_parts:
+            value["dossiers.resolved"] = sum(resolved_parts)
+    flagged: set[str] = set()
+    out = []
+    for total, parts in _SUMS:
+        if total not in first or total in flagged:
+            continue
+        stated = [value[p] for p in parts if p in value]
+        if not stated:
+            continue
+        complete = len(stated) == len(parts)
+        s = sum(stated)
+        if (complete and abs(s - value[total]) > 1e-9) or s > value[total] + 1e-9:
+            t = first[total]
+            flagged.add(total)
+            out.append(Finding("arithmetic_mismatch", "warning", None, doc_id, t.start, t.end, t.sentence,
+                               f"{total} is stated as {value[total]:g}, but "
+                               + " + ".join(f"{p} {value[p]:g}" for p in parts if p in value)
+                               + f" = {s:g}", expected=f"{s:g}"))
+    # a total against its field breakdown
+    for total, t in first.items():
+        fields = [r for r in block if r.indicator == total and r.field]
+        if fields and total not in flagged:
+            s = sum(r.value for r in fields)
+            if abs(s - t.value) > 1e-9:
+                out.append(Finding("arithmetic_mismatch", "warning", None, doc_id, t.start, t.end,
+                                   t.sentence, f"{total} {t.value:g} but its breakdown by field sums to {s:g}",
+                                   expected=f"{s:g}"))
+    return out
+
+
+def _arith_tables(doc_id: str, rows: list[Indicator]) -> list[Finding]:
+    out = []
+    tables: dict[int, list[Indicator]] = defaultdict(list)
+    for r in rows:
+        if r.table is not None:
+            tables[r.table].append(r)
+    for t, cells in tables.items():
+        totals = [c for c in cells if c.role == "total"]
+        for tot in totals:
+            parts = [c for c in cells if c.col == tot.col and c.role == "part"]
+            if not parts:
+                continue
+            part_rows = {c.row for c in cells if c.role == "part"}
+            complete = len({c.row for c in parts}) == len(part_rows)
+            s = sum(c.value for c in parts)
+            if (complete and abs(s - tot.value) > 1e-9) or s > tot.value + 1e-9:
+                out.append(Finding("arithmetic_mismatch", "warning", None, doc_id, None, None, None,
+                                   f"table {t + 1}, column {tot.col + 1} ({tot.indicator}): the rows "
+                                   f"sum to {s:g}, the total row says {tot.value:g}", expected=f"{s:g}"))
+    return out
+
+
+# -- dates --------------------------------------------------------------------------
+def _date_checks(doc_id: str, dates: list[DateMention], meta: Metadata | None) -> list[Finding]:
+    out = []
+    issued = meta.issued_date if meta else None
+    for d in dates:
+        if not d.valid:
+            out.append(_finding("date_invalid", "error", d.text, doc_id, d,
+                                f"{d.text} is not a calendar date"))
+        elif issued and d.value and d.precision == "day" and d.role != "issued" and \
+                d.value[:len(issued)] > issued:
+            out.append(_finding("date_invalid", "warning", d.text, doc_id, d,
+                                f"{d.text} lies after the report's own date ({issued})", expected=issued))
+    return out
+
+
+# -- entry points -------------------------------------------------------------------
+def audit_document(doc_id: str, citations: list[Citation], indicators: list[Indicator],
+                   dates: list[DateMention], metadata: Metadata | None,
+                   known=None, frequent: Counter | None = None) -> list[Finding]:
+    """The within-report checks."""
+    known = known_symbols() if known is None else known
+    if frequent is None:
+        frequent = Counter(p for c in citations for p in _symbol_parts(c))
+    out = _citation_checks(doc_id, citations, known, frequent)
+    for block in _blocks(indicators):
+        out.extend(_arith_prose(doc_id, block))
+    out.extend(_arith_tables(doc_id, indicators))
+    out.extend(_date_checks(doc_id, dates, metadata))
+    return _dedupe(out)
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    seen, out = set(), []
+    for f in findings:
+        key = (f.doc_id, f.kind, f.id if f.id is not None else (f.explanation if f.kind == "arithmetic_mismatch" else None))
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def audit_corpus(docs: list[DocFacts], registry=None) -> list[Finding]:
+    """Every report's checks, the cross-report date conflicts, and (with a
+    registry) the registry checks."""
+    frequent = Counter(p for d in docs for c in d.citations for p in _symbol_parts(c))
+    known = known_symbols()
+    out: list[Finding] = []
+    for d in docs:
+        out.extend(audit_document(d.doc_id, d.citations, d.indicators, d.dates, d.metadata,
+                                  known, frequent))
+    # one document cited with different dates by different reports
+    cited: dict[tuple, list[tuple[str, Citation]]] = defaultdict(list)
+    for d in docs:
+        for c in d.citations:
+            if c.date:
+                key = (_norm_id(c.id),) if _is_national(c) else (_norm_id(c.id), d.province)
+                cited[key].append((d.doc_id, c))
+    within = {(f.doc_id, f.id) for f in out if f.kind == "citation_date_conflict"}
+    for key, mentions in cited.items():
+        if len({doc for doc, _ in mentions}) < 2:
+            continue
+        dates = Counter(c.date for _, c in mentions)
+        if len(dates) < 2:
+            continue
+        majority = dates.most_common(1)[0][0]
+        for doc, c in mentions:
+            if c.date != majority and (doc, c.id) not in within:
+                within.add((doc, c.id))
+                out.append(_finding("citation_date_conflict", "warning", c.id, doc, c,
+                                    f"{c.id} is dated {c.date} here but {majority} in most reports "
+                                    f"citing it ({dates[majority]} of {sum(dates.values())})",
+                                    expected=majority))
+    if registry is not None:
+        for d in docs:
+            out.extend(registry_checks(d.doc_id, d.citations, registry))
+    return _dedupe(out)
+
+
+def registry_checks(doc_id: str, citations: list[Citation], registry) -> list[Finding]:
+    """Mentions that contradict the registry, and national ids it does not know."""
+    out = []
+    for c in citations:
+        entry = registry.get(_norm_id(c.id))
+        if entry is None:
+            if _is_national(c):
+                out.append(_finding("registry_unknown", "info", c.id, doc_id, c,
+                                    f"{c.id} is not in the registry"))
+            continue
+        if c.date and entry.date and c.date != entry.date:
+            out.append(_finding("registry_date_mismatch", "warning", c.id, doc_id, c,
+                                f"{c.id} is dated {c.date} here; the registry says {entry.date}",
+                                expected=entry.date))
+        if c.issuer and entry.issuer and fold(entry.issuer) not in fold(c.issuer) and \
+                fold(c.issuer) not in fold(entry.issuer):
+            out.append(_finding("registry_issuer_mismatch", "warning", c.id, doc_id, c,
+                                f"{c.id} is attributed to {c.issuer}; the registry says {entry.issuer}",
+                                expected=entry.issuer))
+    return out
