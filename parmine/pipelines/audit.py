@@ -225,8 +225,9 @@ def _blocks(rows: list[Indicator]) -> list[list[Indicator]]:
     for r in prose:
         if not r.indicator.startswith("dossiers."):
             continue
-        if blocks and r.start - blocks[-1][-1].end < 400 and (
-                r.group == blocks[-1][-1].group or r.sentence.lstrip()[:1] in "-+•" or
+        gap = r.start - blocks[-1][-1].end if blocks else None
+        if blocks and gap < 400 and (
+                gap < 60 or r.group == blocks[-1][-1].group or r.sentence.lstrip()[:1] in "-+•" or
                 blocks[-1][-1].sentence.rstrip().endswith(":") or r.field):
             blocks[-1].append(r)
         else:
