@@ -27,8 +27,14 @@ from __future__ import annotations
 
 import regex
 
-from .normalize import fold
+from .normalize import fold as _fold
 from .records import Indicator
+
+
+def fold(text: str) -> str:
+    """Folded and without spaces: narrow cells break words anywhere
+    ("Chư a đến hạn"), so labels are compared letter by letter."""
+    return _fold(text).replace(" ", "")
 
 _FIGURE = regex.compile(r"^\s*\d{1,3}(?:[.\s]\d{3})*(?:,\d+)?\s*%?\s*$")
 _COLNUM = regex.compile(r"^\s*\(?\d{1,2}\)?\s*$")
@@ -74,29 +80,27 @@ def _labels(header: list[list[str]], width: int) -> list[str]:
 
 def _dossier_column(label: str, following: list[str]) -> str | None:
     w = fold(label)
-    if "trực tuyến" in w and "không trực tuyến" not in w:
+    if "trựctuyến" in w and "khôngtrựctuyến" not in w:
         return "dossiers.received.online"
-    if "trực tiếp" in w or "không trực tuyến" in w:
+    if "trựctiếp" in w or "khôngtrựctuyến" in w:
         return "dossiers.received.offline"
-    if "kỳ trước" in w or "chuyển qua" in w:
+    if "kỳtrước" in w or "chuyểnqua" in w:
         return "dossiers.carried_over"
-    if "mới tiếp nhận" in w:
+    if "mớitiếpnhận" in w:
         return "dossiers.new"
-    if "chưa đến hạn" in w or "trong hạn" in w:
+    if "chưađếnhạn" in w or "tronghạn" in w:
         return "dossiers.pending.within_deadline"
-    if "trước hạn" in w:
+    if "trướchạn" in w:
         return "dossiers.resolved.early"
     if "đúng" in w and "hạn" in w:
         return "dossiers.resolved.on_time"
-    if "quá hạn" in w or "trễ hạn" in w:
-        # "Quá hạn" under "đang giải quyết" (after "Chưa đến hạn") is pending
-        return "dossiers.pending.overdue" if any("chưa đến hạn" in fold(f) or "trong hạn" in fold(f)
-                                                 for f in following[:0]) else None
-    if "tổng số" in w or w.endswith("tổng") or "số hồ sơ" in w:
+    if "quáhạn" in w or "trễhạn" in w:
+        return None  # resolved late or pending overdue: decided by the columns before it
+    if "tổngsố" in w or w.endswith("tổng") or "sốhồsơ" in w:
         ahead = " ".join(fold(f) for f in following)
-        if "kỳ trước" in ahead or "mới tiếp nhận" in ahead:
+        if "kỳtrước" in ahead or "mớitiếpnhận" in ahead:
             return "dossiers.received"
-        if "chưa đến hạn" in ahead or "trong hạn" in ahead:
+        if "chưađếnhạn" in ahead or "tronghạn" in ahead:
             return "dossiers.pending"
         if "đúng" in ahead or "trả" in ahead:
             return "dossiers.resolved"
@@ -104,21 +108,21 @@ def _dossier_column(label: str, following: list[str]) -> str | None:
 
 
 def _map_columns(labels: list[str]) -> dict[int, str]:
-    """Column index → indicator, for the dossier tables."""
+    """Column index → indicator, for the dossier tables.  A "Tổng số" column
+    means what the columns after it (up to the next "Tổng số") break down."""
     out: dict[int, str] = {}
-    own = [l.split(" ")[-1] if False else l for l in labels]
-    for j, label in enumerate(own):
+    for j, label in enumerate(labels):
         following = []
-        for k in range(j + 1, len(own)):
-            if "tổng số" in fold(own[k]).split("  ")[-1] and k > j + 1:
+        for later in labels[j + 1:]:
+            if fold(later).endswith("tổngsố"):
                 break
-            following.append(own[k])
+            following.append(later)
         name = _dossier_column(label, following)
-        if name == "dossiers.received.online" and "hồ sơ" not in fold(label):
+        if name == "dossiers.received.online" and "hồsơ" not in fold(label):
             name = None
-        if name is None and ("quá hạn" in fold(label) or "trễ hạn" in fold(label)):
-            before = " ".join(fold(x) for x in own[max(0, j - 2):j])
-            name = "dossiers.pending.overdue" if "chưa đến hạn" in before or "trong hạn" in before \
+        if name is None and ("quáhạn" in fold(label) or "trễhạn" in fold(label)):
+            before = " ".join(fold(x) for x in labels[max(0, j - 2):j])
+            name = "dossiers.pending.overdue" if "chưađếnhạn" in before or "tronghạn" in before \
                 else "dossiers.resolved.late"
         if name:
             out[j] = name
@@ -128,15 +132,15 @@ def _map_columns(labels: list[str]) -> dict[int, str]:
 def _criterion(label: str) -> tuple[str | None, str | None]:
     """A row of a criteria table ("Số TTHC được công khai ...") → (count, rate)."""
     w = fold(label)
-    if "liên thông" in w:
+    if "liênthông" in w:
         return None, None
-    if "công khai" in w or "công bố" in w:
+    if "côngkhai" in w or "côngbố" in w:
         return "procedures.published", "rate.published"
-    if "một cửa" in w:
+    if "mộtcửa" in w:
         return "procedures.one_stop", "rate.one_stop"
-    if "trực tuyến" in w or "mức độ" in w:
+    if "trựctuyến" in w or "mứcđộ" in w:
         return "procedures.online", "rate.online"
-    if "rà soát" in w:
+    if "ràsoát" in w:
         return "procedures.reviewed", "rate.reviewed"
     return None, None
 
@@ -154,8 +158,8 @@ def table_indicators(rows: list[list[str]], table_index: int, title: str | None 
     labels = _labels(header, width)
     folded = [fold(l) for l in labels]
     name_col = next((j for j, l in enumerate(folded) if regex.search(
-        r"tên\s+(?:tthc|thủ tục)|thủ tục hành chính|kế hoạch$|^kế hoạch|tiêu chí|nội dung", l)), 1 if width > 1 else 0)
-    field_col = next((j for j, l in enumerate(folded) if l.startswith("lĩnh vực")), None)
+        r"tên(?:tthc|thủtục)|thủtụchànhchính|kếhoạch$|^kếhoạch|tiêuchí|nộidung", l)), 1 if width > 1 else 0)
+    field_col = next((j for j, l in enumerate(folded) if l.startswith("lĩnhvực")), None)
     group = f"t:{table_index}"
 
     # join continuation rows (a row split by a page break)
@@ -179,7 +183,7 @@ def table_indicators(rows: list[list[str]], table_index: int, title: str | None 
                              source="table"))
 
     for row_no, r in merged:
-        is_total = any(_TOTAL.match(fold(c)) for c in r[:name_col + 1] if c)
+        is_total = any(_TOTAL.match(_fold(c)) for c in r[:name_col + 1] if c)
         name = None if is_total else (r[name_col] or None)
         field = None if is_total or field_col is None else (r[field_col] or None)
         role = "total" if is_total else "part"
@@ -189,9 +193,9 @@ def table_indicators(rows: list[list[str]], table_index: int, title: str | None 
                 if v is not None:
                     add(ind, v, row_no, j, name, field, role)
         elif kind == "plans":
-            inspection = name is not None and "kiểm tra" in fold(name)
-            cols = [j for j, l in enumerate(folded) if "nhiệm vụ" in l or "đơn vị" in l]
-            done = [j for j in cols if "hoàn thành" in folded[j]]
+            inspection = name is not None and "kiểmtra" in fold(name)
+            cols = [j for j, l in enumerate(folded) if "nhiệmvụ" in l or "đơnvị" in l]
+            done = [j for j in cols if "hoànthành" in folded[j]]
             planned = [j for j in cols if j not in done]
             for j in planned:
                 v = _num(r[j])
@@ -211,13 +215,13 @@ def table_indicators(rows: list[list[str]], table_index: int, title: str | None 
                 v = _num(r[j]) if j != name_col else None
                 if v is None:
                     continue
-                if "tỷ lệ" in l or "%" in l:
+                if "tỷlệ" in l or "%" in l:
                     add(rate, v, row_no, j, None, None, "single")
-                elif "tổng số" in l or l == "số lượng":
+                elif "tổngsố" in l or l == "sốlượng":
                     add(count, v, row_no, j, None, None, "single")
             for j, l in enumerate(folded):
-                if "ghi chú" in l and count == "procedures.online":
-                    m = regex.search(r"(\d+)\s*[Mm]ức\s+độ\s+4", r[j])
+                if "ghichú" in l and count == "procedures.online":
+                    m = regex.search(r"(\d+)\s*[Mm]ức\s*độ\s*4", r[j])
                     if m:
                         add("procedures.online.level4", int(m.group(1)), row_no, j, None, None, "single")
     return out
@@ -225,10 +229,10 @@ def table_indicators(rows: list[list[str]], table_index: int, title: str | None 
 
 def _table_kind(labels: list[str], title: str | None) -> str | None:
     words = " ".join(labels) + " " + fold(title or "")
-    if "hồ sơ" in words:
+    if "hồsơ" in words:
         return "dossiers"
-    if regex.search(r"nhiệm vụ|đơn vị", words) and "kế hoạch" in words:
+    if regex.search(r"nhiệmvụ|đơnvị", words) and "kếhoạch" in words:
         return "plans"
-    if "tiêu chí" in words or "tỷ lệ" in words:
+    if "tiêuchí" in words or "tỷlệ" in words:
         return "criteria"
     return None
