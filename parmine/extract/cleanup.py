@@ -6,6 +6,10 @@
   dropped;
 - a citation id wrapped after its hyphen or slash is joined again
   ("38/KH-⏎SKHCN" → "38/KH-SKHCN");
+- with ``reflow`` (text from a PDF layout or OCR, where every visual line
+  ends in a line break), a line that fills the page width runs on into the
+  next one unless that one opens a heading or a list item: the break
+  becomes a space, so a paragraph is one line again (offsets do not move);
 - pages are joined with a blank line.
 
 :meth:`CleanText.locate` maps an offset of the clean text back to the page
@@ -58,8 +62,38 @@ def _edge_lines(pages: list[str]) -> set[str]:
     return {k for k, n in counts.items() if n >= max(3, 0.6 * len(pages))}
 
 
-def clean(pages: list[Page]) -> CleanText:
-    """Join and clean the pages of a document."""
+_OPENS_BLOCK = regex.compile(
+    r"^\s*(?:[-+•*]\s|[a-zđ]\)\s|\d{1,2}(?:\.\d{1,2})*[.)]\s?\p{L}|[IVX]{1,5}\.\s|"
+    r"Nơi nhận|Kính gửi|KT\.|TM\.|TL\.|BÁO CÁO|Số\s*:)")
+
+
+def reflow(text: str) -> str:
+    """Turn the line breaks inside paragraphs into spaces (same length).
+
+    >>> reflow("Sở đã tiếp nhận hồ sơ và giải quyết\nđúng hạn.\n- Mục mới")
+    'Sở đã tiếp nhận hồ sơ và giải quyết đúng hạn.\n- Mục mới'
+    """
+    lines = text.split("\n")
+    lengths = sorted(len(l.rstrip()) for l in lines if l.strip())
+    if not lengths:
+        return text
+    full = lengths[int(0.9 * (len(lengths) - 1))]
+    out = []
+    for i, line in enumerate(lines):
+        out.append(line)
+        if i == len(lines) - 1:
+            break
+        nxt = lines[i + 1]
+        body = line.rstrip()
+        runs_on = (len(body) >= 0.75 * full and not body.endswith((":", ".", ";", "!", "?"))) \
+            or (nxt[:1].islower() and not body.endswith((":", ".")))
+        out.append(" " if body and nxt.strip() and runs_on and not _OPENS_BLOCK.match(nxt) else "\n")
+    return "".join(out)
+
+
+def clean(pages: list[Page], *, reflow_lines: bool = False) -> CleanText:
+    """Join and clean the pages of a document (``reflow_lines`` for text from
+    a PDF layout or OCR)."""
     texts = [nfc(p.text) for p in pages]
     edges = _edge_lines(texts)
     parts: list[str] = []
@@ -87,6 +121,8 @@ def clean(pages: list[Page]) -> CleanText:
                 kept.append(line + "\n")
             at += len(line) + 1
         body = "".join(kept)[:-1] if kept else ""
+        if reflow_lines:
+            body = reflow(body)
         parts.append(body)
         pieces.append((tuple(starts), tuple(origins)))
         pos += len(body)

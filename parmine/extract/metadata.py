@@ -49,26 +49,14 @@ _NOT_NAME = {"của", "và", "các", "số", "kết", "quả", "hành", "chính"
              "hình", "thực", "hiện", "phụ", "lục", "biểu", "nơi", "nhận", "lưu", "như", "trên"}
 
 
-def _paragraph_after(text: str, pos: int) -> tuple[int, int]:
-    """The paragraph (lines up to a blank line) that starts at or after ``pos``."""
-    while pos < len(text) and text[pos] in " \t\n":
-        pos += 1
-    end = text.find("\n\n", pos)
-    return pos, (end if end >= 0 else len(text))
-
-
 def report_title(text: str) -> str | None:
     """What the report is about: the words after "BÁO CÁO"."""
-    m = regex.search(r"^\s*BÁO\s+CÁO\b[ \t]*", text, flags=regex.M)
-    if not m:
+    from .sections import title_span
+
+    span = title_span(text)
+    if span is None:
         return None
-    rest_of_line = text[m.end():text.find("\n", m.end()) if "\n" in text[m.end():] else len(text)]
-    start = m.end() if rest_of_line.strip() else m.end()
-    s, e = _paragraph_after(text, start)
-    title = regex.sub(r"\s+", " ", text[s:e]).strip()
-    if regex.match(r"Kính\s+gửi", title):
-        return None
-    return title[:400] or None
+    return regex.sub(r"\s+", " ", text[span[0]:span[1]]).strip()[:400] or None
 
 
 def report_type(title: str | None, text: str) -> str:

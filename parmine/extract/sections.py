@@ -101,6 +101,46 @@ def _heading(line: str):
     return None
 
 
+_BODY_START = regex.compile(r"\s*(?:Kính\s+gửi|Thực\s+hiện|Căn\s+cứ|Theo\s|Trên\s+cơ\s+sở|Ngày\s+\d)")
+
+
+def title_span(text: str) -> tuple[int, int] | None:
+    """Where the report's title stands: the short lines after "BÁO CÁO" up to
+    a blank line, the recipients, or the first body paragraph.
+
+    >>> t = "BÁO CÁO\nCông tác CCHC năm 2019\ncủa Sở Tư pháp\nThực hiện Kế hoạch ..."
+    >>> s, e = title_span(t); t[s:e].splitlines()
+    ['Công tác CCHC năm 2019', 'của Sở Tư pháp']
+    """
+    m = _TITLE_WORD.search(text)
+    if not m:
+        return None
+    pos = m.end()
+    start = end = None
+    lines_seen = 0
+    for lpos, line in _lines(text[pos:]):
+        s = line.strip()
+        if not s:
+            if start is not None:
+                break
+            continue
+        if lpos == 0 and start is None:  # the rest of the "BÁO CÁO" line itself
+            start, end = pos, pos + len(line)
+            lines_seen += 1
+            continue
+        if _BODY_START.match(line) or _heading(line) or lines_seen >= 3 or len(s) > 250:
+            break
+        if start is None:
+            start = pos + lpos + (len(line) - len(line.lstrip()))
+        end = pos + lpos + len(line.rstrip())
+        lines_seen += 1
+    if start is None:
+        return None
+    while start < end and text[start].isspace():
+        start += 1
+    return (start, end) if end > start else None
+
+
 def _block_bounds(text: str) -> dict[str, tuple[int, int]]:
     """Where the header, recipients, closing, signature and appendix lie."""
     out: dict[str, tuple[int, int]] = {}
@@ -111,13 +151,8 @@ def _block_bounds(text: str) -> dict[str, tuple[int, int]]:
     title = _TITLE_WORD.search(text)
     body_start = 0
     if title:
-        # the title runs to the end of the paragraph after "BÁO CÁO"
-        para_end = text.find("\n\n", title.end())
-        rest = text[title.end():para_end if para_end >= 0 else n].strip()
-        if not rest and para_end >= 0:
-            nxt = text.find("\n\n", para_end + 2)
-            para_end = nxt if nxt >= 0 else n
-        body_start = para_end if para_end >= 0 else n
+        span = title_span(text)
+        body_start = span[1] if span else title.end()
         out["header"] = (0, body_start)
     rec = _RECIPIENTS.search(text, body_start if title else 0)
     if rec and rec.start() - body_start < 400:

@@ -53,13 +53,14 @@ def cmd_show(a) -> int:
     from ..extract.cleanup import clean
     from ..extract.metadata import extract_metadata
     from ..extract.sections import format_tree, parse_sections
+    from .process import LAYOUT_FORMATS
 
     try:
         doc = read(a.file)
     except ReadError as exc:
         print(f"parmine: {a.file}: [{exc.stage}] {exc.reason}", file=sys.stderr)
         return 2
-    text = clean(doc.pages).text
+    text = clean(doc.pages, reflow_lines=doc.format in LAYOUT_FORMATS).text
     sections = parse_sections(text)
     meta = extract_metadata(text, sections)
     print(f"{doc.doc_id}  ({doc.format}, {len(doc.pages)} pages"

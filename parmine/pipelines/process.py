@@ -23,6 +23,10 @@ from ..extract.normalize import sentence_at
 from ..extract.sections import section_at
 
 
+# formats whose text comes line by line from a page layout (PDF, OCR)
+LAYOUT_FORMATS = ("pdf", "scan-pdf", "image")
+
+
 @dataclass
 class Options:
     """What a worker needs to know besides the file."""
@@ -96,7 +100,7 @@ class _Locator:
 
 def mine(doc: Document, options: Options) -> dict[str, list[dict]]:
     """All rows of one read document."""
-    text = clean(doc.pages)
+    text = clean(doc.pages, reflow_lines=doc.format in LAYOUT_FORMATS)
     nlp = build_nlp(tuple(options.disable))
     sdoc = nlp.make_doc(text.text)
     sdoc.user_data["tables"] = doc.tables
