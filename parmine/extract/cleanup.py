@@ -68,7 +68,7 @@ _OPENS_BLOCK = regex.compile(
 
 
 def reflow(text: str) -> str:
-    """Turn the line breaks inside paragraphs into spaces (same length).
+    r"""Turn the line breaks inside paragraphs into spaces (same length).
 
     >>> reflow("Sở đã tiếp nhận hồ sơ và giải quyết\nđúng hạn.\n- Mục mới")
     'Sở đã tiếp nhận hồ sơ và giải quyết đúng hạn.\n- Mục mới'

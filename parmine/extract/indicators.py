@@ -249,7 +249,7 @@ def _group_key(text: str, q: Quantity) -> tuple[str, int]:
 
 def find_indicators(text: str, quantities: list[Quantity] | None = None,
                     sections: list[Section] | None = None) -> list[Indicator]:
-    """Prose indicators of ``text`` (tables: :mod:`parmine.extract.tables`).
+    r"""Prose indicators of ``text`` (tables: :mod:`parmine.extract.tables`).
 
     >>> [(i.indicator, i.value, i.field) for i in find_indicators(
     ...     "Sở đã tiếp nhận 15 hồ sơ, bao gồm:\n- Lĩnh vực Đất đai: 9 hồ sơ.\n- Lĩnh vực Xây dựng: 6 hồ sơ.")]

@@ -105,7 +105,7 @@ _BODY_START = regex.compile(r"\s*(?:Kính\s+gửi|Thực\s+hiện|Căn\s+cứ|Th
 
 
 def title_span(text: str) -> tuple[int, int] | None:
-    """Where the report's title stands: the short lines after "BÁO CÁO" up to
+    r"""Where the report's title stands: the short lines after "BÁO CÁO" up to
     a blank line, the recipients, or the first body paragraph.
 
     >>> t = "BÁO CÁO\nCông tác CCHC năm 2019\ncủa Sở Tư pháp\nThực hiện Kế hoạch ..."
