@@ -65,7 +65,9 @@ def read_text(data: bytes, path: Path, doc_id: str, sha256: str, fmt: str = "txt
         raise ReadError(f"cannot decode the text ({exc})", "decode") from None
     if not text.strip():
         raise ReadError("the file holds no text", "decode")
-    if vietnamese_score(text) < 0.05 and sum(c.isalpha() for c in text) < 0.5 * len(text.strip()):
+    controls = sum(1 for c in text if (ord(c) < 32 and c not in "\t\n\r\f") or c == "\ufffd")
+    if controls > 0.01 * len(text) or (vietnamese_score(text) < 0.05 and
+                                       sum(c.isalpha() for c in text) < 0.5 * len(text.strip())):
         raise ReadError("the file is not text (binary content or an unknown encoding)", "decode")
     warnings = [] if encoding.startswith(("utf", "ascii")) else [f"decoded from {encoding}"]
     pages = []
