@@ -143,14 +143,13 @@ def find_citations(text: str) -> list[Citation]:
                 continue
             if e < start - 40:
                 break
-            gap = text[e:start]
-            if _DIRECT.fullmatch(gap):
+            if _DIRECT.fullmatch(low, e, start):
                 doc_type, type_start = t, s
             break
         # ... or the run it continues ("964/QĐ-UBND và 965/QĐ-UBND", "...; số 651/...")
         if doc_type is None and out:
             prev = out[-1]
-            between = text[prev["after"]:start]
+            between = low[prev["after"]:start]
             if _CHAIN.fullmatch(between) or (
                     regex.search(r"[;,]\s*(?:và\s+)?(?:số|sô|sõ)\s*$", between)
                     and sentence_span(text, prev["start"])[1] >= start):
@@ -158,7 +157,7 @@ def find_citations(text: str) -> list[Citation]:
         # the date written after the number
         after = m.end()
         date = date_text = None
-        dm = _DATE_AFTER.match(text, after)
+        dm = _DATE_AFTER.match(low, after)
         if dm:
             date, date_text, end = _date_at(text, dm.end(), dates_by_start)
             if date is None:
@@ -191,7 +190,7 @@ def find_citations(text: str) -> list[Citation]:
     # a date after a run belongs to every number of the run
     for i in range(len(out) - 2, -1, -1):
         if out[i]["date"] is None and out[i + 1]["chained"] and out[i + 1]["date"] is not None \
-                and _CHAIN.fullmatch(text[out[i]["m"].end():out[i + 1]["start"]]):
+                and _CHAIN.fullmatch(low, out[i]["m"].end(), out[i + 1]["start"]):
             out[i]["date"], out[i]["date_text"] = out[i + 1]["date"], out[i + 1]["date_text"]
     # a date written before, in the same clause or in the line introducing a list
     claimed = {c["date_end"] for c in out if c["date_end"] is not None}
