@@ -49,7 +49,8 @@ class Gazetteer:
                 self._exact[_key(n)] = p
                 self._plain.setdefault(strip_diacritics(_key(n)), p)
         names = sorted(self._exact, key=len, reverse=True)
-        body = "|".join(regex.escape(n).replace(r"\ ", r"\s+").replace("-", r"\s*[-–]\s*") for n in names)
+        body = "|".join(r"\s*[-–]\s*".join(regex.escape(part).replace(r"\ ", r"\s+") for part in n.split("-"))
+                        for n in names)
         self._mention = regex.compile(rf"(?<![\p{{L}}\d])(?:{body})(?![\p{{L}}\d])")
 
     @classmethod

@@ -1,0 +1,98 @@
+"""Report metadata from the header, the title and the signature block."""
+import pytest
+
+from parmine.extract.metadata import extract_metadata
+
+HEADER = """UBND TỈNH THÁI BÌNH
+SỞ TÀI CHÍNH
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+
+Số: 215/BC-STC
+
+Thái Bình, ngày 12 tháng 10 năm 2023
+
+BÁO CÁO
+Kết quả thực hiện công tác cải cách hành chính 9 tháng đầu năm 2023
+
+Kính gửi: Sở Nội vụ tỉnh Thái Bình
+
+Sở Tài chính báo cáo kết quả như sau. Công tác phối hợp với tỉnh Nam Định, tỉnh Nam Định, tỉnh Nam Định tốt.
+
+Nơi nhận:
+- Như trên;
+- Lưu: VT.
+
+KT. GIÁM ĐỐC
+PHÓ GIÁM ĐỐC
+
+Lê Thị Hoa
+"""
+
+
+def test_full_header():
+    m = extract_metadata(HEADER)
+    assert m.province == "Thái Bình" and m.unit_2025 == "Hưng Yên"
+    assert m.agency == "Sở Tài chính"
+    assert m.report_type == "cchc"
+    assert (m.period.kind, m.period.year, m.period.index) == ("nine_months", 2023, None)
+    assert m.issued_date == "2023-10-12" and m.doc_number == "215/BC-STC"
+    assert m.signer == "Lê Thị Hoa"
+    assert m.recipients == ("Sở Nội vụ tỉnh Thái Bình",)
+
+
+def test_blank_day_and_blank_number():
+    text = HEADER.replace("Số: 215/BC-STC", "Số:      /BC-STC").replace("ngày 12 tháng 10", "ngày      tháng 10")
+    m = extract_metadata(text)
+    assert m.doc_number is None and m.issued_date == "2023-10"
+
+
+@pytest.mark.parametrize("title, kind, year, index", [
+    ("Công tác CCHC quý II và nhiệm vụ quý III năm 2021", "quarter", 2021, 2),
+    ("Kết quả CCHC 6 tháng đầu năm và phương hướng 6 tháng cuối năm 2019", "half", 2019, 1),
+    ("Tình hình thực hiện CCHC năm 2022", "year", 2022, None),
+    ("Kết quả CCHC tháng 7 năm 2024", "month", 2024, 7),
+])
+def test_period_from_the_title(title, kind, year, index):
+    m = extract_metadata(HEADER.replace("Kết quả thực hiện công tác cải cách hành chính 9 tháng đầu năm 2023", title))
+    assert (m.period.kind, m.period.year, m.period.index) == (kind, year, index)
+
+
+def test_no_period_in_the_title_takes_the_year_of_the_report():
+    m = extract_metadata(HEADER.replace("9 tháng đầu năm 2023", "theo kết luận kiểm tra"))
+    assert (m.period.kind, m.period.year) == ("year", 2023)
+
+
+@pytest.mark.parametrize("title, kind", [
+    ("Kết quả kiểm soát thủ tục hành chính quý I năm 2022", "tthc_control"),
+    ("Tình hình triển khai cơ chế một cửa, một cửa liên thông năm 2021", "tthc_control"),
+    ("Kết quả khắc phục tồn tại theo Kết luận kiểm tra công tác CCHC", "inspection_followup"),
+    ("Công tác cải cách hành chính năm 2020", "cchc"),
+    ("Tổng kết công tác thi đua khen thưởng năm 2020", "other"),
+])
+def test_report_type_from_the_title(title, kind):
+    m = extract_metadata(HEADER.replace("Kết quả thực hiện công tác cải cách hành chính 9 tháng đầu năm 2023", title))
+    assert m.report_type == kind
+
+
+def test_province_from_the_place_line_with_a_missing_diacritic():
+    text = "Số: /BC-SNV\n\nQuang Ninh, ngày 5 tháng 6 năm 2021\n\nBÁO CÁO\nCông tác CCHC năm 2021\n\nNội dung về tỉnh Lạng Sơn."
+    assert extract_metadata(text).province == "Quảng Ninh"
+
+
+def test_province_from_the_body_not_the_first_mention():
+    text = ("BÁO CÁO\nCông tác CCHC năm 2020\n\nĐoàn công tác của tỉnh Quảng Bình đến thăm. "
+            "Sở Y tế tỉnh Kon Tum báo cáo kết quả; các xã của tỉnh Kon Tum đã triển khai tại tỉnh Kon Tum.")
+    m = extract_metadata(text)
+    assert m.province == "Kon Tum" and m.agency == "Sở Y tế"
+
+
+def test_signer_in_capitals_is_title_cased_and_stamp_marks_ignored():
+    text = HEADER.replace("Lê Thị Hoa", "13/11\nX\nHOÀNG VĂN NAM")
+    assert extract_metadata(text).signer == "Hoàng Văn Nam"
+
+
+def test_no_signer():
+    text = HEADER.replace("KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\n\nLê Thị Hoa\n", "")
+    assert extract_metadata(text).signer is None
