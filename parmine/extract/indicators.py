@@ -352,7 +352,10 @@ def _read(text: str, q: Quantity, lead_family: str | None = None) -> list[Indica
         or (_family(sentence, "") if label else None)
     local = words
     if fam == "dossiers":
-        name = _dossier(local, parent)
+        # the label, then the words after the number, then those before it
+        after, before_words = near[near.find(fold(q.text)):], near[:near.find(fold(q.text))]
+        name = (_dossier(label, parent) if label else None) or _dossier(after, parent) \
+            or _dossier(before_words, parent)
         if name is None and not label:
             name = _dossier(fold(text[cs:q.start]), parent)
         if name is None:
