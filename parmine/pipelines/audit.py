@@ -98,8 +98,8 @@ _CONFUSED = {frozenset(p) for p in (("Đ", "D"), ("O", "0"), ("I", "l"), ("I", "
 def symbol_distance(a: str, b: str) -> float:
     """Weighted edit distance from symbol ``a`` as written to ``b``.
 
-    >>> symbol_distance("SKHHCN", "SKHCN"), symbol_distance("SKH&CN", "SKHCN")
-    (0.5, 0.3)
+    >>> symbol_distance("SKHHCN", "SKHCN"), symbol_distance("SKH&CN", "SKHCN"), symbol_distance("UBDN", "UBND")
+    (0.5, 0.3, 0.5)
     """
     n, m = len(a), len(b)
     d = [[0.0] * (m + 1) for _ in range(n + 1)]
@@ -112,6 +112,8 @@ def symbol_distance(a: str, b: str) -> float:
             sub = 0.0 if a[i - 1] == b[j - 1] else (
                 0.3 if frozenset((a[i - 1], b[j - 1])) in _CONFUSED else 1.0)
             d[i][j] = min(d[i - 1][j] + _ins_cost(a, i - 1), d[i][j - 1] + 1.0, d[i - 1][j - 1] + sub)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 0.5)  # two letters swapped
     return d[n][m]
 
 
@@ -130,14 +132,16 @@ def _variant_of(sym: str, known: frozenset[str], frequent: Counter) -> str | Non
         return None
     best, best_d = None, 9.0
     for cand in set(known) | {s for s, n in frequent.items() if n >= 3}:
-        if cand == sym or len(cand) < 4 or abs(len(cand) - len(sym)) > 2:
+        if cand == sym or len(cand) < 3 or abs(len(cand) - len(sym)) > 2:
             continue
         if cand not in known and frequent[cand] <= frequent[sym]:
             continue
         dist = symbol_distance(sym, cand)
         if dist < best_d:
             best, best_d = cand, dist
-    return best if best_d <= 1.0 else None
+    # only cheap edits (a doubled or inserted letter, "&"/"-", a swap, an
+    # OCR confusion): a plain substitution makes another body's symbol
+    return best if best_d <= 0.8 else None
 
 
 def _symbol_parts(c: Citation) -> list[str]:

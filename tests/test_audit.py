@@ -1,0 +1,121 @@
+"""Each audit check, positive and negative, on records built for the test."""
+from parmine.corpus.registry import load_registry
+from parmine.extract.citations import find_citations
+from parmine.extract.dates import find_dates
+from parmine.extract.indicators import find_indicators
+from parmine.extract.records import Indicator, Metadata
+from parmine.extract.tables import table_indicators
+from parmine.pipelines.audit import DocFacts, audit_corpus, audit_document, symbol_distance
+
+
+def kinds(text, meta=None, tables=()):
+    inds = find_indicators(text)
+    for i, t in enumerate(tables):
+        inds += table_indicators(t, i)
+    return sorted((f.kind, f.id) for f in audit_document(
+        "d", find_citations(text), inds, find_dates(text), meta))
+
+
+def test_date_conflict_within_a_report():
+    text = ("Thực hiện Kế hoạch số 15/KH-UBND ngày 02/3/2021 của UBND tỉnh. "
+            "Tiếp tục triển khai Kế hoạch số 15/KH-UBND ngày 02/3/2022 của UBND tỉnh.")
+    assert kinds(text) == [("citation_date_conflict", "15/KH-UBND")]
+    assert kinds(text.replace("02/3/2022", "02/3/2021")) == []
+
+
+def test_same_local_number_in_two_provinces_is_no_conflict():
+    a = find_citations("Kế hoạch số 04/KH-SKHCN ngày 09/02/2017 về kiểm soát TTHC.")
+    b = find_citations("Kế hoạch số 04/KH-SKHCN ngày 05/01/2019 về tuyên truyền.")
+    docs = [DocFacts("hp", "Hải Phòng", a), DocFacts("vt", "Bà Rịa - Vũng Tàu", b)]
+    assert audit_corpus(docs) == []
+    docs[1].province = "Hải Phòng"  # the same province: the same plan, two dates
+    assert [f.kind for f in audit_corpus(docs)] == ["citation_date_conflict"]
+
+
+def test_national_documents_conflict_across_reports():
+    a = find_citations("Nghị định số 61/2018/NĐ-CP ngày 23/4/2018 của Chính phủ")
+    b = find_citations("Nghị định số 61/2018/NĐ-CP ngày 23/4/2019 của Chính phủ")
+    docs = [DocFacts("a", "Huế", a), DocFacts("b", "Hà Nội", a), DocFacts("c", "Sơn La", b)]
+    got = audit_corpus(docs)
+    assert [(f.kind, f.doc_id, f.expected) for f in got if f.kind == "citation_date_conflict"] == [
+        ("citation_date_conflict", "c", "2018-04-23")]
+
+
+def test_malformed_numbers():
+    assert kinds("Nghị định số 45/NĐ-CP ngày 2/4/2020 của Chính phủ") == [("citation_malformed", "45/NĐ-CP")]
+    assert kinds("Thông báo số 77/SNV-VP ngày 2/4/2020") == [("citation_malformed", "77/SNV-VP")]
+    assert kinds("Nghị định số 45/2020/NĐ-CP ngày 8/4/2020; Thông báo số 7/TB-SNV") == []
+
+
+def test_issuer_mismatch():
+    assert kinds("Nghị định số 45/2020/NĐ-CP ngày 8/4/2020 của Thủ tướng Chính phủ") == [
+        ("citation_issuer_mismatch", "45/2020/NĐ-CP")]
+    assert kinds("Quyết định số 468/QĐ-TTg ngày 27/3/2021 của Chính phủ") == [
+        ("citation_issuer_mismatch", "468/QĐ-TTg")]
+    assert kinds("Quyết định số 468/QĐ-TTg ngày 27/3/2021 của Thủ tướng Chính phủ") == []
+
+
+def test_year_mismatch():
+    assert kinds("Quyết định số 12/2021/QĐ-UBND ngày 3/1/2022") == [("citation_year_mismatch", "12/2021/QĐ-UBND")]
+    assert kinds("Quyết định số 12/2021/QĐ-UBND ngày 3/1/2021") == []
+
+
+def test_symbol_variants():
+    text = ("Công văn số 11/STPP-VP ngày 2/1/2022; Quyết định số 5/QĐ-S&TP ngày 3/1/2022; "
+            "Công văn số 12/STP-VP ngày 4/1/2022; Quyết định số 9/QĐ-UBDN ngày 5/1/2022.")
+    assert kinds(text) == [("symbol_variant", "11/STPP-VP"), ("symbol_variant", "5/QĐ-S&TP"),
+                           ("symbol_variant", "9/QĐ-UBDN")]
+    assert symbol_distance("SKHCHN", "SKHCN") < 1 < symbol_distance("SKHĐT", "SKHCN")
+
+
+def test_known_symbols_are_never_variants():
+    assert kinds("Tờ trình số 3/TTr-SNV; Quyết định số 4/QĐ-TTg; Công văn số 5/SKHĐT-TH") == []
+
+
+def test_arithmetic_in_prose():
+    text = ("- Số hồ sơ tiếp nhận trong kỳ là 30 hồ sơ, trong đó:\n"
+            "+ Số mới tiếp nhận trong kỳ: 22; số từ kỳ trước chuyển qua: 5\n"
+            "- Số lượng hồ sơ đã giải quyết: 20; trong đó, trước hạn: 15, đúng hạn: 5, quá hạn: 0\n"
+            "- Số lượng hồ sơ đang giải quyết: 7.")
+    assert kinds(text) == [("arithmetic_mismatch", None)]
+    assert kinds(text.replace("22;", "25;").replace("giải quyết: 7", "giải quyết: 10")) == []
+
+
+def test_field_breakdown_against_its_total():
+    text = "Sở đã tiếp nhận 40 hồ sơ, bao gồm:\n- Lĩnh vực Hộ tịch: 25 hồ sơ.\n- Lĩnh vực Chứng thực: 10 hồ sơ.\n"
+    assert kinds(text) == [("arithmetic_mismatch", None)]
+    assert kinds(text.replace("10 hồ sơ", "15 hồ sơ")) == []
+
+
+def test_a_missing_part_is_unknown_not_zero():
+    assert kinds("Số hồ sơ đã giải quyết: 20; trong đó, trước hạn: 15, đúng hạn: 3.") == []
+
+
+def test_table_total_row():
+    table = [["STT", "Tên thủ tục", "Tổng số hồ sơ tiếp nhận trực tuyến"],
+             ["1", "Thủ tục A", "4"], ["2", "Thủ tục B", "5"], ["", "Tổng cộng", "8"]]
+    assert kinds("", tables=[table]) == [("arithmetic_mismatch", None)]
+    table[-1][-1] = "9"
+    assert kinds("", tables=[table]) == []
+
+
+def test_invalid_and_future_dates():
+    meta = Metadata(issued_date="2022-06-10")
+    assert kinds("Ngày 31/6/2022 Sở họp; ngày 20/7/2022 Sở kiểm tra.", meta) == [
+        ("date_invalid", "20/7/2022"), ("date_invalid", "31/6/2022")]
+    assert kinds("ngày 2/6/2022 Sở họp.", meta) == []
+
+
+def test_registry_checks():
+    reg = load_registry()
+    cits = find_citations("Nghị định số 61/2018/NĐ-CP ngày 23/5/2018 của Chính phủ; "
+                          "Nghị định số 999/2030/NĐ-CP ngày 1/1/2030; Quyết định số 5/QĐ-UBND.")
+    got = sorted((f.kind, f.id) for f in audit_corpus([DocFacts("d", "Huế", cits)], registry=reg)
+                 if f.kind.startswith("registry"))
+    assert got == [("registry_date_mismatch", "61/2018/NĐ-CP"), ("registry_unknown", "999/2030/NĐ-CP")]
+
+
+def test_findings_carry_evidence():
+    text = "Thực hiện Nghị định số 45/NĐ-CP ngày 2/4/2020 của Chính phủ về thủ tục."
+    (f,) = audit_document("d", find_citations(text), [], [], None)
+    assert text[f.start:f.end] == "45/NĐ-CP" and f.sentence == text and f.explanation
