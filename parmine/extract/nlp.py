@@ -3,9 +3,13 @@ extraction components.
 
 ``build_nlp()`` returns a spaCy ``Language`` ("vi" + parmine's components):
 
-- the tokenizer runs underthesea's word segmentation once per line, so
-  multi-syllable words are single tokens ("hồ sơ", "thủ tục") and the
-  ``Doc`` reproduces the text character for character (``doc.text == text``);
+- the tokenizer runs underthesea's word segmentation once per line where
+  it pays — by default the lines that state a count or an absence ("34
+  hồ sơ", "không có ...": the lines indicators come from), or every line with
+  ``segment="all"`` — so multi-syllable words there are single tokens ("hồ
+  sơ", "thủ tục"); other lines are split into syllables and punctuation.
+  Either way the ``Doc`` reproduces the text character for character
+  (``doc.text == text``);
 - ``parmine_sections`` → ``doc._.sections`` (the section tree) and
   ``doc._.metadata`` (province, agency, period, ...);
 - ``parmine_citations`` → ``doc.spans["citations"]``, each span's
@@ -49,29 +53,41 @@ if not Span.has_extension("record"):
 _NON_SPACE = regex.compile(r"\S+")
 
 
+# a count ("34 hồ sơ", "100%"), not a date or a year, or a stated absence
+_PAYS = regex.compile(r"(?<![\d/.\-])(?!(?:19|20)\d\d\b)\d{1,7}(?:\s*%|\s+\p{Ll})|[Kk]hông\s+(?:có|nhận)")
+_SYLLABLE = regex.compile(r"[\p{L}\p{M}\d]+(?:[./,:\-][\p{L}\p{M}\d]+)*|[^\s\p{L}\p{M}\d]")
+
+
 class UndertheseaTokenizer:
     """Word segmentation by underthesea, one call per line, aligned back to
     the text: "tiếp nhận 34 hồ sơ" → ["tiếp nhận", "34", "hồ sơ"].
 
-    Whitespace other than the single space after a token becomes a token of
-    its own, as spaCy expects, so the ``Doc`` text equals the input.
+    ``segment`` says which lines are segmented: ``"numeric"`` (lines that
+    state a count or an absence, default) or ``"all"``.  Whitespace other than the single
+    space after a token becomes a token of its own, as spaCy expects, so the
+    ``Doc`` text equals the input.
     """
 
-    def __init__(self, vocab: Vocab):
+    def __init__(self, vocab: Vocab, segment: str = "numeric"):
+        if segment not in ("numeric", "all"):
+            raise ValueError(f"segment must be 'numeric' or 'all', not {segment!r}")
         self.vocab = vocab
+        self.segment = segment
 
     def __call__(self, text: str) -> Doc:
-        words, spaces = _segment(text)
+        words, spaces = _segment(text, self.segment == "all")
         return Doc(self.vocab, words=words, spaces=spaces)
 
 
-def _segment(text: str) -> tuple[list[str], list[bool]]:
+def _segment(text: str, every_line: bool = False) -> tuple[list[str], list[bool]]:
     from underthesea import word_tokenize
 
     pieces: list[tuple[int, int]] = []  # token spans in text
     pos = 0
     for line in text.split("\n"):
-        if line.strip():
+        if line.strip() and not every_line and not _PAYS.search(line):
+            pieces.extend((pos + m.start(), pos + m.end()) for m in _SYLLABLE.finditer(line))
+        elif line.strip():
             cursor = 0
             for tok in word_tokenize(line):
                 at = line.find(tok, cursor)
@@ -201,10 +217,10 @@ def make_indicators(nlp: Language, name: str):
 
 
 @lru_cache(maxsize=4)
-def build_nlp(disable: tuple[str, ...] = ()) -> Language:
+def build_nlp(disable: tuple[str, ...] = (), segment: str = "numeric") -> Language:
     """The parmine pipeline (cached per process: workers load it once)."""
     nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
-    nlp.tokenizer = UndertheseaTokenizer(nlp.vocab)
+    nlp.tokenizer = UndertheseaTokenizer(nlp.vocab, segment)
     for name in COMPONENTS:
         if name not in disable:
             nlp.add_pipe(name)

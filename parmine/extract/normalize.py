@@ -12,6 +12,7 @@
 """
 from __future__ import annotations
 
+import bisect
 import unicodedata
 
 import regex
@@ -88,17 +89,30 @@ def sentence_span(text: str, start: int, end: int | None = None) -> tuple[int, i
     'Sở đã tiếp nhận 34 hồ sơ.'
     """
     end = start if end is None else end
-    left = 0
-    for m in _SENT_END.finditer(text, 0, start):
-        left = m.end()
-    m = _SENT_END.search(text, end)
-    right = m.end() if m else len(text)
+    ends, starts = _boundaries(text)
+    i = bisect.bisect_right(ends, start) - 1
+    left = ends[i] if i >= 0 else 0
+    j = bisect.bisect_left(starts, end)
+    right = ends[j] if j < len(starts) else len(text)
     s, e = left, right
     while s < e and text[s].isspace():
         s += 1
     while e > s and text[e - 1].isspace():
         e -= 1
     return s, e
+
+
+_last: tuple[str, tuple[list[int], list[int]]] = ("", ([], []))
+
+
+def _boundaries(text: str) -> tuple[list[int], list[int]]:
+    """Ends and starts of the sentence-ending marks of ``text`` (kept for
+    the last text seen: extractors ask about the same text many times)."""
+    global _last
+    if _last[0] is not text:
+        marks = list(_SENT_END.finditer(text))
+        _last = (text, ([m.end() for m in marks], [m.start() for m in marks]))
+    return _last[1]
 
 
 def sentence_at(text: str, start: int, end: int | None = None) -> str:
