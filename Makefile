@@ -6,7 +6,7 @@ PYTHON ?= python3
 PY     := $(VENV)/bin/python
 OUT    ?= out
 SAMPLE ?= sample
-DEBS   := tesseract-ocr tesseract-ocr-vie poppler-utils libreoffice-writer-nogui fonts-liberation2
+DEBS   := tesseract-ocr tesseract-ocr-vie poppler-utils libreoffice-writer-nogui fonts-liberation2 chromium fonts-dejavu-core
 export OMP_THREAD_LIMIT := 1
 
 .PHONY: run test deps debs venv bench score clean
@@ -24,7 +24,7 @@ debs: .make/debs
 .make/debs: Makefile
 	@mkdir -p .make
 	@if command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx vie \
-	   && command -v pdfimages >/dev/null && command -v soffice >/dev/null; then \
+	   && command -v pdfimages >/dev/null && command -v soffice >/dev/null && command -v chromium >/dev/null; then \
 	  echo "Debian dependencies present"; \
 	else \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

@@ -127,21 +127,31 @@ def _ins_cost(a: str, i: int) -> float:
     return 1.0
 
 
-def _variant_of(sym: str, known: frozenset[str], frequent: Counter) -> str | None:
-    if sym in known or len(sym) < 4:
-        return None
+def _nearest(sym: str, candidates) -> tuple[str | None, float]:
     best, best_d = None, 9.0
-    for cand in set(known) | {s for s, n in frequent.items() if n >= 3}:
+    for cand in candidates:
         if cand == sym or len(cand) < 3 or abs(len(cand) - len(sym)) > 2:
-            continue
-        if cand not in known and frequent[cand] <= frequent[sym]:
             continue
         dist = symbol_distance(sym, cand)
         if dist < best_d:
             best, best_d = cand, dist
-    # only cheap edits (a doubled or inserted letter, "&"/"-", a swap, an
-    # OCR confusion): a plain substitution makes another body's symbol
-    return best if best_d <= 0.8 else None
+    return best, best_d
+
+
+def _variant_of(sym: str, known: frozenset[str], frequent: Counter) -> str | None:
+    """The known (else frequent) symbol ``sym`` is a near miss of.  Only
+    cheap edits count (a doubled or inserted letter, "&"/"-", a swap, an OCR
+    confusion): a plain substitution makes another body's symbol."""
+    if sym in known or len(sym) < 4:
+        return None
+    best, d = _nearest(sym, known)
+    if best is not None and d <= 0.8:
+        return best
+    # a symbol frequent in the corpus, more frequent than this one and not itself a variant
+    common = [c for c, n in frequent.items() if n >= 3 and n > frequent[sym] and c not in known
+              and _nearest(c, known)[1] > 0.8]
+    best, d = _nearest(sym, common)
+    return best if best is not None and d <= 0.8 else None
 
 
 def _symbol_parts(c: Citation) -> list[str]:

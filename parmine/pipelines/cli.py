@@ -5,6 +5,7 @@
     parmine show FILE
     parmine query OUT "SQL"
     parmine citations OUT (--id ID | --top N)
+    parmine report OUT [-o FILE.html]
 
 ``run`` exits 0 when every document was mined, 2 when some failed (their
 error rows say why), 1 on a usage or set-up problem.
@@ -113,6 +114,16 @@ def cmd_citations(a) -> int:
     return 0
 
 
+def cmd_report(a) -> int:
+    from .report import write_report
+
+    if not (Path(a.out) / "parmine.duckdb").exists():
+        print(f"parmine: no dataset in {a.out}", file=sys.stderr)
+        return 1
+    print(write_report(a.out, a.output))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="parmine", description="Mine Vietnamese administrative-reform reports.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -145,6 +156,10 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--id", help="every mention of this document id")
     g.add_argument("--top", type=int, help="the N most cited documents")
     c.set_defaults(func=cmd_citations)
+    rp = sub.add_parser("report", help="write the audit report as one self-contained HTML file")
+    rp.add_argument("out")
+    rp.add_argument("-o", "--output", help="the HTML file (default OUT/report.html)")
+    rp.set_defaults(func=cmd_report)
     return p
 
 
