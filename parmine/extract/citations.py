@@ -77,7 +77,7 @@ _ISSUER = regex.compile(
     r"(?:quyết|công|kế|nghị|thông|chỉ|tờ)|\d)))")
 _SUBJECT = regex.compile(
     r"\s*,?\s*(?P<subj>(?:về\s+việc|V/v|v/v|về|ban\s+hành|phê\s+duyệt|quy\s+định|hướng\s+dẫn|"
-    r"sửa\s+đổi|công\s+bố|triển\s+khai)\s[^;\n]*?)(?=\s*(?:;|\.\s|\.$|\)|\n|$))")
+    r"sửa\s+đổi|công\s+bố|triển\s+khai)\s[^;\n]*?)(?=\s*(?:;|\.\s|\.$|\)|\n|$|,\s*\p{Lu}))")
 _VERB_ISSUED = regex.compile(r"ban\s+hành|đã\s+có|\bký\b|có\s+văn\s+bản")
 
 

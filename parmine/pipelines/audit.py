@@ -34,6 +34,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 import regex
 
 from ..corpus.registry import known_symbols
@@ -127,7 +128,8 @@ def _ins_cost(a: str, i: int) -> float:
     return 1.0
 
 
-def _nearest(sym: str, candidates) -> tuple[str | None, float]:
+@lru_cache(maxsize=65536)
+def _nearest(sym: str, candidates: frozenset[str]) -> tuple[str | None, float]:
     best, best_d = None, 9.0
     for cand in candidates:
         if cand == sym or len(cand) < 3 or abs(len(cand) - len(sym)) > 2:
@@ -148,8 +150,8 @@ def _variant_of(sym: str, known: frozenset[str], frequent: Counter) -> str | Non
     if best is not None and d <= 0.8:
         return best
     # a symbol frequent in the corpus, more frequent than this one and not itself a variant
-    common = [c for c, n in frequent.items() if n >= 3 and n > frequent[sym] and c not in known
-              and _nearest(c, known)[1] > 0.8]
+    common = frozenset(c for c, n in frequent.items() if n >= 3 and n > frequent[sym] and c not in known
+                       and _nearest(c, known)[1] > 0.8)
     best, d = _nearest(sym, common)
     return best if best is not None and d <= 0.8 else None
 

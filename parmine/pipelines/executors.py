@@ -35,7 +35,7 @@ def _worker(conn, options: Options) -> None:
     os.environ["OMP_THREAD_LIMIT"] = "1"
     from ..extract.nlp import build_nlp
 
-    build_nlp(tuple(options.disable))  # load once per worker
+    build_nlp(tuple(options.disable))("Sở đã tiếp nhận 1 hồ sơ.")  # load the models once per worker
     while True:
         task = conn.recv()
         if task is None:

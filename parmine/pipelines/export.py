@@ -104,7 +104,8 @@ def export_csv(store: Store, out: Path) -> None:
 def export_excel(store: Store, out: Path) -> None:
     """One sheet per table (page texts left out: too long for a cell)."""
     tmp = out / ".parmine.xlsx.tmp"
-    with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
+    with pd.ExcelWriter(tmp, engine="xlsxwriter", date_format="yyyy-mm-dd",
+                        datetime_format="yyyy-mm-dd hh:mm:ss") as xl:
         for table in list(TABLES) + ["indicators_wide"]:
             if table == "pages":
                 continue
@@ -115,14 +116,9 @@ def export_excel(store: Store, out: Path) -> None:
             frame = frame.head(1_000_000)
             frame.to_excel(xl, sheet_name=table, index=False, freeze_panes=(1, 0))
             sheet = xl.sheets[table]
-            for i, col in enumerate(frame.columns, start=1):
+            for i, col in enumerate(frame.columns):
                 values = frame[col].head(200).tolist()
-                width = min(60, max([len(str(col))] + [len(str(v)) for v in values]) + 2)
-                sheet.column_dimensions[sheet.cell(row=1, column=i).column_letter].width = width
-                if TABLES.get(table) and dict(TABLES[table]).get(col) == "DATE":
-                    for cell in sheet.iter_cols(min_col=i, max_col=i, min_row=2):
-                        for c in cell:
-                            c.number_format = "yyyy-mm-dd"
+                sheet.set_column(i, i, min(60, max([len(str(col))] + [len(str(v)) for v in values]) + 2))
     _replace(tmp, out / "parmine.xlsx")
 
 
