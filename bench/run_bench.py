@@ -2,7 +2,7 @@
 """Benchmark a whole run: documents/s, text-layer pages/s per core, seconds
 per OCRed page, speed-up from 1 to 2 workers and peak RSS per worker.
 
-    python bench/run_bench.py [--docs 40] [--scans 2] [--jobs 1 2] [--repeat 3]
+    python bench/run_bench.py [--docs 40] [--scans 2] [--formats pdf,txt] [--jobs 1 2] [--repeat 3]
 
 Builds a corpus of N documents from sample/ (text files, text-layer PDFs
 and, with --scans, scanned PDFs; each copy with its own name so the cache
@@ -27,15 +27,17 @@ sys.path.insert(0, str(HERE.parent))
 from parmine.pipelines.run import run  # noqa: E402
 
 
-def build_corpus(dst: Path, docs: int, scans: int) -> dict:
+def build_corpus(dst: Path, docs: int, scans: int, formats: list[str]) -> dict:
     sample = HERE.parent / "sample"
     texts = sorted(sample.glob("*.txt"))
     pdfs = sorted(p for p in sample.glob("*.pdf") if not p.name.endswith(".scan.pdf"))
     scan_files = sorted(sample.glob("*.scan.pdf"))
     dst.mkdir(parents=True)
     kinds = {"pdf": 0, "txt": 0, "scan": 0}
+    pools = [pdfs if f == "pdf" else texts for f in formats]
     for i in range(docs):
-        src = pdfs[i % len(pdfs)] if i % 2 == 0 else texts[i % len(texts)]
+        pool = pools[i % len(pools)]
+        src = pool[(i // len(pools)) % len(pool)]
         kind = "pdf" if src.suffix == ".pdf" else "txt"
         shutil.copy(src, dst / f"b{i:05d}-{src.name}")
         kinds[kind] += 1
@@ -52,11 +54,12 @@ def main() -> int:
     ap.add_argument("--scans", type=int, default=0)
     ap.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--formats", default="pdf,txt", help="comma-separated: pdf (text layer), txt")
     a = ap.parse_args()
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus"
-        kinds = build_corpus(corpus, a.docs, a.scans)
+        kinds = build_corpus(corpus, a.docs, a.scans, a.formats.split(","))
         for jobs in a.jobs:
             times, summary = [], None
             for r in range(a.repeat):
