@@ -88,10 +88,13 @@ def load_facts(store: Store) -> list[DocFacts]:
 
 
 def run_audit(store: Store, registry: str | None = None) -> int:
-    """Audit the whole store; returns the number of findings."""
+    """Audit the whole store; returns the number of findings.  ``registry``
+    is a CSV path, or "builtin" for the registry parmine ships."""
     from ..corpus.registry import load_registry
 
-    reg = load_registry(registry) if registry else None
+    reg = None
+    if registry:
+        reg = load_registry(None if registry == "builtin" else registry)
     findings = audit_corpus(load_facts(store), registry=reg)
     pages = {}
     rows = []

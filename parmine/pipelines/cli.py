@@ -136,7 +136,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 (default: a LocalCluster)")
     r.add_argument("--timeout", type=float, default=120.0, help="seconds allowed per document (default 120)")
     r.add_argument("--force", action="store_true", help="reprocess documents that are already stored")
-    r.add_argument("--registry", help="CSV of known documents (id,type,date,issuer,title) to check citations against")
+    r.add_argument("--registry", help="CSV of known documents (id,type,date,issuer,title) to check citations against, "
+                        "or 'builtin' for the registry parmine ships")
     r.add_argument("--quiet", action="store_true", help="no progress bar")
     r.add_argument("--progress", action="store_true", help="progress bar even when not on a terminal")
     r.set_defaults(func=cmd_run)
