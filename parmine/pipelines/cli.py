@@ -6,6 +6,7 @@
     parmine query OUT "SQL"
     parmine citations OUT (--id ID | --top N)
     parmine report OUT [-o FILE.html]
+    parmine plot OUT --indicator NAME [--by province|unit|year] [-o FILE] [--format png|svg]
 
 ``run`` exits 0 when every document was mined, 2 when some failed (their
 error rows say why), 1 on a usage or set-up problem.
@@ -124,6 +125,17 @@ def cmd_report(a) -> int:
     return 0
 
 
+def cmd_plot(a) -> int:
+    from .plot import plot_indicator
+
+    try:
+        print(plot_indicator(a.out, a.indicator, a.by, a.output, a.format))
+    except ValueError as exc:
+        print(f"parmine: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="parmine", description="Mine Vietnamese administrative-reform reports.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -161,6 +173,14 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("out")
     rp.add_argument("-o", "--output", help="the HTML file (default OUT/report.html)")
     rp.set_defaults(func=cmd_report)
+
+    pl = sub.add_parser("plot", help="chart one indicator by province, post-2025 unit or year")
+    pl.add_argument("out")
+    pl.add_argument("--indicator", required=True, help="e.g. dossiers.received, rate.on_time")
+    pl.add_argument("--by", choices=("province", "unit", "year"), default="province")
+    pl.add_argument("-o", "--output", help="the image file (default OUT/plot-INDICATOR-BY.FORMAT)")
+    pl.add_argument("--format", choices=("png", "svg"), default="png")
+    pl.set_defaults(func=cmd_plot)
     return p
 
 

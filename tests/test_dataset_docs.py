@@ -1,0 +1,49 @@
+"""docs/dataset.md documents every column of every exported table."""
+import re
+import shutil
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+from conftest import ROOT, SEEDS
+from parmine.pipelines.run import run
+from parmine.pipelines.schema import TABLES, columns
+
+DOC = (ROOT / "docs" / "dataset.md").read_text(encoding="utf-8")
+
+
+def documented() -> dict[str, set[str]]:
+    out = {}
+    for m in re.finditer(r"^### (\w+)\n(.*?)(?=^### |\Z)", DOC, flags=re.M | re.S):
+        out[m.group(1)] = set(re.findall(r"^\| `([^`]+)` \|", m.group(2), flags=re.M))
+    return out
+
+
+def test_every_schema_column_is_documented():
+    docs = documented()
+    for table in TABLES:
+        assert docs.get(table) == set(columns(table)), table
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory):
+    src = tmp_path_factory.mktemp("in")
+    for stem in ("000_8ec424762efb3ebc", "004_e0d8482e7872d50a"):
+        shutil.copy(SEEDS / f"{stem}.txt", src)
+    out = tmp_path_factory.mktemp("out")
+    run([str(src)], out, jobs=1, progress=False)
+    return out
+
+
+def test_exported_files_have_the_documented_columns(out):
+    docs = documented()
+    for table in TABLES:
+        assert set(pq.read_schema(out / f"{table}.parquet").names) == docs[table], table
+    con = duckdb.connect(str(out / "parmine.duckdb"), read_only=True)
+    for table in TABLES:
+        got = {r[0] for r in con.execute(f"DESCRIBE \"{table}\"").fetchall()}
+        assert got == docs[table], table
+    wide = set(pq.read_schema(out / "indicators_wide.parquet").names)
+    fixed = docs["indicators_wide"] - {"<indicator>"}
+    assert fixed <= wide and all("." in c for c in wide - fixed)
