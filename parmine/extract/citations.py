@@ -78,6 +78,7 @@ _ISSUER = regex.compile(
 _SUBJECT = regex.compile(
     r"\s*,?\s*(?P<subj>(?:về\s+việc|V/v|v/v|về|ban\s+hành|phê\s+duyệt|quy\s+định|hướng\s+dẫn|"
     r"sửa\s+đổi|công\s+bố|triển\s+khai)\s[^;\n]*?)(?=\s*(?:;|\.\s|\.$|\)|\n|$|,\s*\p{Lu}))")
+_OWN_NUMBER = regex.compile(r"(?:^|\n)\s*Số\s*:\s*$")
 _VERB_ISSUED = regex.compile(r"ban\s+hành|đã\s+có|\bký\b|có\s+văn\s+bản")
 
 
@@ -128,6 +129,8 @@ def find_citations(text: str) -> list[Citation]:
 
     raw = []
     for m in _ID.finditer(text):
+        if _OWN_NUMBER.search(text, max(0, m.start() - 12), m.start()):
+            continue  # "Số: 12/BC-STP" in the header is the report's own number
         num, year, sym, issuer_sym = _parts(m)
         if not regex.search(r"\p{L}", sym):
             continue

@@ -121,23 +121,35 @@ def _agencies() -> list[str]:
     return agencies()
 
 
-def find_agency(text: str, title: str | None, agencies: list[str]) -> str | None:
-    """The reporting body: its self-reference before "báo cáo", the
-    header, the title, in that order."""
+# "<cơ quan> [tỉnh X] báo cáo": at most four words, on the same line, between the two
+_SELF_REFERENCE = regex.compile(r"(?:[ \t]+(?!về\b|của\b|theo\b|việc\b|và\b)[^\s,.;:]+){0,4}?[ \t]*(?:xin[ \t]+)?báo[ \t]+cáo\b")
+
+
+def find_agency(text: str, title: str | None, agencies: list[str],
+                header_end: int | None = None) -> str | None:
+    """The reporting body: the header's agency line, its self-reference
+    ("Sở Tư pháp [tỉnh X] báo cáo ..."), the title, in that order."""
     names = sorted(agencies, key=len, reverse=True)
     body = "|".join(regex.escape(fold(a)).replace(r"\ ", r"\s+") for a in names)
     pat = regex.compile(rf"(?<!\p{{L}})({body})(?!\p{{L}})")
-    head = "\n".join(fold(line) for line in text.split("\n")[:80])
     canon = {fold(a): a for a in agencies}
-    # self-reference: "<cơ quan> [tỉnh X] báo cáo"
+
+    def name(m: regex.Match) -> str:
+        return canon[regex.sub(r"\s+", " ", m.group(1))]
+
+    if header_end:
+        for line in text[:header_end].split("\n"):
+            m = pat.fullmatch(fold(line).strip(" :"))
+            if m:
+                return name(m)
+    head = "\n".join(fold(line) for line in text.split("\n")[:80])
     for m in pat.finditer(head):
-        after = head[m.end():m.end() + 60]
-        if regex.match(r"[^\n.;]{0,40}?\bbáo\s+cáo\b", after):
-            return canon[regex.sub(r"\s+", " ", m.group(1))]
+        if _SELF_REFERENCE.match(head, m.end()):
+            return name(m)
     for src in (fold(title or ""), head):
         m = pat.search(src)
         if m:
-            return canon[regex.sub(r"\s+", " ", m.group(1))]
+            return name(m)
     return None
 
 
@@ -205,7 +217,7 @@ def extract_metadata(text: str, sections: list[Section] | None = None,
     return Metadata(
         province=province,
         unit_2025=gazetteer.unit_2025(province) if province else None,
-        agency=find_agency(text, title, agencies if agencies is not None else _agencies()),
+        agency=find_agency(text, title, agencies if agencies is not None else _agencies(), header_end),
         report_type=report_type(title, text),
         period=covered_period(title, issued),
         issued_date=issued,
