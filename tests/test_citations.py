@@ -94,3 +94,8 @@ def test_spans_point_at_the_id():
     text = "Thông tư số 02/2017/TT- VPCP ngày 31/10/2017"
     (c,) = find_citations(text)
     assert text[c.start:c.end] == c.text == "02/2017/TT- VPCP" and c.id == "02/2017/TT-VPCP"
+
+
+def test_the_reports_own_number_is_not_a_citation():
+    text = "SỞ TƯ PHÁP\nSố: 312/BC-STP\nHuế, ngày 2 tháng 3 năm 2022\nThực hiện Công văn số 9/SNV-CCHC của Sở Nội vụ"
+    assert [c.id for c in find_citations(text)] == ["9/SNV-CCHC"]

@@ -96,3 +96,11 @@ def test_signer_in_capitals_is_title_cased_and_stamp_marks_ignored():
 def test_no_signer():
     text = HEADER.replace("KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\n\nLê Thị Hoa\n", "")
     assert extract_metadata(text).signer is None
+
+
+def test_agency_from_the_header_not_from_a_cited_body():
+    text = HEADER.replace("Sở Tài chính báo cáo kết quả như sau.",
+                          "Thực hiện Công văn số 5/SNV-CCHC của Sở Nội vụ về việc báo cáo CCHC, Sở báo cáo:")
+    assert extract_metadata(text).agency == "Sở Tài chính"
+    no_header = text.split("BÁO CÁO", 1)[1].replace("Kính gửi", "\nKính gửi")
+    assert extract_metadata("BÁO CÁO" + no_header).agency != "Sở Nội vụ"

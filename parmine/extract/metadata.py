@@ -146,9 +146,12 @@ def find_agency(text: str, title: str | None, agencies: list[str],
     for m in pat.finditer(head):
         if _SELF_REFERENCE.match(head, m.end()):
             return name(m)
-    for src in (fold(title or ""), head):
-        m = pat.search(src)
-        if m:
+    m = pat.search(fold(title or ""))
+    if m:
+        return name(m)
+    # else the first body mention that is not an addressee or another document's issuer
+    for m in pat.finditer(head):
+        if not regex.search(r"(?:của|gửi|gửi:|tại|với)\s*$", head[max(0, m.start() - 12):m.start()]):
             return name(m)
     return None
 
