@@ -9,7 +9,7 @@ SAMPLE ?= sample
 DEBS   := tesseract-ocr tesseract-ocr-vie poppler-utils libreoffice-writer-nogui fonts-liberation2 chromium fonts-dejavu-core
 export OMP_THREAD_LIMIT := 1
 
-.PHONY: run test deps debs venv bench score clean
+.PHONY: run test deps debs venv bench score models clean
 
 run: deps
 	$(VENV)/bin/parmine run $(SAMPLE) -o $(OUT); rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 2 ]
@@ -44,6 +44,10 @@ $(VENV)/.installed: setup.cfg pyproject.toml
 score: deps
 	$(VENV)/bin/parmine run ../shared/corpus/seeds -o $(OUT)/seeds; [ $$? -le 2 ]
 	$(PY) ../shared/tools/score.py ../shared/corpus/gold $(OUT)/seeds/pred
+
+# rebuild the shipped model artifacts (fixed seeds)
+models: deps
+	$(VENV)/bin/parmine train area
 
 bench: deps
 	$(PY) bench/run_bench.py

@@ -6,6 +6,7 @@
     parmine query OUT "SQL"
     parmine citations OUT (--id ID | --top N)
     parmine report OUT [-o FILE.html]
+    parmine train area [-o FILE] [--seed N]
     parmine plot OUT --indicator NAME [--by province|unit|year] [-o FILE] [--format png|svg]
 
 ``run`` exits 0 when every document was mined, 2 when some failed (their
@@ -136,6 +137,17 @@ def cmd_plot(a) -> int:
     return 0
 
 
+def cmd_train(a) -> int:
+    import json
+
+    from ..models.train import train_area
+
+    metrics = train_area(a.output, seed=a.seed)
+    print(metrics.pop("per_class"))
+    print(json.dumps(metrics, indent=2))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="parmine", description="Mine Vietnamese administrative-reform reports.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -181,6 +193,12 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("-o", "--output", help="the image file (default OUT/plot-INDICATOR-BY.FORMAT)")
     pl.add_argument("--format", choices=("png", "svg"), default="png")
     pl.set_defaults(func=cmd_plot)
+
+    tr = sub.add_parser("train", help="rebuild a shipped model with fixed seeds")
+    tr.add_argument("model", choices=("area",))
+    tr.add_argument("-o", "--output", help="where to write the artifact (default: the shipped one)")
+    tr.add_argument("--seed", type=int, default=0)
+    tr.set_defaults(func=cmd_train)
     return p
 
 

@@ -98,6 +98,19 @@ class _Locator:
                 "end": end, "sentence": sentence or sentence_at(self.text.text, start, end)}
 
 
+def _areas(text: str, sections, doc: Document) -> dict[str, str]:
+    """Reform area of every body section: its title and the start of its body."""
+    from ..models.area import predict_areas
+
+    body = [s for s in sections if s.kind == "body"]
+    try:
+        found = predict_areas([f"{s.title}\n{text[s.heading_end:s.heading_end + 300]}" for s in body])
+    except (FileNotFoundError, OSError, ValueError) as exc:
+        doc.warnings.append(f"no reform areas ({exc})")
+        return {}
+    return {s.path: a for s, a in zip(body, found)}
+
+
 def mine(doc: Document, options: Options) -> dict[str, list[dict]]:
     """All rows of one read document."""
     text = clean(doc.pages, reflow_lines=doc.format in LAYOUT_FORMATS)
@@ -136,10 +149,12 @@ def mine(doc: Document, options: Options) -> dict[str, list[dict]]:
     }]
     pages = [{"doc_id": doc.doc_id, "page": p.number, "source": p.source,
               "chars": len(p.text), "text": p.text} for p in doc.pages]
+    areas = _areas(text.text, sections, doc)
     section_rows = [{
         "doc_id": doc.doc_id, "kind": s.kind, "number": s.number, "title": s.title,
         "level": s.level, "path": s.path, "page": text.locate(s.start)[0],
-        "start": s.start, "end": s.end} for s in sections]
+        "start": s.start, "end": s.end, "area": areas.get(s.path) if s.kind == "body" else None}
+        for s in sections]
 
     citations = []
     for span in sdoc.spans.get("citations", []):
@@ -187,6 +202,7 @@ def mine(doc: Document, options: Options) -> dict[str, list[dict]]:
             "indicator": ind.indicator, "value": ind.value, "field": ind.field,
             "procedure": ind.procedure, "table_no": ind.table, "row_no": ind.row,
             "col_no": ind.col, "grp": ind.group, "role": ind.role,
+            "area": areas.get(loc["section"]),
             "extractor": ind.source if ind.source != "rule" else "rules",
             "version": PIPELINE_VERSION})
     return {"documents": documents, "pages": pages, "sections": section_rows,

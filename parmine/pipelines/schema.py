@@ -36,7 +36,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
     "sections": [
         ("doc_id", "VARCHAR"), ("kind", "VARCHAR"), ("number", "VARCHAR"),
         ("title", "VARCHAR"), ("level", "INTEGER"), ("path", "VARCHAR"),
-        ("page", "INTEGER"), ("start", "INTEGER"), ("end", "INTEGER"),
+        ("page", "INTEGER"), ("start", "INTEGER"), ("end", "INTEGER"), ("area", "VARCHAR"),
     ],
     "citations": PROVENANCE + [
         ("id", "VARCHAR"), ("doc_type", "VARCHAR"), ("number", "VARCHAR"),
@@ -58,7 +58,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("period_kind", "VARCHAR"), ("period_index", "INTEGER"),
         ("indicator", "VARCHAR"), ("value", "DOUBLE"), ("field", "VARCHAR"),
         ("procedure", "VARCHAR"), ("table_no", "INTEGER"), ("row_no", "INTEGER"),
-        ("col_no", "INTEGER"), ("grp", "VARCHAR"), ("role", "VARCHAR"),
+        ("col_no", "INTEGER"), ("grp", "VARCHAR"), ("role", "VARCHAR"), ("area", "VARCHAR"),
     ] + EXTRACTOR,
     "audit": [
         ("kind", "VARCHAR"), ("severity", "VARCHAR"), ("id", "VARCHAR"),
