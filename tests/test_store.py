@@ -42,3 +42,13 @@ def test_second_writer_is_refused(tmp_path):
         with pytest.raises(StoreLocked, match="another parmine run"):
             Store(tmp_path)
     Store(tmp_path).close()  # free again once the first run is over
+
+
+def test_a_store_from_an_older_schema_gains_the_new_columns(tmp_path):
+    import duckdb
+    con = duckdb.connect(str(tmp_path / "parmine.duckdb"))
+    con.execute('CREATE TABLE sections (doc_id VARCHAR, kind VARCHAR)')
+    con.close()
+    with Store(tmp_path) as st:
+        st.commit_document("a", {"sections": [{"doc_id": "a", "kind": "body", "area": "plans"}]})
+        assert st.query("SELECT area FROM sections")[1] == [("plans",)]

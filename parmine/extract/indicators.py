@@ -156,61 +156,68 @@ def _dossier(words: str, parent: str) -> str | None:
     return None
 
 
-def _procedure(words: str) -> str | None:
-    w = words
-    if "liên thông" in w and "một cửa" in w and "một cửa," not in w:
-        return None
-    if "hủy bỏ" in w or "bãi bỏ" in w or "huỷ bỏ" in w:
-        return "procedures.abolished"
-    if "mới" in w.split() and ("ban hành" in w or "công bố" in w):
-        return "procedures.new"
-    if "sửa đổi" in w or "thay thế" in w or "bổ sung" in w:
-        return "procedures.amended"
-    if "rà soát" in w:
-        return "procedures.reviewed" if "cần" not in w.split() else None
-    if "mức độ 4" in w:
-        return "procedures.online.level4"
-    if "mức độ 3" in w:
-        return "procedures.online.level3"
-    if "trực tuyến" in w or "mức độ 2" in w:
-        return "procedures.online"
-    if "một cửa" in w:
-        return "procedures.one_stop"
-    if "công khai" in w or "công bố" in w or "niêm yết" in w:
-        return "procedures.published"
-    if "tổng số" in w or "thuộc thẩm quyền" in w or "đang thực hiện" in w:
-        return "procedures.total"
+# Ordered phrase rules: the first indicator one of whose phrases the words
+# contain wins ("Số TTHC mới ban hành" → procedures.new).  A phrase is either
+# a string, or a tuple of strings that must all be present.
+PROCEDURE_RULES = (
+    ("procedures.abolished", ("hủy bỏ", "huỷ bỏ", "bãi bỏ")),
+    ("procedures.new", (("mới", "ban hành"), ("mới", "công bố"))),
+    ("procedures.amended", ("sửa đổi", "thay thế", "bổ sung")),
+    ("procedures.reviewed", ("rà soát",)),
+    ("procedures.online.level4", ("mức độ 4",)),
+    ("procedures.online.level3", ("mức độ 3",)),
+    ("procedures.online", ("trực tuyến", "mức độ 2")),
+    ("procedures.one_stop", ("một cửa",)),
+    ("procedures.published", ("công khai", "công bố", "niêm yết")),
+    ("procedures.total", ("tổng số", "thuộc thẩm quyền", "đang thực hiện")),
+)
+RATE_RULES = (
+    ("rate.digitized_intake", (("số hóa", "khi tiếp nhận"),)),
+    ("rate.digitized_result", (("số hóa", "khi trả kết quả"),)),
+    ("rate.digitized", ("số hóa",)),
+    ("rate.survey", ("khảo sát", "hài lòng")),
+    ("rate.on_time", ("đúng hạn", "trước hạn", "sớm hạn")),
+    ("rate.online_level4", ("mức độ 4",)),
+    ("rate.reviewed", ("rà soát",)),
+    ("rate.plan_done", (("kế hoạch", "hoàn thành"),)),
+    ("rate.one_stop", ("một cửa", "hành chính công", "tiếp nhận và trả kết quả")),
+    ("rate.published", ("công khai", "công bố", "niêm yết")),
+    ("rate.online", ("trực tuyến", "môi trường điện tử")),
+    ("rate.it_use", ("công nghệ thông tin", "eoffice", "phần mềm", "chữ ký số", "thư điện tử")),
+)
+
+
+def first_rule(words: str, rules) -> str | None:
+    """The first rule's indicator one of whose phrases ``words`` contains.
+
+    >>> first_rule("thủ tục hành chính bị hủy bỏ: 06", PROCEDURE_RULES)
+    'procedures.abolished'
+    """
+    for name, phrases in rules:
+        for p in phrases:
+            if (all(x in words for x in p) if isinstance(p, tuple) else p in words):
+                return name
     return None
+
+
+def _procedure(words: str) -> str | None:
+    """"Thủ tục hành chính sửa đổi: 07 thủ tục" → procedures.amended.  A
+    count of procedures "liên thông" or still to be reviewed ("cần rà soát")
+    has no indicator."""
+    if "liên thông" in words and "một cửa" in words and "một cửa," not in words:
+        return None
+    # "mới" (new) only as a word of its own, not inside "đổi mới"
+    rules = PROCEDURE_RULES if "mới" in words.split() else \
+        tuple(r for r in PROCEDURE_RULES if r[0] != "procedures.new")
+    name = first_rule(words, rules)
+    if name == "procedures.reviewed" and "cần" in words.split():
+        return None
+    return name
 
 
 def _rate(words: str) -> str | None:
-    w = words
-    if "số hóa" in w or "số hoá" in w:
-        if "khi tiếp nhận" in w:
-            return "rate.digitized_intake"
-        if "khi trả kết quả" in w:
-            return "rate.digitized_result"
-        return "rate.digitized"
-    if "khảo sát" in w or "hài lòng" in w:
-        return "rate.survey"
-    if "đúng hạn" in w or "trước hạn" in w or "sớm hạn" in w:
-        return "rate.on_time"
-    if "mức độ 4" in w:
-        return "rate.online_level4"
-    if "rà soát" in w:
-        return "rate.reviewed"
-    if "kế hoạch" in w and "hoàn thành" in w:
-        return "rate.plan_done"
-    if "một cửa" in w or "hành chính công" in w or "tiếp nhận và trả kết quả" in w:
-        return "rate.one_stop"
-    if "công khai" in w or "công bố" in w or "niêm yết" in w:
-        return "rate.published"
-    if "trực tuyến" in w or "môi trường điện tử" in w:
-        return "rate.online"
-    if "công nghệ thông tin" in w or "eoffice" in w or "phần mềm" in w or "chữ ký số" in w \
-            or "thư điện tử" in w:
-        return "rate.it_use"
-    return None
+    """"Tỷ lệ hồ sơ giải quyết đúng hạn đạt 97%" → rate.on_time."""
+    return first_rule(words.replace("số hoá", "số hóa"), RATE_RULES)
 
 
 def _is_target(before: str) -> bool:

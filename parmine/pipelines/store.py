@@ -48,9 +48,16 @@ class Store:
             self._create()
 
     def _create(self) -> None:
+        """Create the tables, and add the columns a newer schema has to a store
+        written by an older parmine (their documents are then reprocessed,
+        since the pipeline version differs)."""
         for name, cols in TABLES.items():
             body = ", ".join(f'"{c}" {t}' for c, t in cols)
             self.con.execute(f'CREATE TABLE IF NOT EXISTS "{name}" ({body})')
+            have = {r[0] for r in self.con.execute(f'DESCRIBE "{name}"').fetchall()}
+            for c, t in cols:
+                if c not in have:
+                    self.con.execute(f'ALTER TABLE "{name}" ADD COLUMN "{c}" {t}')
 
     def close(self) -> None:
         self.con.close()
