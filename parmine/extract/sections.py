@@ -156,8 +156,15 @@ def _block_bounds(text: str) -> dict[str, tuple[int, int]]:
         out["header"] = (0, body_start)
     rec = _RECIPIENTS.search(text, body_start if title else 0)
     if rec and rec.start() - body_start < 400:
-        end = text.find("\n\n", rec.end())
+        # the "Kính gửi:" line and the "- ..." lines listing more recipients
+        end = text.find("\n", rec.end())
         end = end if end >= 0 else n
+        while end < n:
+            nxt = text.find("\n", end + 1)
+            nxt = nxt if nxt >= 0 else n
+            if not regex.match(r"\s*[-+•]\s", text[end + 1:nxt]):
+                break
+            end = nxt
         out["recipients"] = (rec.start(), end)
     if closing:
         end = closing.end()
