@@ -38,6 +38,7 @@ def test_not_dates(text):
     ("trong Quý 1/2021", "quarter", 2021, 1),
     ("kết quả QUÝ IV/2018", "quarter", 2018, 4),
     ("quý IH năm 2019", "quarter", 2019, 3),          # OCR reads III as IH
+    ("quý [II năm 2019", "quarter", 2019, 3),         # ... or as [II
     ("06 tháng đầu năm 2022", "half", 2022, 1),
     ("6 tháng cuối năm 2016", "half", 2016, 2),
     ("9 tháng đầu năm 2020", "nine_months", 2020, None),

@@ -116,9 +116,9 @@ def parse_date_fallback(text: str) -> str | None:
 # --- periods ------------------------------------------------------------------
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 # OCR reads "III" as "IH", "Il", "lll"...
-_ROMAN_OCR = str.maketrans({"l": "I", "1": "I", "H": "II", "|": "I"})
+_ROMAN_OCR = str.maketrans({"l": "I", "1": "I", "H": "II", "|": "I", "[": "I", "]": "I", "!": "I"})
 _QUARTER = regex.compile(
-    r"(?<!\p{L})[Qq](?:uý|UÝ|uí)\s+(?P<q>IV|I{1,3}|[1-4]|[IlH1|]{2,3})(?!\p{L})"
+    r"(?<!\p{L})[Qq](?:uý|UÝ|uí)\s+(?P<q>IV|I{1,3}|[1-4]|[IlH1|\[\]!]{2,3})(?!\p{L})"
     r"(?:\s*(?:,\s*)?(?:(?:năm|NĂM)\s+|/\s*)(?P<y>(?:19|20)\d\d))?")
 _HALF = regex.compile(
     r"(?<!\d)0?6\s+(?:tháng|THÁNG)\s+(?P<w>đầu|cuối|ĐẦU|CUỐI)\s+(?:năm|NĂM)(?:\s+(?P<y>(?:19|20)\d\d))?")
