@@ -4,9 +4,10 @@ per OCRed page, speed-up from 1 to 2 workers and peak RSS per worker.
 
     python bench/run_bench.py [--docs 40] [--scans 2] [--formats pdf,txt] [--jobs 1 2] [--repeat 3]
 
-Builds a corpus of N documents from sample/ (text files, text-layer PDFs
-and, with --scans, scanned PDFs; each copy with its own name so the cache
-does not skip it), then times `parmine run` on it for each job count, each
+Builds a corpus of N documents from the seed reports (text files from
+sample/, text-layer and scanned PDFs from ../shared/corpus/derived when it
+is there, else from sample/; each copy with its own name so the cache does
+not skip it), then times `parmine run` on it for each job count, each
 repeated and the median quoted.  Run it on an idle machine.
 """
 from __future__ import annotations
@@ -29,9 +30,11 @@ from parmine.pipelines.run import run  # noqa: E402
 
 def build_corpus(dst: Path, docs: int, scans: int, formats: list[str]) -> dict:
     sample = HERE.parent / "sample"
+    derived = HERE.parent.parent / "shared" / "corpus" / "derived"  # all five seeds, when present
+    source = derived if derived.is_dir() else sample
     texts = sorted(sample.glob("*.txt"))
-    pdfs = sorted(p for p in sample.glob("*.pdf") if not p.name.endswith(".scan.pdf"))
-    scan_files = sorted(sample.glob("*.scan.pdf"))
+    pdfs = sorted(p for p in source.glob("*.pdf") if not p.name.endswith(".scan.pdf"))
+    scan_files = sorted(source.glob("*.scan.pdf"))
     dst.mkdir(parents=True)
     kinds = {"pdf": 0, "txt": 0, "scan": 0}
     pools = [pdfs if f == "pdf" else texts for f in formats]

@@ -33,6 +33,7 @@ Components are switched off by name: ``build_nlp(disable=("parmine_quantities",)
 """
 from __future__ import annotations
 
+import bisect
 from functools import lru_cache
 
 import regex
@@ -136,12 +137,25 @@ def _words_and_spaces(text: str, pieces: list[tuple[int, int]]):
     return words, spaces
 
 
+def _token_bounds(doc: Doc) -> tuple[list[int], list[int]]:
+    """Start and end offsets of the tokens (computed once per Doc)."""
+    if "_bounds" not in doc.user_data:
+        starts = [t.idx for t in doc]
+        doc.user_data["_bounds"] = (starts, [s + len(t) for s, t in zip(starts, doc)])
+    return doc.user_data["_bounds"]
+
+
 def _spans(doc: Doc, records, label: str) -> list[Span]:
+    """Records as spans, their offsets widened to token boundaries (the same
+    as ``Doc.char_span(alignment_mode="expand")``, by bisection)."""
+    starts, ends = _token_bounds(doc)
     out = []
     for rec in records:
-        span = doc.char_span(rec.start, rec.end, label=label, alignment_mode="expand")
-        if span is None:
+        i = bisect.bisect_right(ends, rec.start)
+        j = bisect.bisect_left(starts, rec.end)
+        if i >= j:
             continue
+        span = Span(doc, i, j, label=label)
         span._.record = rec
         out.append(span)
     return out
@@ -216,12 +230,31 @@ def make_indicators(nlp: Language, name: str):
     return component
 
 
+@Language.factory("parmine_statistical", assigns=["doc.spans"])
+def make_statistical(nlp: Language, name: str):
+    """The statistical extractor's spans (models.ner), beside the rules'."""
+    from ..models.ner import predict_spans
+
+    def component(doc: Doc) -> Doc:
+        spans = []
+        for start, end, label in predict_spans(doc.text):
+            span = doc.char_span(start, end, label=label, alignment_mode="expand")
+            if span is not None:
+                spans.append(span)
+        doc.spans["statistical"] = spans
+        return doc
+
+    return component
+
+
 @lru_cache(maxsize=4)
-def build_nlp(disable: tuple[str, ...] = (), segment: str = "numeric") -> Language:
-    """The parmine pipeline (cached per process: workers load it once)."""
+def build_nlp(disable: tuple[str, ...] = (), segment: str = "numeric",
+              statistical: bool = False) -> Language:
+    """The parmine pipeline (cached per process: workers load it once);
+    ``statistical`` adds the learned extractor after the rules."""
     nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
     nlp.tokenizer = UndertheseaTokenizer(nlp.vocab, segment)
-    for name in COMPONENTS:
+    for name in COMPONENTS + (("parmine_statistical",) if statistical else ()):
         if name not in disable:
             nlp.add_pipe(name)
     return nlp

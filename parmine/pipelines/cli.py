@@ -6,7 +6,7 @@
     parmine query OUT "SQL"
     parmine citations OUT (--id ID | --top N)
     parmine report OUT [-o FILE.html]
-    parmine train area [-o FILE] [--seed N]
+    parmine train area|ner [-o PATH] [--seed N]
     parmine plot OUT --indicator NAME [--by province|unit|year] [-o FILE] [--format png|svg]
 
 ``run`` exits 0 when every document was mined, 2 when some failed (their
@@ -38,7 +38,7 @@ def cmd_run(a) -> int:
 
     try:
         s = run(a.inputs, a.out, jobs=a.jobs, executor=a.executor, scheduler=a.scheduler,
-                timeout=a.timeout, force=a.force, registry=a.registry,
+                timeout=a.timeout, force=a.force, registry=a.registry, statistical=a.statistical,
                 progress=not a.quiet and sys.stderr.isatty() or a.progress)
     except StoreLocked as exc:
         print(f"parmine: {exc}", file=sys.stderr)
@@ -140,10 +140,13 @@ def cmd_plot(a) -> int:
 def cmd_train(a) -> int:
     import json
 
-    from ..models.train import train_area
+    from ..models.train import train_area, train_ner
 
-    metrics = train_area(a.output, seed=a.seed)
-    print(metrics.pop("per_class"))
+    if a.model == "area":
+        metrics = train_area(a.output, seed=a.seed)
+        print(metrics.pop("per_class"))
+    else:
+        metrics = train_ner(a.output, seed=a.seed)
     print(json.dumps(metrics, indent=2))
     return 0
 
@@ -162,6 +165,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--force", action="store_true", help="reprocess documents that are already stored")
     r.add_argument("--registry", help="CSV of known documents (id,type,date,issuer,title) to check citations against, "
                         "or 'builtin' for the registry parmine ships")
+    r.add_argument("--statistical", action="store_true",
+                   help="also run the learned extractor; its extra spans are kept with extractor 'ner'")
     r.add_argument("--quiet", action="store_true", help="no progress bar")
     r.add_argument("--progress", action="store_true", help="progress bar even when not on a terminal")
     r.set_defaults(func=cmd_run)
@@ -195,7 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
     pl.set_defaults(func=cmd_plot)
 
     tr = sub.add_parser("train", help="rebuild a shipped model with fixed seeds")
-    tr.add_argument("model", choices=("area",))
+    tr.add_argument("model", choices=("area", "ner"))
     tr.add_argument("-o", "--output", help="where to write the artifact (default: the shipped one)")
     tr.add_argument("--seed", type=int, default=0)
     tr.set_defaults(func=cmd_train)

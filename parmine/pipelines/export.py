@@ -156,7 +156,8 @@ def pred_documents(store: Store) -> dict[str, dict]:
             "ORDER BY doc_id, start")[1]:
         preds[doc_id]["sections"].append({"number": number, "title": title})
     for doc_id, cid, typ, date in store.query(
-            "SELECT doc_id, id, doc_type, CAST(date AS VARCHAR) FROM citations ORDER BY doc_id, start")[1]:
+            "SELECT doc_id, id, doc_type, CAST(date AS VARCHAR) FROM citations WHERE extractor = 'rules' "
+            "ORDER BY doc_id, start")[1]:
         preds[doc_id]["citations"].append({"id": cid, "type": typ, "date": date})
     for doc_id, ind, value, fld, proc in store.query(
             "SELECT doc_id, indicator, value, field, procedure FROM indicators "

@@ -33,6 +33,7 @@ class Options:
 
     ocr_cache: Optional[str] = None
     disable: tuple[str, ...] = ()
+    statistical: bool = False  # also run the learned extractor (models.ner)
 
 
 @dataclass
@@ -99,22 +100,65 @@ class _Locator:
 
 
 def _areas(text: str, sections, doc: Document) -> dict[str, str]:
-    """Reform area of every body section: its title and the start of its body."""
+    """Reform area of every body section: sections of the first two levels
+    are classified from their title and the start of their body; deeper
+    ones take their parent's area."""
     from ..models.area import predict_areas
 
     body = [s for s in sections if s.kind == "body"]
+    top = [s for s in body if s.level <= 2]
     try:
-        found = predict_areas([f"{s.title}\n{text[s.heading_end:s.heading_end + 300]}" for s in body])
+        found = predict_areas([f"{s.title}\n{text[s.heading_end:s.heading_end + 200]}" for s in top])
     except (FileNotFoundError, OSError, ValueError) as exc:
         doc.warnings.append(f"no reform areas ({exc})")
         return {}
-    return {s.path: a for s, a in zip(body, found)}
+    areas = {s.path: a for s, a in zip(top, found)}
+    for s in body:
+        if s.path not in areas:
+            parent = s.path
+            while "." in parent and parent not in areas:
+                parent = parent.rsplit(".", 1)[0]
+            if parent in areas:
+                areas[s.path] = areas[parent]
+    return areas
+
+
+def _add_statistical(sdoc, doc_id: str, where, citations, dates, quantities) -> None:
+    """Spans the learned extractor finds and the rules do not: kept with
+    ``extractor = "ner"`` (the pred files and the audit use the rules' rows)."""
+    from ..extract.dates import parse_date
+    from ..extract.quantities import find_quantities
+
+    ver = {"extractor": "ner", "version": PIPELINE_VERSION}
+    taken = {"CITATION": citations, "DATE": dates, "QUANTITY": quantities}
+    for span in sdoc.spans.get("statistical", []):
+        rows = taken[span.label_]
+        s, e = span.start_char, span.end_char
+        if any(r["start"] is not None and r["start"] < e and s < r["end"] for r in rows):
+            continue  # the rules have it
+        loc = where(s, e)
+        if span.label_ == "CITATION":
+            rows.append({"doc_id": doc_id, **loc, "id": "".join(span.text.split()), "doc_type": None,
+                         "number": span.text.split("/")[0], "year": None, "symbol": None,
+                         "issuer_symbol": None, "date": None, "date_text": None, "issuer": None,
+                         "subject": None, "parenthetical": False, **ver})
+        elif span.label_ == "DATE":
+            d = parse_date(span.text)
+            rows.append({"doc_id": doc_id, **loc, "text": span.text, "kind": "date",
+                         "value": d.value if d else None, "end_value": None,
+                         "precision": d.precision if d else None, "valid": bool(d and d.valid),
+                         "role": "event", **ver})
+        else:
+            q = next(iter(find_quantities(span.text)), None)
+            rows.append({"doc_id": doc_id, **loc, "text": span.text, "value": q.value if q else None,
+                         "kind": q.kind if q else None, "denominator": q.denominator if q else None,
+                         "noun": q.noun if q else None, **ver})
 
 
 def mine(doc: Document, options: Options) -> dict[str, list[dict]]:
     """All rows of one read document."""
     text = clean(doc.pages, reflow_lines=doc.format in LAYOUT_FORMATS)
-    nlp = build_nlp(tuple(options.disable))
+    nlp = build_nlp(tuple(options.disable), statistical=options.statistical)
     sdoc = nlp.make_doc(text.text)
     sdoc.user_data["tables"] = doc.tables
     for _, proc in nlp.pipeline:
@@ -205,6 +249,7 @@ def mine(doc: Document, options: Options) -> dict[str, list[dict]]:
             "area": areas.get(loc["section"]),
             "extractor": ind.source if ind.source != "rule" else "rules",
             "version": PIPELINE_VERSION})
+    _add_statistical(sdoc, doc.doc_id, where, citations, dates, quantities)
     return {"documents": documents, "pages": pages, "sections": section_rows,
             "citations": citations, "dates": dates, "quantities": quantities,
             "indicators": indicators}

@@ -47,7 +47,7 @@ def _sha256(path: Path) -> str:
 def run(inputs: list[str], out: str | Path, *, jobs: int | None = None,
         executor: str = "process", scheduler: str | None = None, timeout: float = 120.0,
         force: bool = False, registry: str | None = None, progress: bool = True,
-        ocr_cache: str | None = None) -> Summary:
+        ocr_cache: str | None = None, statistical: bool = False) -> Summary:
     """Mine ``inputs`` into the dataset in ``out``."""
     out = Path(out)
     t0 = time.perf_counter()
@@ -66,7 +66,7 @@ def run(inputs: list[str], out: str | Path, *, jobs: int | None = None,
             else:
                 todo.append(item)
         summary.documents = len(found.items) + len(found.errors)
-        options = Options(ocr_cache=ocr_cache or str(out / ".cache" / "ocr"))
+        options = Options(ocr_cache=ocr_cache or str(out / ".cache" / "ocr"), statistical=statistical)
         pool = (DaskExecutor(scheduler, jobs, timeout) if executor == "dask"
                 else ProcessPool(jobs, timeout))
         bar = tqdm(total=len(todo), unit="doc", disable=not progress, file=sys.stderr,
