@@ -48,6 +48,7 @@ score: deps
 # rebuild the shipped model artifacts (fixed seeds)
 models: deps
 	$(VENV)/bin/parmine train area
+	$(VENV)/bin/parmine train ner
 
 bench: deps
 	$(PY) bench/run_bench.py
