@@ -175,16 +175,23 @@ def make_sections(nlp: Language, name: str):
     return component
 
 
+def _span_component(*groups: tuple[str, str, object]):
+    """A component that stores the records each finder returns as spans:
+    ``groups`` are (span group key, label, finder)."""
+    def component(doc: Doc) -> Doc:
+        for key, label, find in groups:
+            doc.spans[key] = _spans(doc, find(doc.text), label)
+        return doc
+
+    return component
+
+
 @Language.factory("parmine_citations", assigns=["doc.spans"])
 def make_citations(nlp: Language, name: str):
     """Legal-document citations (see extract.citations)."""
     from .citations import find_citations
 
-    def component(doc: Doc) -> Doc:
-        doc.spans["citations"] = _spans(doc, find_citations(doc.text), "CITATION")
-        return doc
-
-    return component
+    return _span_component(("citations", "CITATION", find_citations))
 
 
 @Language.factory("parmine_dates", assigns=["doc.spans"])
@@ -192,12 +199,7 @@ def make_dates(nlp: Language, name: str):
     """Dates and covered periods (see extract.dates)."""
     from .dates import find_dates, find_periods
 
-    def component(doc: Doc) -> Doc:
-        doc.spans["dates"] = _spans(doc, find_dates(doc.text), "DATE")
-        doc.spans["periods"] = _spans(doc, find_periods(doc.text), "PERIOD")
-        return doc
-
-    return component
+    return _span_component(("dates", "DATE", find_dates), ("periods", "PERIOD", find_periods))
 
 
 @Language.factory("parmine_quantities", assigns=["doc.spans"])
@@ -205,11 +207,7 @@ def make_quantities(nlp: Language, name: str):
     """Stated quantities (see extract.quantities)."""
     from .quantities import find_quantities
 
-    def component(doc: Doc) -> Doc:
-        doc.spans["quantities"] = _spans(doc, find_quantities(doc.text), "QUANTITY")
-        return doc
-
-    return component
+    return _span_component(("quantities", "QUANTITY", find_quantities))
 
 
 @Language.factory("parmine_indicators", assigns=["doc._.indicators"])
