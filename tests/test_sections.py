@@ -101,3 +101,21 @@ def test_roman_values():
 def test_format_tree_is_readable():
     tree = format_tree(parse_sections(REPORT))
     assert "I. CÔNG TÁC CHỈ ĐẠO" in tree and "    (I.1.1.a)" in tree and "a) Nội dung" in tree
+
+
+@pytest.mark.parametrize("first", ["{ CÔNG TÁC CHỈ ĐẠO", "1. CÔNG TÁC CHỈ ĐẠO", "[ Công tác chỉ đạo"])
+def test_ocr_readings_of_the_first_heading(first):
+    text = f"Mở đầu.\n{first}\nNội dung.\nII. ĐÁNH GIÁ CHUNG\nNội dung."
+    assert [s.number for s in top_sections(parse_sections(text))] == ["I", "II"]
+
+
+def test_a_real_first_subsection_stays_arabic():
+    text = "Mở đầu.\n1. Về kế hoạch\nNội dung.\n2. Về kiểm tra\nII. ĐÁNH GIÁ\n"
+    assert [s.number for s in top_sections(parse_sections(text))] == ["II"]
+    text = "Mở đầu.\n1. Kết quả chung:\n1. Công tác chỉ đạo\nII. Đánh giá\n"
+    assert [s.number for s in top_sections(parse_sections(text))] == ["I", "II"]
+
+
+def test_ocr_h_for_ii_only_before_capitals():
+    assert [s.number for s in top_sections(parse_sections("I. MỘT\nH. ĐÁNH GIÁ CHUNG\n"))] == ["I", "II"]
+    assert [s.number for s in top_sections(parse_sections("I. MỘT\nH. Nguyễn Văn A đã ký\n"))] == ["I"]

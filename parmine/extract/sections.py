@@ -85,7 +85,9 @@ def _heading(line: str):
     if not s:
         return None
     m = _H_ROMAN.match(s)
-    if m and regex.search(r"[IVX]", m.group("num")):
+    # a roman numeral; OCR's "H" for "II" only before a heading in capitals
+    if m and (regex.search(r"[IVX]", m.group("num")) or
+              (m.group("num") == "H" and _is_caps(m.group("title") or ""))):
         value = roman_value(m.group("num"))
         title = m.group("title") or ""
         if value and (title[:1].isupper() or not title) and len(title) < 300:
@@ -139,6 +141,30 @@ def title_span(text: str) -> tuple[int, int] | None:
     while start < end and text[start].isspace():
         start += 1
     return (start, end) if end > start else None
+
+
+_OCR_I = regex.compile(r"\s*[{\[|(]\s+(?P<title>\p{Lu}.*)$")
+
+
+def _ocr_first_heading(line: str, heads: list) -> tuple[int, str, str] | None:
+    """OCR reads the first heading's "I." as "{" or "[": "{ Công tác chỉ đạo"
+    is heading I when no roman heading came before."""
+    m = _OCR_I.match(line)
+    if m and not any(h[2] == 1 for h in heads) and len(m.group("title")) < 200:
+        return 1, "I", m.group("title")
+    return None
+
+
+def _repair_first_roman(heads: list) -> None:
+    """OCR also reads "I." as "1.": when the body's first heading is "1."
+    and a roman "II." follows, that "1." is heading I if its title is in
+    capitals or the next heading is a "1." of its own."""
+    romans = [h for h in heads if h[2] == 1]
+    if not heads or heads[0][2] != 2 or heads[0][3] != "1" or not romans or romans[0][3] != "II":
+        return
+    nxt = heads[1] if len(heads) > 1 else None
+    if _is_caps(heads[0][4]) or (nxt is not None and nxt[2] == 2 and nxt[3] == "1"):
+        heads[0][2], heads[0][3] = 1, "I"
 
 
 def _block_bounds(text: str) -> dict[str, tuple[int, int]]:
@@ -201,8 +227,7 @@ def parse_sections(text: str) -> list[Section]:
     body_lo = blocks.get("recipients", blocks.get("header", (0, 0)))[1]
     body_hi = blocks["closing"][0] if "closing" in blocks else (
         blocks["appendix"][0] if "appendix" in blocks else len(text))
-    nodes: list[Section] = []
-    stack: list[Section] = []
+    heads = []  # (start, heading end, level, number, title)
     lines = list(_lines(text))
     i = 0
     while i < len(lines):
@@ -210,7 +235,7 @@ def parse_sections(text: str) -> list[Section]:
         i += 1
         if pos < body_lo or pos >= body_hi:
             continue
-        h = _heading(line)
+        h = _heading(line) or _ocr_first_heading(line, heads)
         if not h:
             continue
         level, number, title = h
@@ -225,6 +250,11 @@ def parse_sections(text: str) -> list[Section]:
                 title = title + " " + ns
                 end_of_heading = npos + len(nline)
                 i += 1
+        heads.append([pos + lead, end_of_heading, level, number, title])
+    _repair_first_roman(heads)
+    nodes: list[Section] = []
+    stack: list[Section] = []
+    for start, end_of_heading, level, number, title in heads:
         while stack and stack[-1].level >= level:
             stack.pop()
         parent = stack[-1] if stack else None
@@ -234,7 +264,7 @@ def parse_sections(text: str) -> list[Section]:
             own = number.rsplit(".", 1)[1]
         path = f"{parent.path}.{own}" if parent else own
         node = Section(number=number, title=_clean_title(title), level=level, path=path,
-                       start=pos + lead, end=body_hi, kind="body", heading_end=end_of_heading)
+                       start=start, end=body_hi, kind="body", heading_end=end_of_heading)
         nodes.append(node)
         stack.append(node)
     # each node ends where the next node of the same or a higher level starts
