@@ -44,8 +44,13 @@ class Store:
             os.ftruncate(self._lock_fd, 0)
             os.write(self._lock_fd, str(os.getpid()).encode())
         self.con = duckdb.connect(str(self.out / DB_NAME), read_only=read_only)
+        self._stored: set[str] = set()
         if not read_only:
             self._create()
+            # documents with rows already: only those need deleting before a commit
+            # (a DELETE scans its table, which would make a long run quadratic)
+            self._stored = {r[0] for r in self.con.execute(
+                "SELECT doc_id FROM documents UNION SELECT doc_id FROM errors").fetchall()}
 
     def _create(self) -> None:
         """Create the tables, and add the columns a newer schema has to a store
@@ -100,26 +105,31 @@ class Store:
         """Replace everything stored for ``doc_id`` by ``rows``, atomically."""
         self.con.execute("BEGIN TRANSACTION")
         try:
-            for table in PER_DOCUMENT + ("errors",):
-                self.con.execute(f'DELETE FROM "{table}" WHERE doc_id = ?', [doc_id])
+            self._forget(doc_id)
             for table in PER_DOCUMENT:
                 self._insert(table, rows.get(table, []))
             self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
+        self._stored.add(doc_id)
+
+    def _forget(self, doc_id: str) -> None:
+        if doc_id in self._stored:
+            for table in PER_DOCUMENT + ("errors",):
+                self.con.execute(f'DELETE FROM "{table}" WHERE doc_id = ?', [doc_id])
 
     def commit_error(self, row: dict) -> None:
         """Record a failed document (and drop any rows an earlier run stored)."""
         self.con.execute("BEGIN TRANSACTION")
         try:
-            for table in PER_DOCUMENT + ("errors",):
-                self.con.execute(f'DELETE FROM "{table}" WHERE doc_id = ?', [row["doc_id"]])
+            self._forget(row["doc_id"])
             self._insert("errors", [row])
             self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
+        self._stored.add(row["doc_id"])
 
     def replace_table(self, table: str, rows: list[dict]) -> None:
         """Replace a corpus-wide table (the audit) in one transaction."""
