@@ -38,6 +38,7 @@ from functools import lru_cache
 
 import regex
 import spacy
+from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
@@ -140,8 +141,9 @@ def _words_and_spaces(text: str, pieces: list[tuple[int, int]]):
 def _token_bounds(doc: Doc) -> tuple[list[int], list[int]]:
     """Start and end offsets of the tokens (computed once per Doc)."""
     if "_bounds" not in doc.user_data:
-        starts = [t.idx for t in doc]
-        doc.user_data["_bounds"] = (starts, [s + len(t) for s, t in zip(starts, doc)])
+        arr = doc.to_array([IDX, LENGTH])
+        starts = arr[:, 0].tolist() if len(doc) else []
+        doc.user_data["_bounds"] = (starts, (arr[:, 0] + arr[:, 1]).tolist() if len(doc) else [])
     return doc.user_data["_bounds"]
 
 

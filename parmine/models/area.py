@@ -11,7 +11,8 @@ chung, tồn tại hạn chế), ``plans`` (phương hướng, nhiệm vụ), ``
 (kiến nghị, đề xuất), ``other``.
 
 :class:`AreaClassifier` is a scikit-learn estimator: TF-IDF over
-underthesea word tokens and over character n-grams, then a linear model.
+syllables and syllable bigrams (the two-syllable words) and over character
+n-grams, then a linear model.
 :class:`KeywordBaseline` is what it must beat: the first area whose
 keywords the text contains.
 """
@@ -21,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+import regex
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -33,16 +35,20 @@ AREAS = ("leadership", "institutions", "procedures", "one_stop", "organisation",
 ARTIFACT = Path(__file__).resolve().parent / "artifacts" / "area.joblib"
 
 
-def words(text: str) -> list[str]:
-    """underthesea word segmentation, folded: "Thủ tục hành chính" →
-    ["thủ_tục", "hành_chính"]."""
-    from underthesea import word_tokenize
+_SYLLABLE = regex.compile(r"[\p{L}\p{N}]+")
 
-    return [w.replace(" ", "_") for w in word_tokenize(fold(text)) if any(c.isalnum() for c in w)]
+
+def words(text: str) -> list[str]:
+    """Folded syllables: "Thủ tục hành chính" → ["thủ", "tục", "hành", "chính"].
+    With bigrams (``ngram_range=(1, 2)``) the features hold the two-syllable
+    words ("thủ tục", "hành chính") that word segmentation would give, at a
+    fraction of its cost (the model classifies every section of every
+    report)."""
+    return _SYLLABLE.findall(fold(text))
 
 
 class AreaClassifier(BaseEstimator, ClassifierMixin):
-    """TF-IDF (underthesea words + character n-grams) and logistic regression."""
+    """TF-IDF (syllable uni- and bigrams + character n-grams) and logistic regression."""
 
     def __init__(self, C: float = 8.0, char_ngrams: tuple[int, int] = (2, 5), random_state: int = 0):
         self.C = C
