@@ -3,7 +3,7 @@ from parmine.corpus.registry import load_registry
 from parmine.extract.citations import find_citations
 from parmine.extract.dates import find_dates
 from parmine.extract.indicators import find_indicators
-from parmine.extract.records import Indicator, Metadata
+from parmine.extract.records import Metadata
 from parmine.extract.tables import table_indicators
 from parmine.pipelines.audit import DocFacts, audit_corpus, audit_document, symbol_distance
 

@@ -1,6 +1,5 @@
 """`parmine plot` draws a real, non-blank chart; the researchers' notebook
 runs top to bottom on a dataset built from the sample corpus."""
-import os
 import shutil
 import xml.etree.ElementTree as ET
 

@@ -3,7 +3,6 @@ bad files refused with a reason."""
 import os
 import re
 import subprocess
-import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 

@@ -31,6 +31,8 @@ Not citations: ratios ("47/47"), dates, "ISO 9001:2015", page marks
 """
 from __future__ import annotations
 
+import bisect
+
 import regex
 
 from .dates import find_dates
@@ -102,12 +104,15 @@ def _parts(m: regex.Match) -> tuple[str, str | None, str, str | None]:
     return m.group("num"), m.group("year"), sym, issuer or None
 
 
-def _date_at(text: str, pos: int, dates_by_start: dict) -> tuple[str | None, str | None, int]:
-    """A date that starts at ``pos`` (after "ngày ..."): (iso, surface, end)."""
-    d = dates_by_start.get(pos)
-    if d is None or d.precision != "day":
-        return None, None, pos
-    return d.value, d.text, d.end
+def _date_between(dates, starts: list[int], lo: int, hi: int):
+    """The first day-precision date starting in [lo, hi] (a written date
+    starts at its "ngày", a numeric one after it)."""
+    i = bisect.bisect_left(starts, lo)
+    while i < len(dates) and dates[i].start <= hi:
+        if dates[i].precision == "day":
+            return dates[i]
+        i += 1
+    return None
 
 
 def find_citations(text: str) -> list[Citation]:
@@ -119,13 +124,8 @@ def find_citations(text: str) -> list[Citation]:
     """
     low = _lower(text)
     types = [(m.start(), m.end(), TYPES[m.group(1)]) for m in _TYPE_WORD.finditer(low)]
-    type_ends = {e: (s, t) for s, e, t in types}
     dates = find_dates(text)
-    dates_by_start = {d.start: d for d in dates}
-    # also "ngày 15 tháng 6 năm 2017": the written date starts at "ngày"
-    for d in dates:
-        if d.text[:4].lower() == "ngày":
-            dates_by_start.setdefault(d.start, d)
+    date_starts = [d.start for d in dates]
 
     raw = []
     for m in _ID.finditer(text):
@@ -157,19 +157,13 @@ def find_citations(text: str) -> list[Citation]:
                     regex.search(r"[;,]\s*(?:và\s+)?(?:số|sô|sõ)\s*$", between)
                     and sentence_span(text, prev["start"])[1] >= start):
                 doc_type, chained = prev["type"], True
-        # the date written after the number
+        # the date written after the number ("ngày 22/10/2019", "ngày 15 tháng 6 năm 2017")
         after = m.end()
         date = date_text = None
         dm = _DATE_AFTER.match(low, after)
         if dm:
-            date, date_text, end = _date_at(text, dm.end(), dates_by_start)
-            if date is None:
-                date, date_text, end = _date_at(text, dm.start() + (len(dm.group(0)) - len(dm.group(0).lstrip())), dates_by_start)
-            if date is not None:
-                after = end
-        else:
-            d = dates_by_start.get(after + len(text[after:after + 3]) - len(text[after:after + 3].lstrip()))
-            if d is not None and d.text[:4].lower() == "ngày" and d.precision == "day":
+            d = _date_between(dates, date_starts, dm.start(), dm.end())
+            if d is not None:
                 date, date_text, after = d.value, d.text, d.end
         # issuer and subject
         issuer = subject = None

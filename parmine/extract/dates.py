@@ -35,7 +35,7 @@ _THANG = r"[Tt]háng"
 _NAM = r"[Nn]ăm"
 
 _NUMERIC = regex.compile(
-    rf"(?<![\d/.\-])(?P<d>\d{{1,2}})(?P<sep>[/.\-])(?P<m>\d{{1,2}})(?P=sep)(?P<y>(?:19|20)\d\d)(?![\d/])")
+    r"(?<![\d/.\-])(?P<d>\d{1,2})(?P<sep>[/.\-])(?P<m>\d{1,2})(?P=sep)(?P<y>(?:19|20)\d\d)(?![\d/])")
 _WRITTEN = regex.compile(
     rf"{_NGAY}\s+(?P<d>\d{{1,2}})\s+{_THANG}\s+(?P<m>\d{{1,2}})\s+{_NAM}\s+(?P<y>(?:19|20)\d\d)(?!\d)")
 _BLANK_DAY = regex.compile(

@@ -160,7 +160,6 @@ def train_ner(out: Path | None = None, seed: int = 0) -> dict:
 
     import spacy
     from spacy.cli.train import train
-    from spacy.training import Example
 
     from . import ner
 
