@@ -74,3 +74,13 @@ def test_provenance():
     text = "Đã tiếp nhận 152 hồ sơ."
     (i,) = find_indicators(text)
     assert text[i.start:i.end] == i.text == "152" and i.sentence == text
+
+
+def test_a_list_after_trong_do_without_colons():
+    text = "2. Số hồ sơ đã giải quyết: 1.198, trong đó: giải quyết trước hạn 1.050; đúng hạn 140; quá hạn 8."
+    assert ind(text) == [("dossiers.resolved", 1198, None), ("dossiers.resolved.early", 1050, None),
+                         ("dossiers.resolved.on_time", 140, None), ("dossiers.resolved.late", 8, None)]
+
+
+def test_no_feedback_stated_as_absence():
+    assert ind("Trong kỳ không có phản ánh, kiến nghị về quy định hành chính.") == [("feedback.received", 0, None)]

@@ -104,3 +104,15 @@ def test_agency_from_the_header_not_from_a_cited_body():
     assert extract_metadata(text).agency == "Sở Tài chính"
     no_header = text.split("BÁO CÁO", 1)[1].replace("Kính gửi", "\nKính gửi")
     assert extract_metadata("BÁO CÁO" + no_header).agency != "Sở Nội vụ"
+
+
+@pytest.mark.parametrize("header, agency, province", [
+    ("ỦY BAN NHÂN DÂN\nHUYỆN ĐIỆN BÀN", "Ủy ban nhân dân huyện Điện Bàn", "Quảng Nam"),
+    ("ỦY BAN NHÂN DÂN\nTHÀNH PHỐ ĐÀ NẴNG", "Ủy ban nhân dân thành phố", "Đà Nẵng"),
+])
+def test_a_peoples_committee_reports(header, agency, province):
+    text = (f"{header}\nSố: 4/BC-UBND\nĐiện Bàn, ngày 5 tháng 10 năm 2021\n\nBÁO CÁO\nKết quả CCHC năm 2021\n\n"
+            f"Kính gửi: Sở Nội vụ tỉnh Quảng Nam\n\nNội dung." if "HUYỆN" in header else
+            f"{header}\nSố: 4/BC-UBND\nĐà Nẵng, ngày 5 tháng 10 năm 2021\n\nBÁO CÁO\nKết quả CCHC năm 2021\n\nNội dung.")
+    m = extract_metadata(text)
+    assert (m.agency, m.province) == (agency, province)

@@ -36,3 +36,7 @@ def test_stated_absence_is_zero(text):
 ])
 def test_not_quantities(text):
     assert q(text) == []
+
+
+def test_thousands_before_a_comma():
+    assert q("đã giải quyết 1.198, trong đó")[0][:2] == ("1.198", 1198)

@@ -326,13 +326,12 @@ def _read(text: str, q: Quantity, lead_family: str | None = None) -> list[Indica
             return [row("dossiers.resolved.late", 0)]
         if regex.search(r"đơn thư|khiếu nại|tố cáo", scope) and "nhận" in fold(q.text) + scope:
             return [row("complaints.received", 0)]
-        if "phản ánh" in label:
-            if "đang" in label.split():
+        if "phản ánh" in scope:
+            if "đang" in scope.split():
                 return []
-            if "xử lý" in label or "giải quyết" in label:
+            if "xử lý" in scope or "giải quyết" in scope:
                 return [row("feedback.resolved", 0)]
-            if "tiếp nhận" in label or "nhận" in label.split():
-                return [row("feedback.received", 0)]
+            return [row("feedback.received", 0)]  # "không có phản ánh, kiến nghị"
         return []
 
     if q.kind == "percent":
@@ -356,7 +355,7 @@ def _read(text: str, q: Quantity, lead_family: str | None = None) -> list[Indica
             and regex.search(r"chỉ số|par index|cchc", sentence):
         return [row("par_index.rank", q.value)]
     fam = _family(noun, label) or _family(fold(text[q.end:ce]), "") or lead_family \
-        or (_family(sentence, "") if label else None)
+        or (_family(sentence, "") if label or parent else None)
     local = words
     if fam == "dossiers":
         # the label, then the words after the number, then those before it

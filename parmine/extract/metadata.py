@@ -122,6 +122,9 @@ def _agencies() -> list[str]:
 
 
 # "<cơ quan> [tỉnh X] báo cáo": at most four words, on the same line, between the two
+_LOCAL_COMMITTEE = regex.compile(
+    r"^\s*(?:ỦY|UỶ)\s+BAN\s+NHÂN\s+DÂN\s*\n?\s*(?P<level>HUYỆN|QUẬN|THỊ\s+XÃ|THÀNH\s+PHỐ|XÃ|PHƯỜNG)\s+"
+    r"(?P<name>[^\n]+)$", regex.M)
 _SELF_REFERENCE = regex.compile(r"(?:[ \t]+(?!về\b|của\b|theo\b|việc\b|và\b)[^\s,.;:]+){0,4}?[ \t]*(?:xin[ \t]+)?báo[ \t]+cáo\b")
 
 
@@ -138,10 +141,19 @@ def find_agency(text: str, title: str | None, agencies: list[str],
         return canon[regex.sub(r"\s+", " ", m.group(1))]
 
     if header_end:
-        for line in text[:header_end].split("\n"):
+        header = text[:header_end]
+        for line in header.split("\n"):
             m = pat.fullmatch(fold(line).strip(" :"))
             if m:
                 return name(m)
+        m = _LOCAL_COMMITTEE.search(header)
+        if m:  # a district or city People's Committee: "Ủy ban nhân dân huyện Điện Bàn"
+            from ..corpus.gazetteer import Gazetteer
+
+            level, place = m.group("level").lower(), _title_case(m.group("name").strip())
+            if Gazetteer.default().find(place):  # a centrally-run city: the province is said elsewhere
+                return f"Ủy ban nhân dân {level}"
+            return f"Ủy ban nhân dân {level} {place}"
     head = "\n".join(fold(line) for line in text.split("\n")[:80])
     for m in pat.finditer(head):
         if _SELF_REFERENCE.match(head, m.end()):
