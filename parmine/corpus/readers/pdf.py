@@ -4,10 +4,11 @@ pages without usable text.
 - Body text per page in reading order from pypdfium2 (about 1,000 pages/s);
   the U+FFFE it returns for a hyphen at a line end becomes "-" again, so a
   wrapped id stays "38/KH-" + line break + "SKHCN" (the cleanup joins it).
-- Pages that draw ruling lines are opened with pdfplumber, whose
-  ``find_tables`` gives the tables as rows of cells; their regions are cut
-  out of the body text, and a table continued at the top of the next page
-  is joined to the one before.
+- Pages that draw ruling lines go to pdfplumber's ``find_tables``, fed the
+  lines read from pypdfium2's path objects (:mod:`.rulings`), so pdfminer
+  never parses the page; each cell's text comes from pypdfium2 too.  The
+  table regions are cut out of the body text, and a table continued at the
+  top of the next page is joined to the one before.
 - A page whose text layer is empty or garbage is OCRed: a scan's embedded
   page image is taken out as it is (no re-rendering), else the page is
   rendered at 200 dpi.
@@ -21,8 +22,8 @@ import regex
 
 from ..document import Document, Page, ReadError, Table
 from .ocr import ocr_image
+from .rulings import find_tables, page_edges
 
-MIN_PATHS_FOR_TABLES = 4
 _LETTER = regex.compile(r"\p{L}")
 
 
@@ -53,12 +54,23 @@ def _text(textpage, left, bottom, right, top) -> str:
 
 
 def _clean_layer(text: str) -> str:
-    return text.replace("\ufffe", "-").replace("\r\n", "\n").replace("\r", "\n")
+    """pdfium's marks for a hyphen at a line end (U+FFFE in a page's text,
+    U+0002 in a bounded region's) become "-" again; CR LF becomes LF."""
+    return (text.replace("\ufffe", "-").replace("\x02", "-")
+            .replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _cell(textpage, bbox, height: float) -> str:
+    """The text of a table cell (pdfplumber's top-down box) on one line."""
+    if bbox is None:
+        return ""
+    x0, top, x1, bottom = bbox
+    text = _clean_layer(_text(textpage, x0, height - bottom, x1, height - top))
+    return " ".join(text.replace("-\n", "-").split())
 
 
 def read_pdf(data: bytes, path: Path, doc_id: str, sha256: str, *, ocr_cache: Path | None = None) -> Document:
     import pypdfium2 as pdfium
-    import pypdfium2.raw as raw
 
     try:
         pdf = pdfium.PdfDocument(data)
@@ -84,26 +96,26 @@ def read_pdf(data: bytes, path: Path, doc_id: str, sha256: str, *, ocr_cache: Pa
                 img, suffix = _page_image(page)
                 pages.append(Page(i + 1, ocr_image(img, suffix, ocr_cache), "ocr"))
                 continue
-            paths = sum(1 for o in page.get_objects() if o.type == raw.FPDF_PAGEOBJ_PATH)
+            width, height = page.get_size()
+            edges = page_edges(page, height)
             found = []
-            if paths >= MIN_PATHS_FOR_TABLES:
+            if len(edges) >= 4:
                 if plumber is None:
                     import pdfplumber
                     plumber = pdfplumber.open(io.BytesIO(data))
                 try:
-                    found = plumber.pages[i].find_tables()
+                    found = find_tables(plumber.pages[i], edges)
                 except Exception as exc:  # a table the parser chokes on: keep the text
                     warnings.append(f"page {i + 1}: table detection failed ({exc})")
             if not found:
                 pages.append(Page(i + 1, text, "text"))
                 since_table += len(text.strip())
                 continue
-            width, height = page.get_size()
             bands, cursor = [], 0.0
             for t in sorted(found, key=lambda t: t.bbox[1]):
                 x0, top, x1, bottom = t.bbox
                 bands.append(_clean_layer(_text(textpage, 0, height - top, width, height - cursor)))
-                rows = [[(c or "").replace("-\n", "-").replace("\n", " ").strip() for c in r] for r in t.extract()]
+                rows = [[_cell(textpage, c, height) for c in r.cells] for r in t.rows]
                 title = next((l.strip() for l in reversed(bands[-1].split("\n")) if l.strip()), None)
                 body_so_far = "\n".join(bands)
                 since_table += len(regex.sub(r"^\s*\d{1,3}\s*$", "", bands[-1], flags=regex.M).strip())
