@@ -38,3 +38,11 @@ def test_doc_text_equals_input(tok, text):
 def test_any_text_round_trips(text):
     doc = UndertheseaTokenizer(Vocab())(text)
     assert doc.text == text
+
+
+def test_only_clauses_that_state_a_count_are_segmented(tok):
+    doc = tok("Công tác cải cách thủ tục hành chính được quan tâm; đã tiếp nhận 34 hồ sơ thủ tục.")
+    words = [t.text for t in doc]
+    assert "hồ sơ" in words and "tiếp nhận" in words  # the clause with "34 hồ sơ"
+    assert "cải" in words and "cách" in words  # the clause before it: syllables
+    assert words.count("thủ tục") == 1

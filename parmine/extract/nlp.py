@@ -3,11 +3,12 @@ extraction components.
 
 ``build_nlp()`` returns a spaCy ``Language`` ("vi" + parmine's components):
 
-- the tokenizer runs underthesea's word segmentation once per line where
-  it pays — by default the lines that state a count or an absence ("34
-  hồ sơ", "không có ...": the lines indicators come from), or every line with
-  ``segment="all"`` — so multi-syllable words there are single tokens ("hồ
-  sơ", "thủ tục"); other lines are split into syllables and punctuation.
+- the tokenizer runs underthesea's word segmentation where it pays — by
+  default on the sentences and clauses that state a count or an absence
+  ("34 hồ sơ", "không có ...": where indicators come from), or on every
+  line with ``segment="all"`` — so multi-syllable words there are single
+  tokens ("hồ sơ", "thủ tục"); the rest is split into syllables and
+  punctuation.
   Either way the ``Doc`` reproduces the text character for character
   (``doc.text == text``);
 - ``parmine_sections`` → ``doc._.sections`` (the section tree) and
@@ -64,8 +65,9 @@ class UndertheseaTokenizer:
     """Word segmentation by underthesea, one call per line, aligned back to
     the text: "tiếp nhận 34 hồ sơ" → ["tiếp nhận", "34", "hồ sơ"].
 
-    ``segment`` says which lines are segmented: ``"numeric"`` (lines that
-    state a count or an absence, default) or ``"all"``.  Whitespace other than the single
+    ``segment`` says what is segmented: ``"numeric"`` (the sentences and
+    clauses that state a count or an absence, default) or ``"all"`` (every
+    line).  Whitespace other than the single
     space after a token becomes a token of its own, as spaCy expects, so the
     ``Doc`` text equals the input.
     """
@@ -78,7 +80,17 @@ class UndertheseaTokenizer:
 
     def __call__(self, text: str) -> Doc:
         words, spaces = _segment(text, self.segment == "all")
-        return Doc(self.vocab, words=words, spaces=spaces)
+        doc = Doc(self.vocab, words=words, spaces=spaces)
+        doc.user_data["_text"] = text
+        return doc
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, kept after the first call (spaCy rebuilds it from every
+    token each time, which costs more than the extraction rules)."""
+    if "_text" not in doc.user_data:
+        doc.user_data["_text"] = doc.text
+    return doc.user_data["_text"]
 
 
 def _segment(text: str, every_line: bool = False) -> tuple[list[str], list[bool]]:
@@ -87,22 +99,41 @@ def _segment(text: str, every_line: bool = False) -> tuple[list[str], list[bool]
     pieces: list[tuple[int, int]] = []  # token spans in text
     pos = 0
     for line in text.split("\n"):
-        if line.strip() and not every_line and not _PAYS.search(line):
-            pieces.extend((pos + m.start(), pos + m.end()) for m in _SYLLABLE.finditer(line))
-        elif line.strip():
+        for a, b in _clauses(line) if not every_line else ((0, len(line)),):
+            chunk = line[a:b]
+            if not chunk.strip():
+                continue
+            if not every_line and not _PAYS.search(chunk):
+                pieces.extend((pos + a + m.start(), pos + a + m.end()) for m in _SYLLABLE.finditer(chunk))
+                continue
             cursor = 0
-            for tok in word_tokenize(line):
-                at = line.find(tok, cursor)
+            for tok in word_tokenize(chunk):
+                at = chunk.find(tok, cursor)
                 if at < 0:  # the segmenter changed the token: fall back to spaces
                     continue
-                for sub in _split_between(line, cursor, at):
-                    pieces.append((pos + sub[0], pos + sub[1]))
-                pieces.append((pos + at, pos + at + len(tok)))
+                for sub in _split_between(chunk, cursor, at):
+                    pieces.append((pos + a + sub[0], pos + a + sub[1]))
+                pieces.append((pos + a + at, pos + a + at + len(tok)))
                 cursor = at + len(tok)
-            for sub in _split_between(line, cursor, len(line)):
-                pieces.append((pos + sub[0], pos + sub[1]))
+            for sub in _split_between(chunk, cursor, len(chunk)):
+                pieces.append((pos + a + sub[0], pos + a + sub[1]))
         pos += len(line) + 1
     return _words_and_spaces(text, pieces)
+
+
+# the end of a sentence or clause inside a line: ". " or "; " ("1.198" is no end)
+_CLAUSE_END = regex.compile(r"[.;!?](?=\s)")
+
+
+def _clauses(line: str):
+    """(start, end) of the sentences and clauses of a line — a reflowed PDF
+    paragraph is one line, and only its clauses that state a count need
+    segmenting: "Tổng số 34 hồ sơ; đã giải quyết 30 hồ sơ." → two."""
+    start = 0
+    for m in _CLAUSE_END.finditer(line):
+        yield start, m.end()
+        start = m.end()
+    yield start, len(line)
 
 
 def _split_between(line: str, a: int, b: int):
@@ -170,8 +201,9 @@ def make_sections(nlp: Language, name: str):
     from .sections import parse_sections
 
     def component(doc: Doc) -> Doc:
-        doc._.sections = parse_sections(doc.text)
-        doc._.metadata = extract_metadata(doc.text, doc._.sections)
+        text = doc_text(doc)
+        doc._.sections = parse_sections(text)
+        doc._.metadata = extract_metadata(text, doc._.sections)
         return doc
 
     return component
@@ -182,7 +214,7 @@ def _span_component(*groups: tuple[str, str, object]):
     ``groups`` are (span group key, label, finder)."""
     def component(doc: Doc) -> Doc:
         for key, label, find in groups:
-            doc.spans[key] = _spans(doc, find(doc.text), label)
+            doc.spans[key] = _spans(doc, find(doc_text(doc)), label)
         return doc
 
     return component
@@ -221,7 +253,7 @@ def make_indicators(nlp: Language, name: str):
 
     def component(doc: Doc) -> Doc:
         quantities = [s._.record for s in doc.spans.get("quantities", [])] or None
-        found = list(find_indicators(doc.text, quantities, doc._.sections))
+        found = list(find_indicators(doc_text(doc), quantities, doc._.sections))
         for i, table in enumerate(doc.user_data.get("tables", [])):
             found.extend(table_indicators(table.rows, i, table.title))
         doc._.indicators = found
@@ -237,7 +269,7 @@ def make_statistical(nlp: Language, name: str):
 
     def component(doc: Doc) -> Doc:
         spans = []
-        for start, end, label in predict_spans(doc.text):
+        for start, end, label in predict_spans(doc_text(doc)):
             span = doc.char_span(start, end, label=label, alignment_mode="expand")
             if span is not None:
                 spans.append(span)

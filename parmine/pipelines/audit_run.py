@@ -7,31 +7,28 @@ covers the whole corpus in OUT — also the documents a resumed run skipped.
 """
 from __future__ import annotations
 
-import pandas as pd
-
 from ..extract.records import Citation, DateMention, Indicator, Metadata, Period
 from .audit import DocFacts, audit_corpus
 from .store import Store
 
 
-def _clean(v):
-    """None for every flavour of missing pandas gives back (NaN, NaT, NA)."""
-    if v is None or (not isinstance(v, (list, tuple, dict)) and pd.isna(v)):
-        return None
-    return v
-
-
 def _iso(v):
-    v = _clean(v)
     return None if v is None else str(v)[:10]
+
+
+def _rows(store: Store, sql: str):
+    """The rows of a query as dicts (straight from DuckDB: no DataFrame)."""
+    cur = store.con.execute(sql)
+    names = [d[0] for d in cur.description]
+    while batch := cur.fetchmany(10_000):
+        for values in batch:
+            yield dict(zip(names, values))
 
 
 def _records(store: Store, table: str, make) -> dict[str, list]:
     """The rules' rows of a table as records (the audit prefers the rules)."""
-    frame = store.frame(f'SELECT * FROM "{table}" WHERE extractor <> \'ner\' ORDER BY doc_id, start')
     out: dict[str, list] = {}
-    for row in frame.to_dict("records"):
-        row = {k: _clean(v) for k, v in row.items()}
+    for row in _rows(store, f'SELECT * FROM "{table}" WHERE extractor <> \'ner\' ORDER BY doc_id, start'):
         out.setdefault(row["doc_id"], []).append(make(row))
     return out
 
@@ -69,8 +66,7 @@ def load_facts(store: Store) -> list[DocFacts]:
     dates = {k: [d for d in v if d is not None] for k, v in _records(
         store, "dates", lambda r: _date(r) if r["kind"] == "date" else None).items()}
     facts = []
-    for d in store.frame("SELECT * FROM documents ORDER BY doc_id").to_dict("records"):
-        d = {k: _clean(v) for k, v in d.items()}
+    for d in _rows(store, "SELECT * FROM documents ORDER BY doc_id"):
         period = None
         if d["period_kind"]:
             period = Period(start=-1, end=-1, text="", kind=d["period_kind"],
@@ -88,6 +84,15 @@ def load_facts(store: Store) -> list[DocFacts]:
     return facts
 
 
+def _pages(store: Store) -> dict[tuple[str, int], int]:
+    """(doc_id, start) → page of every stored mention a finding can point at."""
+    pages: dict[tuple[str, int], int] = {}
+    for table in ("dates", "indicators", "citations"):  # citations win a tie
+        pages.update(((d, s), p) for d, s, p in store.con.execute(
+            f'SELECT doc_id, start, page FROM "{table}" WHERE start IS NOT NULL').fetchall())
+    return pages
+
+
 def run_audit(store: Store, registry: str | None = None) -> int:
     """Audit the whole store; returns the number of findings.  ``registry``
     is a CSV path, or "builtin" for the registry parmine ships."""
@@ -97,20 +102,12 @@ def run_audit(store: Store, registry: str | None = None) -> int:
     if registry:
         reg = load_registry(None if registry == "builtin" else registry)
     findings = audit_corpus(load_facts(store), registry=reg)
-    pages = {}
+    pages = _pages(store)
     rows = []
     for f in findings:
         page = f.page
         if page is None and f.start is not None and f.start >= 0:
-            key = (f.doc_id, f.start)
-            if key not in pages:
-                hit = store.query(
-                    "SELECT page FROM citations WHERE doc_id = ? AND start = ? "
-                    "UNION ALL SELECT page FROM indicators WHERE doc_id = ? AND start = ? "
-                    "UNION ALL SELECT page FROM dates WHERE doc_id = ? AND start = ? LIMIT 1",
-                    [f.doc_id, f.start] * 3)[1]
-                pages[key] = hit[0][0] if hit else None
-            page = pages[key]
+            page = pages.get((f.doc_id, f.start))
         rows.append({"kind": f.kind, "severity": f.severity, "id": f.id, "doc_id": f.doc_id,
                      "page": page, "section": f.section,
                      "start": f.start if f.start is not None and f.start >= 0 else None,

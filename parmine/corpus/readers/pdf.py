@@ -24,14 +24,18 @@ from ..document import Document, Page, ReadError, Table
 from .ocr import ocr_image
 from .rulings import find_tables, page_edges
 
+MIN_LETTERS = 20
 _LETTER = regex.compile(r"\p{L}")
+_ENOUGH_LETTERS = regex.compile(r"(?:\P{L}*\p{L}){%d}" % MIN_LETTERS)
+_BAD = regex.compile(r"[\ufffd\ue000-\uf8ff]")  # replacement marks, private-use glyphs
 
 
 def _usable(text: str) -> bool:
     """A text layer worth keeping: enough letters, few replacement marks."""
-    letters = len(_LETTER.findall(text))
-    bad = text.count("\ufffd") + sum(1 for c in text if 0xE000 <= ord(c) <= 0xF8FF)
-    return letters >= 20 and bad <= 0.05 * max(1, letters)
+    bad = len(_BAD.findall(text))
+    if not bad:
+        return _ENOUGH_LETTERS.match(text) is not None
+    return bad <= 0.05 * len(_LETTER.findall(text)) and _ENOUGH_LETTERS.match(text) is not None
 
 
 def _page_image(page) -> tuple[bytes, str]:
