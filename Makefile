@@ -12,7 +12,7 @@ export OMP_THREAD_LIMIT := 1
 .PHONY: run test deps debs venv bench score models clean
 
 run: deps
-	$(VENV)/bin/parmine run $(SAMPLE) -o $(OUT); rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 2 ]
+	$(VENV)/bin/parmine run $(SAMPLE) -o $(OUT) --excel; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 2 ]
 
 test: deps
 	$(VENV)/bin/pytest

@@ -1,7 +1,8 @@
 """The ``parmine`` command.
 
     parmine run INPUT... -o OUT [-j N] [--executor process|dask] [--scheduler URL]
-                                [--timeout S] [--force] [--registry FILE.csv]
+                                [--timeout S] [--force] [--registry FILE.csv] [--excel]
+    parmine export OUT [--excel]
     parmine show FILE
     parmine query OUT "SQL"
     parmine citations OUT (--id ID | --top N)
@@ -39,7 +40,7 @@ def cmd_run(a) -> int:
     try:
         s = run(a.inputs, a.out, jobs=a.jobs, executor=a.executor, scheduler=a.scheduler,
                 timeout=a.timeout, force=a.force, registry=a.registry, statistical=a.statistical,
-                progress=not a.quiet and sys.stderr.isatty() or a.progress)
+                excel=a.excel, progress=not a.quiet and sys.stderr.isatty() or a.progress)
     except StoreLocked as exc:
         print(f"parmine: {exc}", file=sys.stderr)
         return 1
@@ -48,6 +49,23 @@ def cmd_run(a) -> int:
     for e in s.errors:
         print(f"  error: {e['path']}: [{e['stage']}] {e['reason']}")
     return 2 if s.failed else 0
+
+
+def cmd_export(a) -> int:
+    from .export import export_all
+    from .store import Store, StoreLocked
+
+    if not (Path(a.out) / "parmine.duckdb").exists():
+        print(f"parmine: no dataset in {a.out}", file=sys.stderr)
+        return 1
+    try:
+        with Store(a.out) as store:
+            export_all(store, Path(a.out), excel=a.excel)
+    except StoreLocked as exc:
+        print(f"parmine: {exc}", file=sys.stderr)
+        return 1
+    print(f"exports rewritten in {a.out}" + (" (with parmine.xlsx)" if a.excel else ""))
+    return 0
 
 
 def cmd_show(a) -> int:
@@ -167,9 +185,15 @@ def build_parser() -> argparse.ArgumentParser:
                         "or 'builtin' for the registry parmine ships")
     r.add_argument("--statistical", action="store_true",
                    help="also run the learned extractor; its extra spans are kept with extractor 'ner'")
+    r.add_argument("--excel", action="store_true", help="also write the Excel workbook parmine.xlsx")
     r.add_argument("--quiet", action="store_true", help="no progress bar")
     r.add_argument("--progress", action="store_true", help="progress bar even when not on a terminal")
     r.set_defaults(func=cmd_run)
+
+    e = sub.add_parser("export", help="rewrite the exports from the store (no reprocessing)")
+    e.add_argument("out")
+    e.add_argument("--excel", action="store_true", help="also write the Excel workbook parmine.xlsx")
+    e.set_defaults(func=cmd_export)
 
     s = sub.add_parser("show", help="print a report's metadata and section tree")
     s.add_argument("file")

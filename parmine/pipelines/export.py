@@ -5,11 +5,12 @@
   ``<table>/report_year=YYYY/*.parquet``, partitioned by the year of the
   report's period, 0 when unknown);
 - ``indicators.csv``;
-- ``indicators_wide.csv`` / ``.parquet``: one row per province × period,
-  one column per indicator (the reported total: rows without field and
-  procedure, first statement in the report), the historical province and
-  the post-2025 unit side by side;
-- ``parmine.xlsx``: one sheet per table for analysts;
+- ``indicators_wide.csv`` / ``.parquet``: one row per province × reporting
+  agency × period, one column per indicator (the reported total: rows
+  without field and procedure, first statement in the report; the latest
+  issued report when several share a row), the historical province and the
+  post-2025 unit side by side;
+- ``parmine.xlsx`` (with ``--excel``): one sheet per table for analysts;
 - ``pred/<doc_id>.pred.json``: each report in the gold format of
   ../shared/spec/gold-format.md.
 
@@ -18,6 +19,7 @@ reader never sees a half-written export.
 """
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
@@ -33,7 +35,7 @@ PARTITIONED = ("citations", "dates", "quantities", "indicators")
 GOLD_AUDIT_KINDS = {"citation_date_conflict", "citation_malformed", "citation_issuer_mismatch",
                     "citation_year_mismatch", "symbol_variant", "arithmetic_mismatch",
                     "date_invalid"}
-WIDE_KEYS = ["province", "unit_2025", "year", "period_kind", "period_index"]
+WIDE_KEYS = ["province", "unit_2025", "agency", "year", "period_kind", "period_index"]
 
 
 def _replace(tmp: Path, final: Path) -> None:
@@ -70,17 +72,21 @@ def export_parquet(store: Store, out: Path) -> None:
 
 
 def wide_table(store: Store) -> pd.DataFrame:
-    """Province × period × indicator: the first stated total per report."""
+    """Province × reporting agency × period × indicator: each report's first
+    stated total; when several reports share a row (copies of one report, a
+    report and its revision) the latest issued one gives the values."""
     long = store.frame(
-        'SELECT province, unit_2025, year, period_kind, period_index, doc_id, indicator, value '
-        'FROM indicators WHERE field IS NULL AND procedure IS NULL '
-        'ORDER BY doc_id, coalesce(start, 2147483647), table_no, row_no')
+        'SELECT i.province, i.unit_2025, d.agency, i.year, i.period_kind, i.period_index, '
+        'i.doc_id, i.indicator, i.value FROM indicators i JOIN documents d USING (doc_id) '
+        'WHERE i.field IS NULL AND i.procedure IS NULL '
+        'ORDER BY d.issued_date DESC NULLS LAST, i.doc_id, coalesce(i.start, 2147483647), '
+        'i.table_no, i.row_no')
     if long.empty:
         return pd.DataFrame(columns=WIDE_KEYS + ["reports"])
     long = long.drop_duplicates(["doc_id", "indicator"], keep="first")
     keys = long[WIDE_KEYS].astype(object).where(long[WIDE_KEYS].notna(), "")
     long = long.assign(**{k: keys[k] for k in WIDE_KEYS})
-    wide = long.pivot_table(index=WIDE_KEYS, columns="indicator", values="value", aggfunc="sum")
+    wide = long.pivot_table(index=WIDE_KEYS, columns="indicator", values="value", aggfunc="first")
     reports = long.groupby(WIDE_KEYS)["doc_id"].nunique().rename("reports")
     wide = wide.join(reports).reset_index()
     wide.columns.name = None
@@ -101,24 +107,79 @@ def export_csv(store: Store, out: Path) -> None:
     _replace(tmp, out / "indicators_wide.parquet")
 
 
+EXCEL_MAX_ROWS = 1_048_575  # an Excel sheet's rows, less the header
+
+
+def _batches(cur, size: int = 10_000):
+    while batch := cur.fetchmany(size):
+        yield batch
+
+
+def _write_sheets(wb, name: str, header: list[str], batches, formats: dict) -> None:
+    """Rows into one sheet (continued on ``name_2``, ... past Excel's row
+    limit): frozen header, filter, column widths from the first rows, dates
+    as dates."""
+    import datetime as dt
+
+    rows = itertools.chain.from_iterable(batches)
+    part = 0
+    while True:
+        first = list(itertools.islice(rows, 200))
+        if part and not first:
+            return
+        part += 1
+        ws = wb.add_worksheet(name if part == 1 else f"{name}_{part}"[:31])
+        ws.freeze_panes(1, 0)
+        for i, col in enumerate(header):
+            width = max([len(col)] + [len(str(r[i])) for r in first if r[i] is not None])
+            ws.set_column(i, i, min(60, width + 2))
+        ws.write_row(0, 0, header, formats["header"])
+        rows = itertools.chain(first, rows)
+        n = 0
+        for n, r in enumerate(itertools.islice(rows, EXCEL_MAX_ROWS), start=1):
+            for i, v in enumerate(r):
+                if v is None:
+                    continue
+                if isinstance(v, str):
+                    ws.write_string(n, i, v[:32767])
+                elif isinstance(v, bool):
+                    ws.write_boolean(n, i, v)
+                elif isinstance(v, (int, float)):
+                    if v == v:  # not NaN
+                        ws.write_number(n, i, v)
+                elif isinstance(v, dt.datetime):
+                    ws.write_datetime(n, i, v, formats["datetime"])
+                elif isinstance(v, dt.date):
+                    ws.write_datetime(n, i, v, formats["date"])
+                else:
+                    ws.write_string(n, i, str(v))
+        ws.autofilter(0, 0, n, len(header) - 1)
+        if n < EXCEL_MAX_ROWS:
+            return
+
+
 def export_excel(store: Store, out: Path) -> None:
-    """One sheet per table (page texts left out: too long for a cell)."""
+    """``parmine.xlsx``: one sheet per table for analysts (page texts left
+    out: too long for a cell), written by xlsxwriter row by row."""
+    import xlsxwriter
+
     tmp = out / ".parmine.xlsx.tmp"
-    with pd.ExcelWriter(tmp, engine="xlsxwriter", date_format="yyyy-mm-dd",
-                        datetime_format="yyyy-mm-dd hh:mm:ss") as xl:
-        for table in list(TABLES) + ["indicators_wide"]:
-            if table == "pages":
-                continue
-            frame = wide_table(store) if table == "indicators_wide" else store.frame(_table_sql(table))
-            for name, typ in TABLES.get(table, []):
-                if typ == "DATE" and name in frame:
-                    frame[name] = pd.to_datetime(frame[name], errors="coerce")
-            frame = frame.head(1_000_000)
-            frame.to_excel(xl, sheet_name=table, index=False, freeze_panes=(1, 0))
-            sheet = xl.sheets[table]
-            for i, col in enumerate(frame.columns):
-                values = frame[col].head(200).tolist()
-                sheet.set_column(i, i, min(60, max([len(str(col))] + [len(str(v)) for v in values]) + 2))
+    wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_numbers": False,
+                                        "strings_to_formulas": False, "strings_to_urls": False})
+    try:
+        formats = {"header": wb.add_format({"bold": True}),
+                   "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
+                   "datetime": wb.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})}
+        for table in TABLES:
+            if table != "pages":
+                _write_sheets(wb, table, columns(table), _batches(store.con.execute(_table_sql(table))),
+                              formats)
+        wide = wide_table(store).astype(object)
+        wide = wide.where(wide.notna(), None)
+        _write_sheets(wb, "indicators_wide", list(wide.columns),
+                      [wide.itertuples(index=False, name=None)], formats)
+    finally:
+        wb.close()
     _replace(tmp, out / "parmine.xlsx")
 
 
@@ -183,8 +244,12 @@ def export_pred(store: Store, out: Path) -> None:
     _replace(tmp, out / "pred")
 
 
-def export_all(store: Store, out: Path) -> None:
+def export_all(store: Store, out: Path, *, excel: bool = False) -> None:
+    """Every export; the Excel workbook only when asked (it costs more than
+    the rest together on a large corpus: ``parmine export OUT --excel``
+    writes it later from the store)."""
     export_parquet(store, out)
     export_csv(store, out)
-    export_excel(store, out)
+    if excel:
+        export_excel(store, out)
     export_pred(store, out)

@@ -47,8 +47,10 @@ def _sha256(path: Path) -> str:
 def run(inputs: list[str], out: str | Path, *, jobs: int | None = None,
         executor: str = "process", scheduler: str | None = None, timeout: float = 120.0,
         force: bool = False, registry: str | None = None, progress: bool = True,
-        ocr_cache: str | None = None, statistical: bool = False) -> Summary:
-    """Mine ``inputs`` into the dataset in ``out``."""
+        ocr_cache: str | None = None, statistical: bool = False,
+        excel: bool = False) -> Summary:
+    """Mine ``inputs`` into the dataset in ``out`` (``excel``: also write
+    the workbook)."""
     out = Path(out)
     t0 = time.perf_counter()
     summary = Summary()
@@ -87,7 +89,7 @@ def run(inputs: list[str], out: str | Path, *, jobs: int | None = None,
         finally:
             bar.close()
         run_audit(store, registry=registry)
-        export_all(store, out)
+        export_all(store, out, excel=excel)
     summary.failed += len(found.errors)
     summary.seconds = time.perf_counter() - t0
     return summary

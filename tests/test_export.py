@@ -1,0 +1,82 @@
+"""Exports: the Excel workbook (on demand, one sheet per table, dates as
+dates, continued past Excel's row limit) and the wide table (copies of a
+report are not added up)."""
+import shutil
+
+import duckdb
+import openpyxl
+import pandas as pd
+import pytest
+
+from conftest import SEEDS
+from parmine.pipelines import export
+from parmine.pipelines.cli import main
+from parmine.pipelines.schema import TABLES, columns
+
+STEM = "000_8ec424762efb3ebc"
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory):
+    src = tmp_path_factory.mktemp("in")
+    shutil.copy(SEEDS / f"{STEM}.txt", src / f"{STEM}.txt")
+    shutil.copy(SEEDS / f"{STEM}.txt", src / "copy-of-000.txt")  # the same report twice
+    shutil.copy(SEEDS / "002_db644a6e68f0f5dc.txt", src)
+    out = tmp_path_factory.mktemp("out")
+    assert main(["run", str(src), "-o", str(out), "-j", "1", "--quiet"]) == 0
+    return out
+
+
+def _count(out, table):
+    con = duckdb.connect(str(out / "parmine.duckdb"), read_only=True)
+    try:
+        return con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_the_workbook_is_written_only_when_asked(out):
+    assert not (out / "parmine.xlsx").exists()
+    assert main(["export", str(out), "--excel"]) == 0
+    wb = openpyxl.load_workbook(out / "parmine.xlsx")
+    assert wb.sheetnames == [t for t in TABLES if t != "pages"] + ["indicators_wide"]
+    for table in TABLES:
+        if table == "pages":
+            continue
+        ws = wb[table]
+        assert [c.value for c in ws[1]] == columns(table)
+        assert ws.max_row - 1 == _count(out, table)
+        assert ws.freeze_panes == "A2"
+    docs = wb["documents"]
+    header = [c.value for c in docs[1]]
+    cell = docs.cell(row=2, column=header.index("period_year") + 1)
+    assert cell.value == 2020 and cell.data_type == "n"
+    cites = wb["citations"]
+    header = [c.value for c in cites[1]]
+    dated = [r[header.index("date")] for r in cites.iter_rows(min_row=2) if r[header.index("date")].value]
+    assert dated and all(c.is_date and c.number_format == "yyyy-mm-dd" for c in dated)
+
+
+def test_a_sheet_past_the_row_limit_goes_on_in_the_next(out, monkeypatch):
+    monkeypatch.setattr(export, "EXCEL_MAX_ROWS", 40)
+    assert main(["export", str(out), "--excel"]) == 0
+    wb = openpyxl.load_workbook(out / "parmine.xlsx", read_only=True)
+    parts = [n for n in wb.sheetnames if n == "dates" or n.startswith("dates_")]
+    total = _count(out, "dates")
+    assert len(parts) == -(-total // 40) > 1
+    assert sum(sum(1 for _ in wb[n].iter_rows(min_row=2)) for n in parts) == total
+
+
+def test_copies_of_a_report_are_not_added_up_in_the_wide_table(out):
+    wide = pd.read_parquet(out / "indicators_wide.parquet")
+    row = wide[wide["province"] == "Quảng Trị"]
+    assert len(row) == 1 and row["reports"].iloc[0] == 2
+    con = duckdb.connect(str(out / "parmine.duckdb"), read_only=True)
+    try:
+        received = con.execute(
+            "SELECT value FROM indicators WHERE doc_id = ? AND indicator = 'dossiers.received' "
+            "AND field IS NULL AND procedure IS NULL ORDER BY start LIMIT 1", [STEM]).fetchone()[0]
+    finally:
+        con.close()
+    assert row["dossiers.received"].iloc[0] == received
+    assert (wide.filter(like="rate.").fillna(0) <= 100).all().all()
