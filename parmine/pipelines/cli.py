@@ -33,10 +33,18 @@ def _table(names: list[str], rows: list[tuple], max_width: int = 60) -> str:
     return "\n".join(out)
 
 
+def _terminate(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def cmd_run(a) -> int:
+    import signal
+
     from .run import run
     from .store import StoreLocked
 
+    # SIGTERM stops a run like Ctrl-C: the results in hand are committed first
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         s = run(a.inputs, a.out, jobs=a.jobs, executor=a.executor, scheduler=a.scheduler,
                 timeout=a.timeout, force=a.force, registry=a.registry, statistical=a.statistical,

@@ -21,6 +21,7 @@ from ..extract.cleanup import CleanText, clean
 from ..extract.nlp import build_nlp
 from ..extract.normalize import sentence_at
 from ..extract.sections import section_at
+from .schema import arrow_table
 
 
 # formats whose text comes line by line from a page layout (PDF, OCR)
@@ -38,12 +39,13 @@ class Options:
 
 @dataclass
 class Result:
-    """The rows of one document (``rows[table]``), or its ``error`` row."""
+    """The rows of one document (``rows[table]``, Arrow tables in the
+    store's schema), or its ``error`` row."""
 
     doc_id: str
     path: str
     sha256: Optional[str] = None
-    rows: dict[str, list[dict]] = field(default_factory=dict)
+    rows: dict = field(default_factory=dict)
     error: Optional[dict] = None
     pages: int = 0
     ocr_pages: int = 0
@@ -73,7 +75,7 @@ def process_document(path: str, doc_id: str, options: Options | None = None) -> 
         return Result(doc_id, str(path), error=error_row(
             doc_id, str(path), "read", f"{type(exc).__name__}: {exc}"))
     try:
-        rows = mine(doc, options)
+        rows = {table: arrow_table(table, r) for table, r in mine(doc, options).items()}
     except Exception as exc:
         tb = traceback.format_exc(limit=3).strip().splitlines()[-1]
         return Result(doc_id, str(path), sha256=doc.sha256, error=error_row(

@@ -1,8 +1,8 @@
 """A batch run: inputs → store → audit → exports.
 
 Documents already stored by this pipeline version with the same sha256 are
-skipped (``force`` reprocesses them); every result is committed as soon as
-it arrives, so an interrupted run resumes where it stopped.  The audit and
+skipped (``force`` reprocesses them); results are committed in small
+batches as they arrive, so an interrupted run resumes where it stopped.  The audit and
 the exports are rebuilt from the store at the end of every run.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ from .audit_run import run_audit
 from .executors import DaskExecutor, ProcessPool
 from .export import export_all
 from .inputs import collect
-from .process import Options, error_row
+from .process import Options, Result, error_row
 from .store import Store
 
 
@@ -34,6 +34,57 @@ class Summary:
     ocr_pages: int = 0
     seconds: float = 0.0
     errors: list[dict] = field(default_factory=list)
+
+
+class _Batch:
+    """Results waiting to be committed together: every ``BATCH_DOCS``
+    documents or ``BATCH_SECONDS`` seconds, whichever comes first (one
+    transaction per batch costs far less than one per document; a killed
+    run loses at most the batch in hand, redone on resume)."""
+
+    BATCH_DOCS = 50
+    BATCH_SECONDS = 2.0
+
+    def __init__(self, store: Store, summary: Summary):
+        self.store = store
+        self.summary = summary
+        self.results: list[Result] = []
+        self.since = time.monotonic()
+
+    @property
+    def pages(self) -> int:
+        return sum(r.pages for r in self.results)
+
+    def add(self, result: Result) -> None:
+        self.results.append(result)
+        if len(self.results) >= self.BATCH_DOCS or time.monotonic() - self.since >= self.BATCH_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        results, self.results, self.since = self.results, [], time.monotonic()
+        if not results:
+            return
+        try:
+            self._commit(results)
+        except Exception:  # one bad document must not sink the others: commit one by one
+            for r in results:
+                try:
+                    self._commit([r])
+                except Exception as exc:
+                    self._commit([Result(r.doc_id, r.path, error=error_row(
+                        r.doc_id, r.path, "store", f"its rows could not be stored: {exc}", r.sha256))])
+
+    def _commit(self, results: list[Result]) -> None:
+        errors = [r.error for r in results if r.error]
+        self.store.commit({r.doc_id: r.rows for r in results if not r.error}, errors)
+        s = self.summary
+        s.failed += len(errors)
+        s.errors.extend(errors)
+        for r in results:
+            if not r.error:
+                s.processed += 1
+                s.pages += r.pages
+                s.ocr_pages += r.ocr_pages
 
 
 def _sha256(path: Path) -> str:
@@ -73,20 +124,14 @@ def run(inputs: list[str], out: str | Path, *, jobs: int | None = None,
                 else ProcessPool(jobs, timeout))
         bar = tqdm(total=len(todo), unit="doc", disable=not progress, file=sys.stderr,
                    dynamic_ncols=True)
+        batch = _Batch(store, summary)
         try:
             for result in pool.map(todo, options):
-                if result.error:
-                    store.commit_error(result.error)
-                    summary.failed += 1
-                    summary.errors.append(result.error)
-                else:
-                    store.commit_document(result.doc_id, result.rows)
-                    summary.processed += 1
-                    summary.pages += result.pages
-                    summary.ocr_pages += result.ocr_pages
+                batch.add(result)
                 bar.update(1)
-                bar.set_postfix(pages=summary.pages, errors=summary.failed, refresh=False)
+                bar.set_postfix(pages=summary.pages + batch.pages, errors=summary.failed, refresh=False)
         finally:
+            batch.flush()  # also when interrupted: what is done is kept
             bar.close()
         run_audit(store, registry=registry)
         export_all(store, out, excel=excel)

@@ -6,6 +6,10 @@ against it by a test.  Types are DuckDB types.
 """
 from __future__ import annotations
 
+import datetime as dt
+
+import pyarrow as pa
+
 # Columns every extracted row carries to say where it came from.
 PROVENANCE = [
     ("doc_id", "VARCHAR"),
@@ -80,3 +84,24 @@ PER_DOCUMENT = ("documents", "pages", "sections", "citations", "dates",
 def columns(table: str) -> list[str]:
     """Column names of ``table`` in order."""
     return [name for name, _ in TABLES[table]]
+
+
+_ARROW = {"VARCHAR": pa.string(), "INTEGER": pa.int32(), "DOUBLE": pa.float64(),
+          "BOOLEAN": pa.bool_(), "DATE": pa.date32(), "TIMESTAMP": pa.timestamp("us")}
+
+
+def _date(v):
+    return dt.date.fromisoformat(v) if isinstance(v, str) else v
+
+
+def arrow_table(table: str, rows: list[dict]) -> pa.Table:
+    """``rows`` (dicts, missing keys = NULL) as an Arrow table with the
+    table's columns and types — built where the rows are made (the worker),
+    so a value of the wrong type fails its own document, not a batch."""
+    arrays = []
+    for name, typ in TABLES[table]:
+        values = [r.get(name) for r in rows]
+        if typ == "DATE":
+            values = [_date(v) for v in values]
+        arrays.append(pa.array(values, type=_ARROW[typ]))
+    return pa.Table.from_arrays(arrays, names=columns(table))

@@ -1,8 +1,8 @@
 """The embedded store: one DuckDB database per output folder.
 
-Each document's rows are committed in one transaction (its old rows, if
-any, are deleted in the same transaction), so a run killed at any moment
-leaves every document either fully stored or not at all.  A lock file
+A batch of documents' rows is committed in one transaction (their old
+rows, if any, are deleted in the same transaction), so a run killed at any
+moment leaves every document either fully stored or not at all.  A lock file
 keeps a second run off the same folder.
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from .schema import PER_DOCUMENT, TABLES, columns
+from .schema import PER_DOCUMENT, TABLES, arrow_table
 
 DB_NAME = "parmine.duckdb"
 LOCK_NAME = ".parmine.lock"
@@ -89,30 +89,46 @@ class Store:
         return dict(self.con.execute("SELECT doc_id, sha256 FROM errors").fetchall())
 
     # -- writing ----------------------------------------------------------------
-    def _insert(self, table: str, rows: list[dict]) -> None:
-        if not rows:
+    def _insert(self, table: str, data) -> None:
+        """Insert rows (dicts, or an Arrow table from :func:`arrow_table`)."""
+        if not isinstance(data, pa.Table):
+            data = arrow_table(table, data)
+        if not data.num_rows:
             return
-        cols = columns(table)
-        data = pa.Table.from_pylist([{c: r.get(c) for c in cols} for r in rows])
         self.con.register("_rows", data)
         try:
-            collist = ", ".join(f'"{c}"' for c in cols)
+            collist = ", ".join(f'"{c}"' for c in data.column_names)
             self.con.execute(f'INSERT INTO "{table}" ({collist}) SELECT {collist} FROM _rows')
         finally:
             self.con.unregister("_rows")
 
-    def commit_document(self, doc_id: str, rows: dict[str, list[dict]]) -> None:
-        """Replace everything stored for ``doc_id`` by ``rows``, atomically."""
+    def commit(self, documents: dict[str, dict], errors: list[dict] = ()) -> None:
+        """In one transaction: replace everything stored for each doc_id of
+        ``documents`` by its rows (``{table: rows}``), and record ``errors``
+        (dropping what an earlier run stored for those documents).  A run
+        commits its results in batches this way; a batch is stored whole or
+        not at all."""
         self.con.execute("BEGIN TRANSACTION")
         try:
-            self._forget(doc_id)
+            for doc_id in list(documents) + [e["doc_id"] for e in errors]:
+                self._forget(doc_id)
             for table in PER_DOCUMENT:
-                self._insert(table, rows.get(table, []))
+                parts = [rows[table] for rows in documents.values() if table in rows]
+                parts = [p if isinstance(p, pa.Table) else arrow_table(table, p) for p in parts]
+                if parts:
+                    self._insert(table, pa.concat_tables(parts))
+            if errors:
+                self._insert("errors", list(errors))
             self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
-        self._stored.add(doc_id)
+        self._stored.update(documents)
+        self._stored.update(e["doc_id"] for e in errors)
+
+    def commit_document(self, doc_id: str, rows: dict) -> None:
+        """Replace everything stored for ``doc_id`` by ``rows``, atomically."""
+        self.commit({doc_id: rows})
 
     def _forget(self, doc_id: str) -> None:
         if doc_id in self._stored:
@@ -121,15 +137,7 @@ class Store:
 
     def commit_error(self, row: dict) -> None:
         """Record a failed document (and drop any rows an earlier run stored)."""
-        self.con.execute("BEGIN TRANSACTION")
-        try:
-            self._forget(row["doc_id"])
-            self._insert("errors", [row])
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
-        self._stored.add(row["doc_id"])
+        self.commit({}, [row])
 
     def replace_table(self, table: str, rows: list[dict]) -> None:
         """Replace a corpus-wide table (the audit) in one transaction."""
