@@ -91,11 +91,15 @@ def _lower(text: str) -> str:
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
+_SPACES = regex.compile(r"\s+")
+_LETTER = regex.compile(r"\p{L}")
+
+
 def _parts(m: regex.Match) -> tuple[str, str | None, str, str | None]:
     """(number, year, symbol, issuer symbol) of an id match."""
     if m.group("pnum"):
         return m.group("pnum"), None, f'{m.group("ptype")}/{m.group("piss")}', m.group("piss")
-    sym = regex.sub(r"\s+", "", m.group("sym"))
+    sym = _SPACES.sub("", m.group("sym"))
     pieces = sym.split("-")
     if len(pieces) > 1 and pieces[0] in TYPE_CODES:
         issuer = "-".join(pieces[1:])
@@ -132,7 +136,7 @@ def find_citations(text: str) -> list[Citation]:
         if _OWN_NUMBER.search(text, max(0, m.start() - 12), m.start()):
             continue  # "Số: 12/BC-STP" in the header is the report's own number
         num, year, sym, issuer_sym = _parts(m)
-        if not regex.search(r"\p{L}", sym):
+        if not _LETTER.search(sym):
             continue
         raw.append([m, num, year, sym, issuer_sym])
 
@@ -199,7 +203,7 @@ def find_citations(text: str) -> list[Citation]:
     cits = []
     for c in out:
         m = c["m"]
-        cid = regex.sub(r"\s+", "", m.group(0))
+        cid = _SPACES.sub("", m.group(0))
         year = int(c["year"]) if c["year"] else (int(c["date"][:4]) if c["date"] else None)
         s, e = sentence_span(text, m.start(), m.end())
         cits.append(Citation(

@@ -49,6 +49,9 @@ class CleanText:
         return i + 1, origins[j] + (offset - starts[j])
 
 
+_DIGITS = regex.compile(r"\d+")
+
+
 def _edge_lines(pages: list[str]) -> set[str]:
     """Short lines repeated at the top or bottom of most pages."""
     if len(pages) < 3:
@@ -58,7 +61,7 @@ def _edge_lines(pages: list[str]) -> set[str]:
         lines = [l.strip() for l in text.split("\n") if l.strip()]
         for l in set(lines[:2] + lines[-2:]):
             if len(l) <= 80:
-                counts[regex.sub(r"\d+", "#", l)] += 1
+                counts[_DIGITS.sub("#", l)] += 1
     return {k for k, n in counts.items() if n >= max(3, 0.6 * len(pages))}
 
 
@@ -107,18 +110,20 @@ def clean(pages: list[Page], *, reflow_lines: bool = False) -> CleanText:
         page_starts.append(pos)
         starts, origins = [], []
         kept: list[str] = []
+        kept_len = 0
         at = 0
         lines = text.split("\n")
         nonblank = [i for i, l in enumerate(lines) if l.strip()]
         first, last = (nonblank[0], nonblank[-1]) if nonblank else (0, 0)
         for i, line in enumerate(lines):
             drop = (_PAGE_NUMBER.match(line) and (i in nonblank[:2] or i in nonblank[-2:])) or \
-                   (line.strip() and regex.sub(r"\d+", "#", line.strip()) in edges
-                    and (i <= first + 1 or i >= last - 1))
+                   (edges and (i <= first + 1 or i >= last - 1) and line.strip()
+                    and _DIGITS.sub("#", line.strip()) in edges)
             if not drop:
-                starts.append(pos + sum(len(k) for k in kept))
+                starts.append(pos + kept_len)
                 origins.append(at)
                 kept.append(line + "\n")
+                kept_len += len(line) + 1
             at += len(line) + 1
         body = "".join(kept)[:-1] if kept else ""
         if reflow_lines:

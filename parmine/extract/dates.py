@@ -22,6 +22,7 @@ year required) reads only what the regexes leave: :func:`parse_date_fallback`.
 from __future__ import annotations
 
 import datetime as _dt
+from functools import lru_cache
 
 import regex
 
@@ -69,11 +70,16 @@ def parse_date(text: str) -> DateMention | None:
     return found[0] if found else None
 
 
-def find_dates(text: str) -> list[DateMention]:
+@lru_cache(maxsize=4)
+def find_dates(text: str) -> tuple[DateMention, ...]:
     """Every calendar date in ``text``, in order, without overlaps.
 
     >>> [d.value for d in find_dates("ngày 22/10/2019 và ngày   tháng 8 năm 2024")]
     ['2019-10-22', '2024-08']
+
+    The citations, periods, quantities and dates of one document all start
+    from its dates: the last few texts' results are kept (frozen records in
+    a tuple).
     """
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
@@ -99,7 +105,7 @@ def find_dates(text: str) -> list[DateMention]:
             found.append(DateMention(m.start(), m.end(), m.group(0), f"{y:04d}-{mo:02d}", "month"))
             taken.append(m.span())
     found.sort(key=lambda d: d.start)
-    return found
+    return tuple(found)
 
 
 def parse_date_fallback(text: str) -> str | None:

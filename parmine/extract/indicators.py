@@ -297,6 +297,10 @@ def find_indicators(text: str, quantities: list[Quantity] | None = None,
     return out
 
 
+# the lead-in of a "trong đó" list: "Tổng số 34 hồ sơ, trong đó: ..."
+_TRONG_DO = regex.compile(r"([^\n]*?)(?:;|,)?\s*trong\s+đó\s*[,:]?[^\n]*$")
+
+
 def _read(text: str, q: Quantity, lead_family: str | None = None) -> list[Indicator]:
     ss, se = sentence_span(text, q.start, q.end)
     cs, ce = _clause(text, q.start, q.end)
@@ -310,7 +314,7 @@ def _read(text: str, q: Quantity, lead_family: str | None = None) -> list[Indica
     noun = fold(q.noun or "")
     # the lead-in of a "trong đó" list on the same line or the line above
     parent = ""
-    lead = regex.search(r"([^\n]*?)(?:;|,)?\s*trong\s+đó\s*[,:]?[^\n]*$", text[ss:q.start])
+    lead = _TRONG_DO.search(text, ss, q.start) if "trong" in text[ss:q.start] else None
     if lead:
         parent = fold(lead.group(1))
     words = " ".join(x for x in (label, near) if x)

@@ -42,16 +42,20 @@ _TOTAL = regex.compile(r"^\s*(?:tổng\s+cộng|tổng\s+số|cộng|tổng)\s*:
 _SERIAL = regex.compile(r"^\s*\d{1,3}\.?\s*$|^\s*[IVX]+\.?\s*$")
 
 
+_THOUSANDS = regex.compile(r"\d{1,3}(?:\.\d{3})+")
+_DECIMAL = regex.compile(r"\d+,\d+")
+
+
 def _num(cell: str):
     c = cell.strip().rstrip("%").strip()
     if not c:
         return None
-    if regex.fullmatch(r"\d{1,3}(?:\.\d{3})+", c):
-        return int(c.replace(".", ""))
-    if regex.fullmatch(r"\d+,\d+", c):
-        return float(c.replace(",", "."))
-    if regex.fullmatch(r"\d+", c):
+    if c.isdecimal():
         return int(c)
+    if _THOUSANDS.fullmatch(c):
+        return int(c.replace(".", ""))
+    if _DECIMAL.fullmatch(c):
+        return float(c.replace(",", "."))
     return None
 
 

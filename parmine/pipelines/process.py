@@ -157,8 +157,20 @@ def _add_statistical(sdoc, doc_id: str, where, citations, dates, quantities) -> 
                          "noun": q.noun if q else None, **ver})
 
 
+def _forget_previous_document() -> None:
+    """Empty the extractors' memo caches, so each document is mined from
+    scratch (they are there for the repeats inside one document; across
+    documents they would make copies of one report look faster)."""
+    from ..extract.dates import find_dates
+    from ..extract.normalize import fold
+
+    fold.cache_clear()
+    find_dates.cache_clear()
+
+
 def mine(doc: Document, options: Options) -> dict[str, list[dict]]:
     """All rows of one read document."""
+    _forget_previous_document()
     text = clean(doc.pages, reflow_lines=doc.format in LAYOUT_FORMATS)
     nlp = build_nlp(tuple(options.disable), statistical=options.statistical)
     sdoc = nlp.make_doc(text.text)
