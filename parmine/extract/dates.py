@@ -70,17 +70,26 @@ def parse_date(text: str) -> DateMention | None:
     return found[0] if found else None
 
 
-@lru_cache(maxsize=4)
-def find_dates(text: str) -> tuple[DateMention, ...]:
+def find_dates(text: str) -> list[DateMention]:
     """Every calendar date in ``text``, in order, without overlaps.
 
     >>> [d.value for d in find_dates("ngày 22/10/2019 và ngày   tháng 8 năm 2024")]
     ['2019-10-22', '2024-08']
 
     The citations, periods, quantities and dates of one document all start
-    from its dates: the last few texts' results are kept (frozen records in
-    a tuple).
+    from its dates: the last few texts' results are kept (frozen records;
+    :func:`forget_dates` empties the memo).
     """
+    return list(_find_dates(text))
+
+
+def forget_dates() -> None:
+    """Empty :func:`find_dates`' memo (between documents)."""
+    _find_dates.cache_clear()
+
+
+@lru_cache(maxsize=4)
+def _find_dates(text: str) -> tuple[DateMention, ...]:
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
 

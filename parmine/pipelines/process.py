@@ -161,11 +161,11 @@ def _forget_previous_document() -> None:
     """Empty the extractors' memo caches, so each document is mined from
     scratch (they are there for the repeats inside one document; across
     documents they would make copies of one report look faster)."""
-    from ..extract.dates import find_dates
+    from ..extract.dates import forget_dates
     from ..extract.normalize import fold
 
     fold.cache_clear()
-    find_dates.cache_clear()
+    forget_dates()
 
 
 def mine(doc: Document, options: Options) -> dict[str, list[dict]]:
