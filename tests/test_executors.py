@@ -1,8 +1,10 @@
-"""The process pool: results for every document, a time limit per document,
-and a batch that survives a worker dying."""
+"""The process pool: results for every document, a time limit on progress,
+a batch that survives a worker dying, and idle workers helping with OCR."""
 import os
 import time
 
+from conftest import SAMPLE
+from parmine.corpus import progress
 from parmine.pipelines import executors
 from parmine.pipelines.executors import ProcessPool
 from parmine.pipelines.inputs import Item
@@ -12,6 +14,10 @@ from parmine.pipelines.process import Options, Result
 def _fake(path, doc_id, options):
     if doc_id.startswith("slow"):
         time.sleep(60)
+    if doc_id.startswith("steady"):  # long, but a page every 0.5 s
+        for _ in range(8):
+            time.sleep(0.5)
+            progress.beat()
     if doc_id.startswith("crash"):
         os._exit(3)
     return Result(doc_id, path, sha256="x", rows={"documents": [{"doc_id": doc_id}]})
@@ -50,3 +56,26 @@ def test_a_dying_worker_is_an_error_and_the_batch_goes_on(tmp_path, monkeypatch)
         _items(tmp_path, ["crash", "a", "b"]), Options())}
     assert got["crash"].error["stage"] == "worker"
     assert got["a"].error is None and got["b"].error is None
+
+
+def test_a_long_document_that_keeps_making_progress_is_not_stopped(tmp_path, monkeypatch):
+    monkeypatch.setattr(executors, "process_document", _fake)
+    got = {r.doc_id: r for r in ProcessPool(2, timeout=2).map(
+        _items(tmp_path, ["steady", "slow", "a"]), Options())}
+    assert got["steady"].error is None  # 4 s in all, never 2 s without a page
+    assert got["slow"].error["stage"] == "timeout"
+
+
+def test_an_idle_worker_ocrs_a_busy_workers_scan_from_the_back(tmp_path):
+    scan = next(SAMPLE.glob("*.scan.pdf"))
+    text = next(SAMPLE.glob("*.txt"))
+    pool = ProcessPool(2, timeout=120)
+    cache = tmp_path / "ocr"
+    got = {r.doc_id: r for r in pool.map([Item(scan, "scan"), Item(text, "text")],
+                                         Options(ocr_cache=str(cache)))}
+    assert got["scan"].error is None and got["text"].error is None
+    pages = got["scan"].rows["pages"].to_pylist()
+    assert pool.helped_pages >= 1  # the worker done with the text took pages from the back
+    assert [p["source"] for p in pages] == ["ocr"] * got["scan"].pages
+    assert all(p["chars"] > 200 for p in pages)
+    assert len(list(cache.rglob("*.txt"))) == got["scan"].pages  # each page image OCRed into the cache

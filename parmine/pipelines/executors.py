@@ -2,10 +2,12 @@
 documents and yield results as they finish.
 
 - :class:`ProcessPool` (default): ``jobs`` worker processes, each loading
-  the models once and handling one document at a time; a document that runs
-  past ``timeout`` seconds has its worker killed (a PDF that hangs
-  pdfplumber or Tesseract) and becomes an error row, and a fresh worker
-  takes its place.  Largest documents go first, so the pool finishes even.
+  the models once and handling one document at a time.  A document that
+  goes ``timeout`` seconds without progress (workers report every page read
+  or OCRed) has its worker killed (a PDF that hangs pdfplumber or
+  Tesseract) and becomes an error row, and a fresh worker takes its place.
+  Largest documents go first, and once none is left to hand out an idle
+  worker OCRs a busy worker's scan from the back, so the pool finishes even.
 - :class:`DaskExecutor`: the same function on a Dask distributed cluster
   (``scheduler="tcp://host:port"``, or a ``LocalCluster`` of ``jobs``
   single-threaded worker processes when no scheduler is given).
@@ -15,8 +17,10 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import time
+from dataclasses import dataclass
 from multiprocessing.connection import wait
-from typing import Iterable, Iterator
+from pathlib import Path
+from typing import Iterable, Iterator, Optional
 
 from .inputs import Item
 from .process import Options, Result, error_row, process_document
@@ -33,89 +37,153 @@ def _order(items: Iterable[Item]) -> list[Item]:
 
 def _worker(conn, options: Options) -> None:
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    from ..corpus import progress
+    from ..corpus.readers.pdf import ocr_from_the_end
     from ..extract.nlp import build_nlp
 
     build_nlp(tuple(options.disable))("Sở đã tiếp nhận 1 hồ sơ.")  # load the models once per worker
+    progress.listen(lambda ocr: conn.send(("beat", ocr)))
+    cache = Path(options.ocr_cache) if options.ocr_cache else None
     while True:
         task = conn.recv()
         if task is None:
             break
-        path, doc_id = task
-        conn.send(process_document(path, doc_id, options))
+        if task[0] == "doc":
+            conn.send(("result", process_document(task[1], task[2], options)))
+        elif task[0] == "help":
+            try:
+                pages = ocr_from_the_end(task[1], cache, stop=conn.poll)
+            except Exception:  # the document's own worker reports what is wrong with it
+                pages = 0
+            conn.send(("helped", pages))
+        # ("stop",) after a help that had already ended: nothing to do
+
+
+@dataclass
+class _Slot:
+    """A worker process and what it is doing."""
+
+    proc: object
+    task: Optional[str] = None  # "doc", "help" or None (idle)
+    item: Optional[Item] = None  # the document read, or helped with
+    last: float = 0.0  # when it last showed progress
+    ocr: bool = False  # its last page was OCRed (a scan: worth helping)
+    helper: object = None  # doc: the connection of the worker helping it
+    owner: object = None  # help: the connection of the worker it helps
 
 
 class ProcessPool:
-    """A pool of worker processes with a per-document time limit."""
+    """A pool of worker processes with a time limit per document, and OCR
+    shared out at the end of a run."""
 
     def __init__(self, jobs: int | None = None, timeout: float = 120.0):
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.timeout = timeout
+        self.helped_pages = 0  # pages OCRed by a worker for another one's document
 
     def map(self, items: Iterable[Item], options: Options) -> Iterator[Result]:
+        """Results as documents finish.  A document is stopped when it goes
+        ``timeout`` seconds without progress (a page read or OCRed); when no
+        documents are left to hand out, an idle worker OCRs a busy one's
+        scanned pages from the back (:func:`ocr_from_the_end`)."""
         todo = _order(items)
         ctx = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
-        workers: dict = {}  # conn -> [process, item | None, started]
+        slots: dict = {}  # connection -> _Slot
 
         def spawn():
             parent, child = ctx.Pipe()
             proc = ctx.Process(target=_worker, args=(child, options), daemon=True)
             proc.start()
             child.close()
-            workers[parent] = [proc, None, 0.0]
+            slots[parent] = _Slot(proc)
             return parent
 
-        def assign(conn):
-            item = todo.pop(0)
-            workers[conn][1] = item
-            workers[conn][2] = time.monotonic()
-            conn.send((str(item.path), item.doc_id))
+        def start(conn, task: str, item: Item, *msg):
+            slot = slots[conn]
+            slot.task, slot.item, slot.last, slot.ocr = task, item, time.monotonic(), False
+            conn.send((task, str(item.path), *msg))
+
+        def release(conn) -> None:
+            """The worker is idle; a doc's helper is told to stop."""
+            slot = slots[conn]
+            if slot.task == "doc" and slot.helper is not None and slot.helper in slots:
+                slots[slot.helper].owner = None
+                try:
+                    slot.helper.send(("stop",))
+                except (BrokenPipeError, OSError):
+                    pass
+            if slot.task == "help" and slot.owner is not None and slot.owner in slots:
+                slots[slot.owner].helper = None
+            slot.task, slot.item, slot.helper, slot.owner = None, None, None, None
+
+        def error(item: Item, stage: str, reason: str) -> Result:
+            return Result(item.doc_id, str(item.path), error=error_row(item.doc_id, str(item.path), stage, reason))
 
         try:
             for _ in range(min(self.jobs, len(todo))):
-                assign(spawn())
-            while any(w[1] is not None for w in workers.values()):
-                busy = [c for c, w in workers.items() if w[1] is not None]
+                spawn()
+            while True:
+                for conn, slot in list(slots.items()):
+                    if slot.task is not None:
+                        continue
+                    if todo:
+                        item = todo.pop(0)
+                        start(conn, "doc", item, item.doc_id)
+                        continue
+                    owner = next((c for c, s in slots.items() if s.task == "doc" and s.ocr
+                                  and s.helper is None), None)
+                    if owner is not None:
+                        start(conn, "help", slots[owner].item)
+                        slot.owner, slots[owner].helper = owner, conn
+                busy = [c for c, s in slots.items() if s.task is not None]
+                if not busy:
+                    break
                 now = time.monotonic()
-                next_deadline = min(workers[c][2] + self.timeout for c in busy)
-                ready = wait(busy, timeout=max(0.0, next_deadline - now))
-                for conn in ready:
-                    proc, item, _ = workers[conn]
+                deadline = min(slots[c].last + self.timeout for c in busy)
+                for conn in wait(busy, timeout=max(0.0, deadline - now)):
+                    slot = slots[conn]
                     try:
-                        result = conn.recv()
+                        msg = conn.recv()
                     except (EOFError, OSError):
-                        result = Result(item.doc_id, str(item.path), error=error_row(
-                            item.doc_id, str(item.path), "worker",
-                            f"the worker process died (exit code {proc.exitcode}) while reading this file"))
-                        proc.join(1)
-                        del workers[conn]
-                        conn = spawn() if todo else None
-                    else:
-                        workers[conn][1] = None
-                    yield result
-                    if conn is not None and todo:
-                        assign(conn)
-                now = time.monotonic()
-                for conn in list(workers):
-                    proc, item, started = workers[conn]
-                    if item is not None and now - started > self.timeout and conn not in ready:
-                        proc.kill()
-                        proc.join(5)
-                        del workers[conn]
-                        yield Result(item.doc_id, str(item.path), error=error_row(
-                            item.doc_id, str(item.path), "timeout",
-                            f"processing took longer than the limit of {self.timeout:g} s; stopped"))
+                        slot.proc.join(1)
+                        if slot.task == "doc":
+                            yield error(slot.item, "worker", f"the worker process died (exit code "
+                                        f"{slot.proc.exitcode}) while reading this file")
+                        release(conn)
+                        del slots[conn]
                         if todo:
-                            assign(spawn())
+                            spawn()
+                        continue
+                    if msg[0] == "beat":
+                        slot.last, slot.ocr = time.monotonic(), msg[1]
+                    elif msg[0] == "result":
+                        release(conn)
+                        yield msg[1]
+                    elif msg[0] == "helped":
+                        self.helped_pages += msg[1]
+                        release(conn)
+                now = time.monotonic()
+                for conn in [c for c, s in slots.items() if s.task and now - s.last > self.timeout]:
+                    slot = slots[conn]
+                    slot.proc.kill()
+                    slot.proc.join(5)
+                    if slot.task == "doc":
+                        yield error(slot.item, "timeout", f"no progress for longer than the limit of "
+                                    f"{self.timeout:g} s (a page, or the mining after reading); stopped")
+                    release(conn)
+                    del slots[conn]
+                    if todo:
+                        spawn()
         finally:
-            for conn, (proc, _, _) in workers.items():
+            for conn in slots:
                 try:
                     conn.send(None)
                 except (BrokenPipeError, OSError):
                     pass
-            for conn, (proc, _, _) in workers.items():
-                proc.join(2)
-                if proc.is_alive():
-                    proc.kill()
+            for slot in slots.values():
+                slot.proc.join(2)
+                if slot.proc.is_alive():
+                    slot.proc.kill()
 
 
 class DaskExecutor:

@@ -27,12 +27,20 @@ def default_cache() -> Path:
     return Path(env) / "ocr" if env else Path.home() / ".cache" / "parmine" / "ocr"
 
 
+def _cache_file(data: bytes, cache: Path | None) -> Path:
+    key = hashlib.sha256(data).hexdigest()
+    return (cache or default_cache()) / key[:2] / f"{key}.txt"
+
+
+def is_cached(data: bytes, cache: Path | None = None) -> bool:
+    """Whether this page image's text is in the cache already."""
+    return _cache_file(data, cache).exists()
+
+
 def ocr_image(data: bytes, suffix: str = ".png", cache: Path | None = None) -> str:
     """The text of one page image (bytes of a PNG/JPEG/TIFF)."""
     global calls
-    cache = cache or default_cache()
-    key = hashlib.sha256(data).hexdigest()
-    hit = cache / key[:2] / f"{key}.txt"
+    hit = _cache_file(data, cache)
     if hit.exists():
         return hit.read_text(encoding="utf-8")
     with tempfile.TemporaryDirectory(prefix="parmine-ocr-") as tmp:
