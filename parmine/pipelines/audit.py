@@ -33,8 +33,10 @@ not know are listed (kinds ``registry_*``, outside the gold vocabulary).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import Iterable
+
 import regex
 
 from ..corpus.registry import known_symbols
@@ -354,22 +356,31 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
     return out
 
 
-def audit_corpus(docs: list[DocFacts], registry=None) -> list[Finding]:
+def audit_corpus(docs: Iterable[DocFacts], registry=None, frequent: Counter | None = None) -> list[Finding]:
     """Every report's checks, the cross-report date conflicts, and (with a
-    registry) the registry checks."""
-    frequent = Counter(p for d in docs for c in d.citations for p in _symbol_parts(c))
+    registry) the registry checks.
+
+    ``docs`` is gone through once, so it can be a stream, when ``frequent``
+    (how often each issuer symbol is cited in the corpus) is given; only the
+    dated citations' ids are kept across reports, so a date-conflict finding
+    carries no sentence (:func:`~parmine.pipelines.audit_run.run_audit`
+    takes it from the store)."""
+    if frequent is None:
+        docs = list(docs)
+        frequent = Counter(p for d in docs for c in d.citations for p in _symbol_parts(c))
     known = known_symbols()
     out: list[Finding] = []
+    cited: dict[tuple, list[tuple[str, Citation]]] = defaultdict(list)
     for d in docs:
         out.extend(audit_document(d.doc_id, d.citations, d.indicators, d.dates, d.metadata,
                                   known, frequent))
-    # one document cited with different dates by different reports
-    cited: dict[tuple, list[tuple[str, Citation]]] = defaultdict(list)
-    for d in docs:
+        if registry is not None:
+            out.extend(registry_checks(d.doc_id, d.citations, registry))
+        # for the dates one document is given by different reports
         for c in d.citations:
             if c.date:
                 key = (_norm_id(c.id),) if _is_national(c) else (_norm_id(c.id), d.province)
-                cited[key].append((d.doc_id, c))
+                cited[key].append((d.doc_id, replace(c, sentence="", subject=None)))
     within = {(f.doc_id, f.id) for f in out if f.kind == "citation_date_conflict"}
     for key, mentions in cited.items():
         if len({doc for doc, _ in mentions}) < 2:
@@ -385,9 +396,6 @@ def audit_corpus(docs: list[DocFacts], registry=None) -> list[Finding]:
                                     f"{c.id} is dated {c.date} here but {majority} in most reports "
                                     f"citing it ({dates[majority]} of {sum(dates.values())})",
                                     expected=majority))
-    if registry is not None:
-        for d in docs:
-            out.extend(registry_checks(d.doc_id, d.citations, registry))
     return _dedupe(out)
 
 

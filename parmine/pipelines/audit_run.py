@@ -7,6 +7,10 @@ covers the whole corpus in OUT — also the documents a resumed run skipped.
 """
 from __future__ import annotations
 
+import itertools
+from collections import Counter
+from typing import Iterator
+
 from ..extract.records import Citation, DateMention, Indicator, Metadata, Period
 from .audit import DocFacts, audit_corpus
 from .store import Store
@@ -16,21 +20,38 @@ def _iso(v):
     return None if v is None else str(v)[:10]
 
 
-def _rows(store: Store, sql: str):
-    """The rows of a query as dicts (straight from DuckDB: no DataFrame)."""
-    cur = store.con.execute(sql)
+def _rows(cur):
+    """The rows of an executed cursor as dicts (straight from DuckDB)."""
     names = [d[0] for d in cur.description]
     while batch := cur.fetchmany(10_000):
         for values in batch:
             yield dict(zip(names, values))
 
 
-def _records(store: Store, table: str, make) -> dict[str, list]:
-    """The rules' rows of a table as records (the audit prefers the rules)."""
-    out: dict[str, list] = {}
-    for row in _rows(store, f'SELECT * FROM "{table}" WHERE extractor <> \'ner\' ORDER BY doc_id, start'):
-        out.setdefault(row["doc_id"], []).append(make(row))
-    return out
+def _by_document(store: Store, table: str, make):
+    """(doc_id, records) per document, in doc_id order, streamed on a cursor
+    of its own (the rules' rows: the audit prefers the rules)."""
+    cur = store.con.cursor()
+    cur.execute(f'SELECT * FROM "{table}" WHERE extractor <> \'ner\' ORDER BY doc_id, start')
+    for doc_id, rows in itertools.groupby(_rows(cur), key=lambda r: r["doc_id"]):
+        yield doc_id, [rec for rec in map(make, rows) if rec is not None]
+
+
+class _Stream:
+    """One table's records per document, taken in doc_id order."""
+
+    def __init__(self, groups):
+        self.groups = groups
+        self.head = next(groups, None)
+
+    def take(self, doc_id: str) -> list:
+        while self.head is not None and self.head[0] < doc_id:  # rows of no stored document
+            self.head = next(self.groups, None)
+        if self.head is not None and self.head[0] == doc_id:
+            records = self.head[1]
+            self.head = next(self.groups, None)
+            return records
+        return []
 
 
 def _citation(r: dict) -> Citation:
@@ -59,14 +80,13 @@ def _date(r: dict) -> DateMention:
                        role=r["role"] or "event", sentence=r["sentence"] or "")
 
 
-def load_facts(store: Store) -> list[DocFacts]:
-    """One DocFacts per stored report."""
-    cits = _records(store, "citations", _citation)
-    inds = _records(store, "indicators", _indicator)
-    dates = {k: [d for d in v if d is not None] for k, v in _records(
-        store, "dates", lambda r: _date(r) if r["kind"] == "date" else None).items()}
-    facts = []
-    for d in _rows(store, "SELECT * FROM documents ORDER BY doc_id"):
+def load_facts(store: Store) -> Iterator[DocFacts]:
+    """One DocFacts per stored report, streamed in doc_id order (only one
+    report's records are in memory at a time)."""
+    cits = _Stream(_by_document(store, "citations", _citation))
+    inds = _Stream(_by_document(store, "indicators", _indicator))
+    dates = _Stream(_by_document(store, "dates", lambda r: _date(r) if r["kind"] == "date" else None))
+    for d in _rows(store.con.cursor().execute("SELECT * FROM documents ORDER BY doc_id")):
         period = None
         if d["period_kind"]:
             period = Period(start=-1, end=-1, text="", kind=d["period_kind"],
@@ -77,20 +97,36 @@ def load_facts(store: Store) -> list[DocFacts]:
                         report_type=d["report_type"] or "other", period=period,
                         issued_date=d["issued_date"], doc_number=d["doc_number"],
                         signer=d["signer"], title=d["title"])
-        facts.append(DocFacts(doc_id=d["doc_id"], province=d["province"],
-                              citations=cits.get(d["doc_id"], []),
-                              indicators=inds.get(d["doc_id"], []),
-                              dates=dates.get(d["doc_id"], []), metadata=meta))
-    return facts
+        yield DocFacts(doc_id=d["doc_id"], province=d["province"], citations=cits.take(d["doc_id"]),
+                       indicators=inds.take(d["doc_id"]), dates=dates.take(d["doc_id"]), metadata=meta)
 
 
-def _pages(store: Store) -> dict[tuple[str, int], int]:
-    """(doc_id, start) → page of every stored mention a finding can point at."""
-    pages: dict[tuple[str, int], int] = {}
-    for table in ("dates", "indicators", "citations"):  # citations win a tie
-        pages.update(((d, s), p) for d, s, p in store.con.execute(
-            f'SELECT doc_id, start, page FROM "{table}" WHERE start IS NOT NULL').fetchall())
-    return pages
+def _symbol_counts(store: Store) -> Counter:
+    """How often each issuer symbol is cited across the store (what
+    :func:`~parmine.pipelines.audit.audit_corpus` counts, without loading
+    the citations)."""
+    return Counter(dict(store.con.execute(
+        "SELECT issuer_symbol, count(*) FROM citations WHERE extractor <> 'ner' "
+        "AND coalesce(issuer_symbol, '') <> '' GROUP BY 1").fetchall()))
+
+
+def _places(store: Store, findings) -> dict[tuple[str, int], tuple]:
+    """(doc_id, start) → (page, sentence) of the stored mention each finding
+    points at (a citation first, then an indicator, then a date)."""
+    import pyarrow as pa
+
+    keys = {(f.doc_id, f.start) for f in findings if f.start is not None and f.start >= 0}
+    if not keys:
+        return {}
+    store.con.register("_keys", pa.table({"doc_id": [k[0] for k in keys], "start": [k[1] for k in keys]}))
+    try:
+        rows = store.con.execute(" UNION ALL ".join(
+            f'SELECT {rank} AS rank, t.doc_id, t.start, t.page, t.sentence FROM "{table}" t '
+            f'SEMI JOIN _keys k ON t.doc_id = k.doc_id AND t.start = k.start'
+            for rank, table in enumerate(("dates", "indicators", "citations"))) + " ORDER BY rank").fetchall()
+    finally:
+        store.con.unregister("_keys")
+    return {(d, s): (page, sentence) for _, d, s, page, sentence in rows}
 
 
 def run_audit(store: Store, registry: str | None = None) -> int:
@@ -101,18 +137,16 @@ def run_audit(store: Store, registry: str | None = None) -> int:
     reg = None
     if registry:
         reg = load_registry(None if registry == "builtin" else registry)
-    findings = audit_corpus(load_facts(store), registry=reg)
-    pages = _pages(store)
+    findings = audit_corpus(load_facts(store), registry=reg, frequent=_symbol_counts(store))
+    places = _places(store, findings)
     rows = []
     for f in findings:
-        page = f.page
-        if page is None and f.start is not None and f.start >= 0:
-            page = pages.get((f.doc_id, f.start))
+        page, sentence = places.get((f.doc_id, f.start), (None, None))
         rows.append({"kind": f.kind, "severity": f.severity, "id": f.id, "doc_id": f.doc_id,
-                     "page": page, "section": f.section,
+                     "page": f.page if f.page is not None else page, "section": f.section,
                      "start": f.start if f.start is not None and f.start >= 0 else None,
                      "end": f.end if f.end is not None and f.end >= 0 else None,
-                     "sentence": f.sentence, "explanation": f.explanation,
+                     "sentence": f.sentence or sentence, "explanation": f.explanation,
                      "expected": f.expected})
     store.replace_table("audit", rows)
     return len(rows)
