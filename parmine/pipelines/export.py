@@ -94,9 +94,8 @@ def wide_table(store: Store) -> pd.DataFrame:
 
 
 def export_csv(store: Store, out: Path) -> None:
-    frame = store.frame(_table_sql("indicators"))
     tmp = out / ".indicators.csv.tmp"
-    frame.to_csv(tmp, index=False)
+    store.con.execute(f"COPY ({_table_sql('indicators')}) TO '{tmp}' (FORMAT CSV, HEADER)")
     _replace(tmp, out / "indicators.csv")
     wide = wide_table(store)
     tmp = out / ".indicators_wide.csv.tmp"
