@@ -51,7 +51,7 @@ models: deps
 	$(VENV)/bin/parmine train ner
 
 bench: deps
-	$(PY) bench/run_bench.py
+	$(PY) bench/run_bench.py --docs 100 --jobs 1 2 --repeat 3
 
 clean:
 	rm -rf $(OUT) .make build *.egg-info
