@@ -13,7 +13,7 @@ from typing import Iterator
 
 from ..extract.records import Citation, DateMention, Indicator, Metadata, Period
 from .audit import DocFacts, audit_corpus
-from .store import Store
+from .store import Store, fetch_batches
 
 
 def _iso(v):
@@ -23,7 +23,7 @@ def _iso(v):
 def _rows(cur):
     """The rows of an executed cursor as dicts (straight from DuckDB)."""
     names = [d[0] for d in cur.description]
-    while batch := cur.fetchmany(10_000):
+    for batch in fetch_batches(cur):
         for values in batch:
             yield dict(zip(names, values))
 

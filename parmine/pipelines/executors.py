@@ -116,8 +116,20 @@ class ProcessPool:
                 slots[slot.owner].helper = None
             slot.task, slot.item, slot.helper, slot.owner = None, None, None, None
 
-        def error(item: Item, stage: str, reason: str) -> Result:
-            return Result(item.doc_id, str(item.path), error=error_row(item.doc_id, str(item.path), stage, reason))
+        def retire(conn, stage: str, reason: str) -> Optional[Result]:
+            """Take a dead or killed worker out (a fresh one comes in while
+            documents are left); its document, if it was reading one, fails."""
+            slot = slots[conn]
+            slot.proc.join(5)
+            failed = None
+            if slot.task == "doc":
+                failed = Result(slot.item.doc_id, str(slot.item.path),
+                                error=error_row(slot.item.doc_id, str(slot.item.path), stage, reason))
+            release(conn)
+            del slots[conn]
+            if todo:
+                spawn()
+            return failed
 
         try:
             for _ in range(min(self.jobs, len(todo))):
@@ -146,13 +158,10 @@ class ProcessPool:
                         msg = conn.recv()
                     except (EOFError, OSError):
                         slot.proc.join(1)
-                        if slot.task == "doc":
-                            yield error(slot.item, "worker", f"the worker process died (exit code "
+                        failed = retire(conn, "worker", f"the worker process died (exit code "
                                         f"{slot.proc.exitcode}) while reading this file")
-                        release(conn)
-                        del slots[conn]
-                        if todo:
-                            spawn()
+                        if failed:
+                            yield failed
                         continue
                     if msg[0] == "beat":
                         slot.last, slot.ocr = time.monotonic(), msg[1]
@@ -164,16 +173,11 @@ class ProcessPool:
                         release(conn)
                 now = time.monotonic()
                 for conn in [c for c, s in slots.items() if s.task and now - s.last > self.timeout]:
-                    slot = slots[conn]
-                    slot.proc.kill()
-                    slot.proc.join(5)
-                    if slot.task == "doc":
-                        yield error(slot.item, "timeout", f"no progress for longer than the limit of "
+                    slots[conn].proc.kill()
+                    failed = retire(conn, "timeout", f"no progress for longer than the limit of "
                                     f"{self.timeout:g} s (a page, or the mining after reading); stopped")
-                    release(conn)
-                    del slots[conn]
-                    if todo:
-                        spawn()
+                    if failed:
+                        yield failed
         finally:
             for conn in slots:
                 try:

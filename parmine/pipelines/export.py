@@ -29,7 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from .schema import TABLES, columns
-from .store import Store
+from .store import Store, fetch_batches
 
 PARTITIONED = ("citations", "dates", "quantities", "indicators")
 GOLD_AUDIT_KINDS = {"citation_date_conflict", "citation_malformed", "citation_issuer_mismatch",
@@ -109,11 +109,6 @@ def export_csv(store: Store, out: Path) -> None:
 EXCEL_MAX_ROWS = 1_048_575  # an Excel sheet's rows, less the header
 
 
-def _batches(cur, size: int = 10_000):
-    while batch := cur.fetchmany(size):
-        yield batch
-
-
 def _write_sheets(wb, name: str, header: list[str], batches, formats: dict) -> None:
     """Rows into one sheet (continued on ``name_2``, ... past Excel's row
     limit): frozen header, filter, column widths from the first rows, dates
@@ -171,7 +166,7 @@ def export_excel(store: Store, out: Path) -> None:
                    "datetime": wb.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})}
         for table in TABLES:
             if table != "pages":
-                _write_sheets(wb, table, columns(table), _batches(store.con.execute(_table_sql(table))),
+                _write_sheets(wb, table, columns(table), fetch_batches(store.con.execute(_table_sql(table))),
                               formats)
         wide = wide_table(store).astype(object)
         wide = wide.where(wide.notna(), None)

@@ -20,6 +20,16 @@ DB_NAME = "parmine.duckdb"
 LOCK_NAME = ".parmine.lock"
 
 
+def _arrow(table: str, data) -> pa.Table:
+    return data if isinstance(data, pa.Table) else arrow_table(table, data)
+
+
+def fetch_batches(cur, size: int = 10_000):
+    """The rows of an executed DuckDB cursor, ``size`` at a time (tuples)."""
+    while batch := cur.fetchmany(size):
+        yield batch
+
+
 class StoreLocked(RuntimeError):
     """Another run holds the output folder."""
 
@@ -91,8 +101,7 @@ class Store:
     # -- writing ----------------------------------------------------------------
     def _insert(self, table: str, data) -> None:
         """Insert rows (dicts, or an Arrow table from :func:`arrow_table`)."""
-        if not isinstance(data, pa.Table):
-            data = arrow_table(table, data)
+        data = _arrow(table, data)
         if not data.num_rows:
             return
         self.con.register("_rows", data)
@@ -113,8 +122,7 @@ class Store:
             for doc_id in list(documents) + [e["doc_id"] for e in errors]:
                 self._forget(doc_id)
             for table in PER_DOCUMENT:
-                parts = [rows[table] for rows in documents.values() if table in rows]
-                parts = [p if isinstance(p, pa.Table) else arrow_table(table, p) for p in parts]
+                parts = [_arrow(table, rows[table]) for rows in documents.values() if table in rows]
                 if parts:
                     self._insert(table, pa.concat_tables(parts))
             if errors:

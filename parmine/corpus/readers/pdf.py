@@ -34,9 +34,9 @@ _BAD = regex.compile(r"[\ufffd\ue000-\uf8ff]")  # replacement marks, private-use
 def _usable(text: str) -> bool:
     """A text layer worth keeping: enough letters, few replacement marks."""
     bad = len(_BAD.findall(text))
-    if not bad:
-        return _ENOUGH_LETTERS.match(text) is not None
-    return bad <= 0.05 * len(_LETTER.findall(text)) and _ENOUGH_LETTERS.match(text) is not None
+    if bad and bad > 0.05 * len(_LETTER.findall(text)):
+        return False
+    return _ENOUGH_LETTERS.match(text) is not None
 
 
 def _page_image(page) -> tuple[bytes, str]:
