@@ -167,7 +167,7 @@ def _number(rest: str) -> tuple[str | None, str | None, str | None]:
 def _place_date(match: regex.Match) -> tuple[str | None, str | None]:
     place = _cell(match.group("place"))
     # an interleaved "Số: 12/BC-X Quảng Trị" keeps the words after the number
-    place = regex.sub(r"^Số\s*:?\s*\S*/\S*\s*", "", place).strip()
+    place = regex.sub(r"^(?:Số\s*:?\s*)?\S*/\S*\s+", "", place).strip()
     raw = regex.sub(r"\s+", " ", "ngày" + match.group("date"))
     raw = regex.sub(r"(?<=\d) (?=\d)", "", raw)  # "tháng 0 7" → "tháng 07"
     dates = find_dates(raw)

@@ -61,7 +61,8 @@ def _is_place(text: str) -> bool:
     from ..corpus.gazetteer import Gazetteer
 
     gaz = Gazetteer.default()
-    return gaz.find(text) is not None or gaz.locality(text) is not None
+    loc = gaz.locality(text)
+    return gaz.find(text) is not None or (loc is not None and loc.level in ("huyện", "quận", "thị xã", "thành phố"))
 
 
 def trailing_name(text: str) -> tuple[int, str] | None:
