@@ -116,3 +116,80 @@ def test_a_peoples_committee_reports(header, agency, province):
             f"{header}\nSố: 4/BC-UBND\nĐà Nẵng, ngày 5 tháng 10 năm 2021\n\nBÁO CÁO\nKết quả CCHC năm 2021\n\nNội dung.")
     m = extract_metadata(text)
     assert (m.agency, m.province) == (agency, province)
+
+
+NEWS = """Tin cải cách hành chính
+Trung tâm Hành chính công tỉnh Vĩnh Phúc: gần 97% hồ sơ trả đúng hạn
+6/4/19 3:43 PM
+
+Trong tháng 5/2019 (từ 21/4 đến 20/5/2019), Trung tâm tiếp nhận mới hơn 2.500 hồ sơ."""
+
+
+def test_a_portal_item():
+    m = extract_metadata(NEWS)
+    assert (m.doc_kind, m.agency, m.province) == ("news", "Trung tâm Hành chính công tỉnh", "Vĩnh Phúc")
+    assert (m.issued_date, m.report_type, m.doc_number, m.signer) == ("2019-06-04", "tthc_control", None, None)
+    assert (m.period.kind, m.period.start_date, m.period.end_date) == ("range", "2019-04-21", "2019-05-20")
+
+
+@pytest.mark.parametrize("lead, agency", [
+    ("(Chinhphu.vn) – Ngày 9/9, Văn phòng Chính phủ có văn bản số 7565/VPCP-KGVX gửi các bộ.", "Văn phòng Chính phủ"),
+    ("Ngày 5/4/2023, Bộ trưởng, Chủ nhiệm Văn phòng Chính phủ đã ký ban hành Thông tư số 01/2023/TT-VPCP.", None),
+    ("Ngày 04/5/2020, Chủ tịch UBND tỉnh đã có Công văn số 3605/UBND-HCC.", None),
+    ("Theo thống kê trên Cổng dịch vụ công của tỉnh, UBND huyện Krông Năng tiếp nhận 4.772 hồ sơ.", None),
+])
+def test_a_portal_items_reporting_body_opens_its_lead(lead, agency):
+    assert extract_metadata(lead).agency == agency
+
+
+def test_a_central_body_has_no_province_whatever_it_names():
+    text = "(Chinhphu.vn) – Văn phòng Chính phủ đề nghị UBND Thành phố Hà Nội, UBND TPHCM báo cáo quý III/2016."
+    m = extract_metadata(text)
+    assert (m.agency, m.province) == ("Văn phòng Chính phủ", None)
+    assert (m.period.kind, m.period.year, m.period.index) == ("quarter", 2016, 3)
+
+
+def test_the_province_from_its_districts_alone():
+    text = "Các đơn vị tiếp nhận nhiều hồ sơ: UBND huyện Krông Năng (4.772 hồ sơ), UBND huyện Cư M’gar (2.977 hồ sơ)."
+    assert extract_metadata(text).province == "Đắk Lắk"
+
+
+DECISION = """ỦY BAN NHÂN DÂN
+TỈNH YÊN BÁI
+-------
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Số: 876/QĐ-UBND
+Yên Bái, ngày 22 tháng 6 năm 2011
+QUYẾT ĐỊNH
+VỀ VIỆC BAN HÀNH QUY CHẾ THEO NGHỊ ĐỊNH SỐ 63/2010/NĐ-CP NGÀY 08/6/2010
+ỦY BAN NHÂN DÂN TỈNH YÊN BÁI
+Căn cứ Nghị định số 63/2010/NĐ-CP ngày 08/6/2010 của Chính phủ về cải cách hành chính năm 2011;
+QUYẾT ĐỊNH:
+Điều 1. Ban hành kèm theo Quyết định này Quy chế.
+Nơi nhận:
+- Như Điều 1;
+- Lưu: VT.
+TM. ỦY BAN NHÂN DÂN
+CHỦ TỊCH
+Phạm Duy Cường
+"""
+
+
+def test_a_decision():
+    m = extract_metadata(DECISION)
+    assert (m.doc_kind, m.agency, m.province, m.doc_number, m.issued_date) == (
+        "quyết định", "Ủy ban nhân dân tỉnh", "Yên Bái", "876/QĐ-UBND", "2011-06-22")
+    assert (m.signer, m.signer_title, m.report_type, m.period) == ("Phạm Duy Cường", "CHỦ TỊCH", "other", None)
+    assert m.issuer == "ỦY BAN NHÂN DÂN TỈNH YÊN BÁI"
+
+
+def test_a_decision_or_plan_whose_subject_names_a_year_covers_it():
+    m = extract_metadata(DECISION.replace("VỀ VIỆC BAN HÀNH QUY CHẾ THEO NGHỊ ĐỊNH SỐ 63/2010/NĐ-CP NGÀY 08/6/2010",
+                                          "BAN HÀNH KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH NĂM 2012"))
+    assert (m.period.kind, m.period.year) == ("year", 2012)
+
+
+def test_the_authority_line_completes_a_cut_issuer():
+    m = extract_metadata(DECISION.replace("ỦY BAN NHÂN DÂN\nTỈNH YÊN BÁI\n", "ỦY BAN NHÂN DÂN\n")
+                         .replace("Yên Bái, ngày", "Hà Nội, ngày"))
+    assert (m.agency, m.province) == ("Ủy ban nhân dân tỉnh", "Yên Bái")
