@@ -5,12 +5,16 @@ Source: the General Statistics Office's list of administrative units
 (danhmuchanhchinh.gso.gov.vn) as packaged in the PyPI distribution
 ``vietnam-provinces==0.6.0`` (file ``vietnam_provinces/data/nested-divisions.json``).
 
-    pip download --no-deps vietnam-provinces==0.6.0 && unzip vietnam_provinces-0.6.0-*.whl
-    python scripts/build_localities.py vietnam_provinces/data/nested-divisions.json
+    pip download --no-deps vietnam-provinces==0.6.0 vietnam-provinces==2025.10.1
+    unzip -d v06 vietnam_provinces-0.6.0-*.whl; unzip -d v25 vietnam_provinces-2025.10.1-*.whl
+    python scripts/build_localities.py v06/vietnam_provinces/data/nested-divisions.json \
+        v25/vietnam_provinces/data/nested-divisions.json
 
-Districts are all kept; a commune is kept only when its level and name are
-unique in the country (``xã Tân Phú`` exists in dozens of provinces and says
-nothing about which).
+The second file holds the communes of the 34 units after 1 July 2025
+(tier ``commune_2025``; their province is the unit, named as before the
+merger when it kept an old province's name).  Districts are all kept; a
+commune is kept only when its level and name are unique in its list
+(``xã Tân Phú`` exists in dozens of provinces and says nothing about which).
 """
 from __future__ import annotations
 
@@ -21,7 +25,7 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
-LEVELS = ("Tỉnh", "Thành phố", "Thị xã", "Thị trấn", "Huyện", "Quận", "Phường", "Xã")
+LEVELS = ("Tỉnh", "Đặc khu", "Thành phố", "Thị xã", "Thị trấn", "Huyện", "Quận", "Phường", "Xã")
 
 
 def split(name: str) -> tuple[str, str]:
@@ -35,7 +39,7 @@ def _plain(name: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", name.lower()) if not unicodedata.combining(c))
 
 
-def main(src: str) -> None:
+def main(src: str, src_2025: str | None = None) -> None:
     data = json.loads(Path(src).read_text(encoding="utf-8"))
     data_dir = Path(__file__).resolve().parents[1] / "parmine" / "corpus" / "data"
     known = {_plain(r["province"]): r["province"]
@@ -51,6 +55,14 @@ def main(src: str) -> None:
                 communes[split(w["name"])] += 1
                 rows.append((*split(w["name"]), province, "commune"))
     keep = [r for r in rows if r[3] == "district" or communes[(r[0], r[1])] == 1]
+    if src_2025:
+        rows_2025 = []
+        for p in json.loads(Path(src_2025).read_text(encoding="utf-8")):
+            unit = p["name"].removeprefix("Thành phố ").removeprefix("Tỉnh ")
+            province = known[_plain({"Huế": "Thừa Thiên Huế"}.get(unit, unit))]
+            rows_2025 += [(*split(w["name"]), province, "commune_2025") for w in p["wards"]]
+        counts = Counter((r[0], r[1]) for r in rows_2025)
+        keep += [r for r in rows_2025 if counts[(r[0], r[1])] == 1]
     out = data_dir / "localities.csv"
     with out.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
@@ -60,4 +72,4 @@ def main(src: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(*sys.argv[1:3])

@@ -46,3 +46,19 @@ def test_mentions_in_text():
     assert [p.name for _, _, p in G.mentions(text)] == ["Hòa Bình", "Đà Nẵng", "Bà Rịa - Vũng Tàu"]
     s, e, _ = G.mentions(text)[0]
     assert text[s:e] == "Hòa Bình"
+
+
+@pytest.mark.parametrize("name, province", [
+    ("huyện Krông Năng", "Đắk Lắk"), ("HUYỆN ĐIỆN BÀN", "Quảng Nam"), ("thành phố Buôn Ma Thuột", "Đắk Lắk"),
+    ("đặc khu Vân Đồn", "Quảng Ninh"), ("Krông Năng", "Đắk Lắk"), ("xã Tân Phú", None), ("huyện Châu Thành", None),
+])
+def test_districts_and_communes(name, province):
+    loc = Gazetteer.default().locality(name)
+    assert (loc.province if loc else None) == province
+
+
+def test_split_letters_and_locality_mentions():
+    g = Gazetteer.default()
+    assert g.find("T hành phố Hồ Chí M inh").name == "Hồ Chí Minh"
+    assert [loc.province for _, _, loc in g.locality_mentions("UBND huyện Cư M’gar và thị xã Sơn Tây")] == \
+        ["Đắk Lắk", "Hà Nội"]

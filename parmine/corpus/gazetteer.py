@@ -27,7 +27,8 @@ _PREFIX = regex.compile(r"^(?:tỉnh|thành phố|tp\.?|t\.p\.?)\s*", regex.V1)
 @dataclass(frozen=True)
 class Locality:
     """A district (huyện, quận, thị xã, thành phố thuộc tỉnh) or a commune
-    (xã, phường, thị trấn) before the 2025 reform, and its province."""
+    (xã, phường, thị trấn) before the 2025 reform, or a commune (xã, phường,
+    đặc khu) of a unit after it, and its province."""
 
     level: str
     name: str
@@ -58,10 +59,11 @@ def _tight(name: str) -> str:
     return _PREFIX.sub("", fold(name).replace(" ", ""))
 
 
-_LEVEL = regex.compile(r"^(?P<level>huyện|quận|thị xã|thành phố|tp\.?|xã|phường|thị trấn)\s+(?P<name>.+)$")
+DISTRICT_LEVELS = ("huyện", "quận", "thị xã", "thành phố")
+_LEVEL = regex.compile(r"^(?P<level>huyện|quận|thị xã|thành phố|tp\.?|xã|phường|thị trấn|đặc khu)\s+(?P<name>.+)$")
 _LOCALITY_MENTION = regex.compile(
     r"(?<![\p{L}])(?P<level>[Hh]uyện|HUYỆN|[Qq]uận|QUẬN|[Tt]hị\s+xã|THỊ\s+XÃ|[Tt]hành\s+phố|THÀNH\s+PHỐ|"
-    r"[Xx]ã|XÃ|[Pp]hường|PHƯỜNG|[Tt]hị\s+trấn|THỊ\s+TRẤN)\s+(?P<name>[\p{Lu}][\p{L}\p{M}'’]*(?:[ \-][\p{Lu}\d][\p{L}\p{M}'’]*){0,3})")
+    r"[Xx]ã|XÃ|[Pp]hường|PHƯỜNG|[Tt]hị\s+trấn|THỊ\s+TRẤN|[Đđ]ặc\s+khu|ĐẶC\s+KHU)\s+(?P<name>[\p{Lu}][\p{L}\p{M}'’]*(?:[ \-][\p{Lu}\d][\p{L}\p{M}'’]*){0,3})")
 
 
 class Gazetteer:
@@ -80,10 +82,23 @@ class Gazetteer:
         # (level, name) → locality; a name alone when it is one locality only
         self._localities: dict[tuple[str, str], Locality] = {}
         by_name: dict[str, set] = {}
+        clashes = set()
         for loc in localities:
-            self._localities[(loc.level, _apostrophes(fold(loc.name)))] = loc
-            by_name.setdefault(_apostrophes(fold(loc.name)), set()).add(loc)
-        self._locality_names = {n: next(iter(v)) for n, v in by_name.items() if len(v) == 1}
+            key = (loc.level, _apostrophes(fold(loc.name)))
+            if key in self._localities and self._localities[key].province != loc.province:
+                clashes.add(key)  # a commune of 2025 named like an older one elsewhere
+            self._localities[key] = loc
+            by_name.setdefault(key[1], set()).add(loc.province)
+        for key in clashes:
+            del self._localities[key]
+        names = {key[1]: loc for key, loc in self._localities.items()}
+        self._locality_names = {n: names[n] for n, v in by_name.items() if len(v) == 1 and n in names}
+        # a district is named without its level, or with an older one ("huyện" that became "thị xã")
+        districts: dict[str, set] = {}
+        for loc in localities:
+            if loc.level in DISTRICT_LEVELS:
+                districts.setdefault(_apostrophes(fold(loc.name)), set()).add(loc)
+        self._district_names = {n: next(iter(v)) for n, v in districts.items() if len(v) == 1}
         names = sorted(self._exact, key=len, reverse=True)
         body = "|".join(r"\s*[-–]\s*".join(regex.escape(part).replace(r"\ ", r"\s+") for part in n.split("-"))
                         for n in names)
@@ -128,9 +143,11 @@ class Gazetteer:
         m = _LEVEL.match(key)
         if m:
             level = "thành phố" if m.group("level").startswith("tp") else m.group("level")
-            # a district renamed in level (huyện → thị xã) is still found by its name
-            return self._localities.get((level, m.group("name"))) or self._locality_names.get(m.group("name"))
-        return self._locality_names.get(key)
+            hit = self._localities.get((level, m.group("name")))
+            if hit is None and level in DISTRICT_LEVELS:
+                hit = self._district_names.get(m.group("name"))
+            return hit
+        return self._district_names.get(key) or self._locality_names.get(key)
 
     def locality_mentions(self, text: str) -> list[tuple[int, int, Locality]]:
         """Districts and communes named with their level word in ``text``

@@ -58,11 +58,11 @@ def person_name(text: str) -> str | None:
 
 
 def _is_place(text: str) -> bool:
-    from ..corpus.gazetteer import Gazetteer
+    from ..corpus.gazetteer import DISTRICT_LEVELS, Gazetteer
 
     gaz = Gazetteer.default()
     loc = gaz.locality(text)
-    return gaz.find(text) is not None or (loc is not None and loc.level in ("huyện", "quận", "thị xã", "thành phố"))
+    return gaz.find(text) is not None or (loc is not None and loc.level in DISTRICT_LEVELS)
 
 
 def trailing_name(text: str) -> tuple[int, str] | None:
