@@ -168,3 +168,30 @@ def test_a_page_without_any_header():
 def test_a_numbered_first_line_is_no_headline():
     h = read_header("I. Một\nnội dung dài hơn dòng đầu\nII. Hai")
     assert h.title is None and h.end == 0
+
+
+def test_site_metadata_on_one_line_and_in_a_table():
+    h = read_header("Số hiệu: 49/2012/QĐ-UBND Loại văn bản: Quyết định Người ký: Hứa Ngọc Thuận\n"
+                    "| Ngày ban hành: | 23/10/2012 | Tình trạng: | Còn hiệu lực |\n\nNội dung.")
+    assert (h.doc_number, h.kind, h.signer, h.issued_date) == ("49/2012/QĐ-UBND", "quyết định", "Hứa Ngọc Thuận",
+                                                               "2012-10-23")
+
+
+@pytest.mark.parametrize("stamp, expected", [
+    ("10:28 | 15/03/2024", "2024-03-15"), ("Thứ sáu, 15/3/2024, 10:05 (GMT+7)", "2024-03-15"),
+    ("Cập nhật ngày: 2024-03-15", "2024-03-15"), ("(Ngày 15/03/2024)", "2024-03-15"),
+])
+def test_more_posting_dates(stamp, expected):
+    assert read_header(f"Tiêu đề bài viết về cải cách hành chính\n{stamp}\nNội dung bài viết.").issued_date == expected
+
+
+def test_the_right_column_extracted_before_the_left():
+    text = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nUBND TỈNH NAM ĐỊNH\nSỞ NỘI VỤ\n"
+            "Số: 5/BC-SNV\nNam Định, ngày 3 tháng 4 năm 2021\nBÁO CÁO\nCông tác CCHC quý I năm 2021\n\nNội dung.")
+    h = read_header(text)
+    assert h.bodies == ("UBND TỈNH NAM ĐỊNH", "SỞ NỘI VỤ") and h.doc_number == "5/BC-SNV"
+
+
+def test_kind_word_and_subject_on_one_line():
+    h = read_header(LINES.replace("BÁO CÁO\nKết quả", "BÁO CÁO Kết quả"))
+    assert h.kind == "báo cáo" and h.title == "Kết quả công tác cải cách hành chính quý III năm 2019"

@@ -51,24 +51,27 @@ _PLACE_DATE = regex.compile(
 _KIND_LINE = regex.compile(
     r"^[\s*#|]*(?P<kind>" + "|".join(sorted((regex.escape(k.upper()).replace(r"\ ", r"\s+")
                                             for k in KIND_WORDS), key=len, reverse=True))
-    + r")[\s*|]*$", regex.M)
+    + r")(?:[ \t*|]*$|[ \t]+(?=\p{Lu}\p{Ll}))", regex.M)
 _VV = regex.compile(r"(?:^|\s)[Vv]/[Vv]\s*:?\s*(?P<subject>.+)$", regex.S)
 _OPENER = regex.compile(
     r"^[\s*|]*(?:Căn\s+cứ|Kính\s+gửi|Thực\s+hiện|Xét\b|Theo\s+đề\s+nghị|Trên\s+cơ\s+sở|Ngày\s+\d|"
     r"QUYẾT\s+ĐỊNH\s*:|Điều\s+1|Chương\s+I\b|I\.\s|1\.\s|Phần\s+I\b|Nơi\s+nhận)")
 _AUTHORITY_TITLE = regex.compile(
     r"^(?:CHỦ\s+TỊCH|BỘ\s+TRƯỞNG|THỦ\s+TƯỚNG|GIÁM\s+ĐỐC|CHÁNH|TỔNG|CỤC\s+TRƯỞNG|TRƯỞNG\s+BAN)\b")
+_SITE_KEYS = (r"Số\s+hiệu|Loại\s+văn\s+bản|Nơi\s+ban\s+hành|Người\s+ký|Ngày\s+ban\s+hành|Ngày\s+hiệu\s+lực|"
+              r"Ngày\s+công\s+báo|Số\s+công\s+báo|Tình\s+trạng|Lĩnh\s+vực")
 _SITE = regex.compile(
-    r"(?m)(?:^|\|)[ \t*]*(?P<key>Số\s+hiệu|Loại\s+văn\s+bản|Nơi\s+ban\s+hành|Người\s+ký|Ngày\s+ban\s+hành)"
-    r"[ \t*]*:?[ \t*|]*(?P<value>[^|\n]*)")
+    rf"(?:^|\||(?<=\s))[ \t*]*(?P<key>{_SITE_KEYS})[ \t*]*:[ \t*|]*(?P<value>(?:(?!\s(?:{_SITE_KEYS})\s*:)[^|\n])*)",
+    regex.M)
 
 # -- portal pages ---------------------------------------------------------------
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?\s*(?:AM|PM|SA|CH|am|pm)?"
 _STAMP = regex.compile(
-    rf"^\s*(?:(?:Cập\s+nhật(?:\s+lúc)?|Ngày\s+đăng|Đăng\s+ngày|Ngày\s+cập\s+nhật|Thời\s+gian|Đăng\s+lúc)\s*:?\s*)?"
-    rf"(?:Thứ\s+\S+|Chủ\s+nhật)?\s*,?\s*(?:{_CLOCK}\s*[,|-]?\s*)?"
-    rf"(?P<d>\d{{1,2}})[/.\-](?P<m>\d{{1,2}})[/.\-](?P<y>\d{{4}}|\d{{2}})"
-    rf"(?:\s*[,|-]?\s*(?P<clock>{_CLOCK}))?\s*$")
+    rf"^\s*\(?\s*(?:(?:Cập\s+nhật(?:\s+lúc|\s+ngày)?|Ngày\s+đăng|Đăng\s+ngày|Ngày\s+cập\s+nhật|Thời\s+gian|"
+    rf"Đăng\s+lúc|Ngày\s+xuất\s+bản|Ngày)\s*:?\s*)?"
+    rf"(?:Thứ\s+\S+|Chủ\s+nhật)?\s*,?\s*(?:{_CLOCK}\s*[,|-]?\s*(?:ngày\s+)?)?"
+    rf"(?:(?P<d>\d{{1,2}})[/.\-](?P<m>\d{{1,2}})[/.\-](?P<y>\d{{4}}|\d{{2}})|(?P<iy>\d{{4}})-(?P<im>\d{{2}})-(?P<id>\d{{2}}))"
+    rf"(?:\s*[,|-]?\s*(?P<clock>{_CLOCK}))?\s*(?:\(?GMT[+\-]\d{{1,2}}\)?)?\s*\)?\s*$")
 _WRITTEN_STAMP = regex.compile(
     r"^\s*(?:Thứ\s+\S+,\s*)?[Nn]gày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})\s*\.?\s*$")
 _MONTHS_EN = {m: i for i, m in enumerate(
@@ -138,6 +141,15 @@ def _issuer_block(text: str, motto: regex.Match) -> tuple[int, list[str]]:
             left = _cell(text[second_line:second.start()].split("|")[-1])
             if left and _is_caps(left):
                 pieces.append(left)
+    if not pieces:  # the right column first: the issuer under the motto, above the number
+        pos = (second or motto).end()
+        for a, b, line in _lines(text, pos, min(len(text), pos + 300)):
+            stripped = _cell(line)
+            if not stripped or _RULE.match(line):
+                continue
+            if regex.match(r"Số\b", stripped) or not _is_caps(stripped) or ":" in stripped:
+                break
+            pieces.append(stripped)
     return start, [p for p in pieces if p]
 
 
@@ -272,6 +284,8 @@ def _stamp(line: str) -> str | None:
     and the year has two digits), "Ngày 8 tháng 7 năm 2019.", "Submitted by
     … on 19 January 2018"."""
     m = _STAMP.match(line)
+    if m and m.group("iy"):
+        return _iso(int(m.group("iy")), int(m.group("im")), int(m.group("id")))
     if m:
         d, mo, y = int(m.group("d")), int(m.group("m")), int(m.group("y"))
         clock = m.group("clock") or ""
