@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from spacy.vocab import Vocab
 
-from parmine.extract.nlp import UndertheseaTokenizer
+from parmine.extract.tokenizer import UndertheseaTokenizer
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import regex
 
-from ..extract.normalize import fold, fold_tones, strip_diacritics
+from ..text.normalize import fold, fold_tones, strip_diacritics
 
 DATA = Path(__file__).resolve().parent / "data"
 _PREFIX = regex.compile(r"^(?:tỉnh|thành phố|tp\.?|t\.p\.?)\s*", regex.V1)

@@ -33,7 +33,7 @@ from functools import lru_cache
 
 import regex
 
-from .normalize import fold, fold_chars
+from ..text.normalize import fold, fold_chars
 
 # head nouns of body names, without spaces; a longer head holding a shorter
 # one ("văn phòng" ⊃ "phòng", "ủy ban nhân dân" ⊃ "ban") wins

@@ -36,7 +36,7 @@ import bisect
 import regex
 
 from .dates import find_dates
-from .normalize import sentence_span
+from ..text.sentences import Sentences
 from .records import Citation
 
 # -- the shapes ---------------------------------------------------------------
@@ -119,7 +119,7 @@ def _date_between(dates, starts: list[int], lo: int, hi: int):
     return None
 
 
-def find_citations(text: str) -> list[Citation]:
+def find_citations(text: str, dates: list | None = None, sentences: Sentences | None = None) -> list[Citation]:
     """Every citation in ``text``, one per mention, in document order.
 
     >>> [(c.id, c.doc_type, c.date) for c in find_citations(
@@ -128,7 +128,8 @@ def find_citations(text: str) -> list[Citation]:
     """
     low = _lower(text)
     types = [(m.start(), m.end(), TYPES[m.group(1)]) for m in _TYPE_WORD.finditer(low)]
-    dates = find_dates(text)
+    dates = find_dates(text) if dates is None else dates
+    sents = sentences or Sentences(text)
     date_starts = [d.start for d in dates]
 
     raw = []
@@ -159,7 +160,7 @@ def find_citations(text: str) -> list[Citation]:
             between = low[prev["after"]:start]
             if _CHAIN.fullmatch(between) or (
                     regex.search(r"[;,]\s*(?:và\s+)?(?:số|sô|sõ)\s*$", between)
-                    and sentence_span(text, prev["start"])[1] >= start):
+                    and sents.span(prev["start"])[1] >= start):
                 doc_type, chained = prev["type"], True
         # the date written after the number ("ngày 22/10/2019", "ngày 15 tháng 6 năm 2017")
         after = m.end()
@@ -198,14 +199,14 @@ def find_citations(text: str) -> list[Citation]:
     free_dates = [d for d in dates if d.end not in claimed]
     for c in out:
         if c["date"] is None and not c["chained"]:
-            c["date"], c["date_text"] = _date_before(text, c, out, free_dates)
+            c["date"], c["date_text"] = _date_before(sents, c, out, free_dates)
 
     cits = []
     for c in out:
         m = c["m"]
         cid = _SPACES.sub("", m.group(0))
         year = int(c["year"]) if c["year"] else (int(c["date"][:4]) if c["date"] else None)
-        s, e = sentence_span(text, m.start(), m.end())
+        s, e = sents.span(m.start(), m.end())
         cits.append(Citation(
             start=m.start(), end=m.end(), text=m.group(0), id=cid, doc_type=c["type"],
             number=c["num"], year=year, symbol=c["sym"], issuer_symbol=c["iss_sym"],
@@ -214,13 +215,14 @@ def find_citations(text: str) -> list[Citation]:
     return cits
 
 
-def _date_before(text: str, c: dict, out: list[dict], dates) -> tuple[str | None, str | None]:
+def _date_before(sents: Sentences, c: dict, out: list[dict], dates) -> tuple[str | None, str | None]:
     """"Ngày 15/01/2024, UBND tỉnh ban hành Công văn số 97/..." → 2024-01-15.
 
     ``dates`` are the dates no citation claimed as its own.
     """
     anchor = c["type_start"] if c["type_start"] is not None else c["start"]
-    s, _ = sentence_span(text, anchor)
+    text = sents.text
+    s, _ = sents.span(anchor)
     prev_ends = [o["after"] for o in out if o["start"] < c["start"]]
     lo = max([s] + prev_ends)
     for d in dates:

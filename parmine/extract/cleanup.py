@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import regex
 
 from ..corpus.document import Page
-from .normalize import nfc
+from ..text.normalize import nfc
 
 _PAGE_NUMBER = regex.compile(r"^\s*(?:[-–—]\s*)?(?:Trang\s+|trang\s+)?\d{1,4}(?:\s*/\s*\d{1,4})?(?:\s*[-–—])?\s*$")
 _WRAPPED_ID = regex.compile(r"(?<=\d/[\p{Lu}\d&]*[-/]|\d/)\n(?=[\p{Lu}])")

@@ -22,7 +22,6 @@ year required) reads only what the regexes leave: :func:`parse_date_fallback`.
 from __future__ import annotations
 
 import datetime as _dt
-from functools import lru_cache
 
 import regex
 
@@ -75,21 +74,7 @@ def find_dates(text: str) -> list[DateMention]:
 
     >>> [d.value for d in find_dates("ngày 22/10/2019 và ngày   tháng 8 năm 2024")]
     ['2019-10-22', '2024-08']
-
-    The citations, periods, quantities and dates of one document all start
-    from its dates: the last few texts' results are kept (frozen records;
-    :func:`forget_dates` empties the memo).
     """
-    return list(_find_dates(text))
-
-
-def forget_dates() -> None:
-    """Empty :func:`find_dates`' memo (between documents)."""
-    _find_dates.cache_clear()
-
-
-@lru_cache(maxsize=4)
-def _find_dates(text: str) -> tuple[DateMention, ...]:
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
 
@@ -114,7 +99,7 @@ def _find_dates(text: str) -> tuple[DateMention, ...]:
             found.append(DateMention(m.start(), m.end(), m.group(0), f"{y:04d}-{mo:02d}", "month"))
             taken.append(m.span())
     found.sort(key=lambda d: d.start)
-    return tuple(found)
+    return found
 
 
 def parse_date_fallback(text: str) -> str | None:
@@ -152,7 +137,7 @@ def _roman(s: str) -> int | None:
     return _ROMAN.get(s.translate(_ROMAN_OCR))
 
 
-def find_periods(text: str) -> list[Period]:
+def find_periods(text: str, dates: list[DateMention] | None = None) -> list[Period]:
     """Every period phrase in ``text``, in order, without overlaps.
 
     >>> [(p.kind, p.year, p.index) for p in find_periods("quý III năm 2020 và 6 tháng đầu năm 2017")]
@@ -172,7 +157,7 @@ def find_periods(text: str) -> list[Period]:
         if a and b and a[0].value and b[0].value:
             add(m, kind="range", year=int(b[0].value[:4]), start_date=a[0].value, end_date=b[0].value)
     # a date ("ngày 15 tháng 11 năm 2019", "ngày  tháng 8 năm 2024") is not a period
-    taken.extend((d.start, d.end) for d in find_dates(text)
+    taken.extend((d.start, d.end) for d in (find_dates(text) if dates is None else dates)
                  if d.precision == "day" or d.text[:4].lower() == "ngày")
     for m in _MULTI.finditer(text):
         add(m, kind="multi_year", year=int(m.group("a")), end_year=int(m.group("b")))

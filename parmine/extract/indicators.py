@@ -26,7 +26,8 @@ from dataclasses import dataclass
 
 import regex
 
-from .normalize import fold, sentence_span
+from ..text.normalize import fold
+from ..text.sentences import Sentences
 from .quantities import find_quantities
 from .records import Indicator, Quantity, Section
 
@@ -50,9 +51,10 @@ class _Ctx:
     noun: str       # the counted noun (folded) or ""
 
 
-def _clause(text: str, s: int, e: int) -> tuple[int, int]:
+def _clause(sents: Sentences, s: int, e: int) -> tuple[int, int]:
     """Bounds of the clause around text[s:e] (commas, semicolons, brackets)."""
-    lo, hi = sentence_span(text, s, e)
+    text = sents.text
+    lo, hi = sents.span(s, e)
     left = lo
     for m in _CLAUSE_BREAK.finditer(text, lo, s):
         left = m.end()
@@ -248,14 +250,14 @@ def _plan_field(sentence: str) -> str | None:
     return m.group("s").strip() if m else None
 
 
-def _group_key(text: str, q: Quantity) -> tuple[str, int]:
+def _group_key(sents: Sentences, q: Quantity) -> tuple[str, int]:
     """Statements are grouped by their sentence, and a list by its lead-in."""
-    s, _ = sentence_span(text, q.start)
+    s, _ = sents.span(q.start)
     return f"p:{s}", s
 
 
 def find_indicators(text: str, quantities: list[Quantity] | None = None,
-                    sections: list[Section] | None = None) -> list[Indicator]:
+                    sections: list[Section] | None = None, sentences: Sentences | None = None) -> list[Indicator]:
     r"""Prose indicators of ``text`` (tables: :mod:`parmine.extract.tables`).
 
     >>> [(i.indicator, i.value, i.field) for i in find_indicators(
@@ -264,7 +266,8 @@ def find_indicators(text: str, quantities: list[Quantity] | None = None,
     """
     from .sections import parse_sections
 
-    quantities = find_quantities(text) if quantities is None else quantities
+    sents = sentences or Sentences(text)
+    quantities = find_quantities(text, sentences=sents) if quantities is None else quantities
     sections = parse_sections(text) if sections is None else sections
     plan_spans = [(s.start, s.end) for s in sections
                   if s.kind == "body" and s.level == 1 and _PLAN_SECTION.search(fold(s.title))]
@@ -282,10 +285,10 @@ def find_indicators(text: str, quantities: list[Quantity] | None = None,
                                  sentence=text[line_start:text.find("\n", q.start) % (len(text) + 1)],
                                  group=lead.group, role="part"))
             continue
-        rows = _read(text, q, lead_family)
+        rows = _read(sents, q, lead_family)
         out.extend(rows)
         if rows:
-            ss, se = sentence_span(text, q.start)
+            ss, se = sents.span(q.start)
             lead_family = rows[0].indicator.split(".")[0] if text[ss:se].rstrip().endswith(":") \
                 else (lead_family if item or regex.match(r"\s*[-+•]", text[line_start:q.start]) else None)
             lead_family = {"dossiers": "dossiers", "procedures": "procedures"}.get(lead_family or "")
@@ -301,9 +304,10 @@ def find_indicators(text: str, quantities: list[Quantity] | None = None,
 _TRONG_DO = regex.compile(r"([^\n]*?)(?:;|,)?\s*trong\s+đó\s*[,:]?[^\n]*$")
 
 
-def _read(text: str, q: Quantity, lead_family: str | None = None) -> list[Indicator]:
-    ss, se = sentence_span(text, q.start, q.end)
-    cs, ce = _clause(text, q.start, q.end)
+def _read(sents: Sentences, q: Quantity, lead_family: str | None = None) -> list[Indicator]:
+    text = sents.text
+    ss, se = sents.span(q.start, q.end)
+    cs, ce = _clause(sents, q.start, q.end)
     sentence = fold(text[ss:se])
     label = fold(_label(text, q.start))
     colon = text.rfind(":", ss, q.start)
@@ -318,7 +322,7 @@ def _read(text: str, q: Quantity, lead_family: str | None = None) -> list[Indica
     if lead:
         parent = fold(lead.group(1))
     words = " ".join(x for x in (label, near) if x)
-    group, _ = _group_key(text, q)
+    group, _ = _group_key(sents, q)
 
     def row(name: str, value, role="single", field=None) -> Indicator:
         return Indicator(indicator=name, value=value, field=field, start=q.start, end=q.end,
@@ -341,7 +345,7 @@ def _read(text: str, q: Quantity, lead_family: str | None = None) -> list[Indica
     if q.kind == "percent":
         if regex.search(r"\bđến\s*$", fold(text[cs:q.start])):
             return []  # "phổ biến đến 100% công chức": reach, not a result
-        prev_clause = fold(text[_clause(text, cs - 1, cs - 1)[0]:cs]) if cs > ss else ""
+        prev_clause = fold(text[_clause(sents, cs - 1, cs - 1)[0]:cs]) if cs > ss else ""
         name = _rate(fold(text[cs:ce])) or (_rate(prev_clause) if text[cs - 1:cs] == "(" else None) \
             or _rate(label) or _rate(sentence)
         if name is None:

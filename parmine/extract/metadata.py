@@ -45,7 +45,7 @@ import regex
 from .bodies import Body, read_body
 from .dates import find_periods
 from .header import read_header
-from .normalize import fold
+from ..text.normalize import fold
 from .records import Header, Metadata, Period, Section
 from .signature import read_signature
 

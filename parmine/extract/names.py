@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import regex
 
-from .normalize import fold
+from ..text.normalize import fold
 
 # family names of Vietnam, the common ones and the rarer ones met in signatures
 FAMILY_NAMES = frozenset(fold(n) for n in """

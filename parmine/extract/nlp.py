@@ -1,31 +1,33 @@
-"""The Vietnamese spaCy pipeline: an underthesea-backed tokenizer and the
-extraction components.
+"""parmine's spaCy pipeline: a Vietnamese ``Language`` whose components build
+on each other.
 
-``build_nlp()`` returns a spaCy ``Language`` ("vi" + parmine's components):
+``build_nlp()`` returns ``spacy.blank("vi")`` with the
+:class:`~parmine.extract.tokenizer.UndertheseaTokenizer` and, in order:
 
-- the tokenizer runs underthesea's word segmentation where it pays — by
-  default on the sentences and clauses that state a count or an absence
-  ("34 hồ sơ", "không có ...": where indicators come from), or on every
-  line with ``segment="all"`` — so multi-syllable words there are single
-  tokens ("hồ sơ", "thủ tục"); the rest is split into syllables and
-  punctuation.
-  Either way the ``Doc`` reproduces the text character for character
-  (``doc.text == text``);
-- ``parmine_sections`` → ``doc._.sections`` (the section tree) and
-  ``doc._.metadata`` (province, agency, period, ...);
-- ``parmine_citations`` → ``doc.spans["citations"]``, each span's
-  ``span._.record`` a :class:`~parmine.extract.records.Citation`;
-- ``parmine_dates`` → ``doc.spans["dates"]`` and ``doc.spans["periods"]``;
-- ``parmine_quantities`` → ``doc.spans["quantities"]``;
-- ``parmine_indicators`` → ``doc._.indicators`` (prose and table indicators;
-  tables are passed in ``doc.user_data["tables"]`` as rows of cells).
+=====================  ===================================  ==================================
+component              reads                                writes
+=====================  ===================================  ==================================
+``parmine_header``     the text                             ``doc._.header``, ``doc._.sections``,
+                                                            ``doc._.metadata``
+``parmine_dates``      the text                             ``doc.spans["dates"]``,
+                                                            ``doc.spans["periods"]``
+``parmine_citations``  ``doc.spans["dates"]``,              ``doc.spans["citations"]``,
+                       ``doc._.metadata`` (own number)      ``doc.spans["self_references"]``
+``parmine_quantities`` ``doc.spans["citations"]``,          ``doc.spans["quantities"]``
+                       ``…["self_references"]``,
+                       ``doc.spans["dates"]`` (masked)
+``parmine_indicators`` ``doc.spans["quantities"]``,         ``doc._.indicators``
+                       ``doc._.sections``, ``doc._.tables``
+=====================  ===================================  ==================================
 
-Every record keeps its exact character offsets; the spans are the records'
-offsets snapped to token boundaries (``alignment_mode="expand"``).
-Citations and dates are found by compiled regexes on the raw text, never on
-tokens (underthesea splits ``41/2019/QĐ-UBND`` into three tokens).
-
-Components are switched off by name: ``build_nlp(disable=("parmine_quantities",))``.
+Span keys are each factory's config (``nlp.add_pipe("parmine_dates",
+config={"dates_key": "my_dates"})``); spaCy checks each component's
+``requires`` against the ``assigns`` before it.  Every span's record is
+``span._.record`` (the span's id indexes ``doc._.records[key]``, so a date
+and a period over the same characters keep their own records).  What one
+document needs more than once — its text, its sentence bounds — lives on
+its ``Doc`` (``doc._.text``, ``doc._.sentences``), never in module state.
+Records keep exact character offsets; spans are widened to token bounds.
 
 >>> nlp = build_nlp()
 >>> doc = nlp("Thực hiện Quyết định số 41/2019/QĐ-UBND ngày 22/10/2019 của UBND tỉnh.")
@@ -35,152 +37,61 @@ Components are switched off by name: ``build_nlp(disable=("parmine_quantities",)
 from __future__ import annotations
 
 import bisect
-from functools import lru_cache
 
-import regex
 import spacy
 from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.vocab import Vocab
+
+from ..text.normalize import id_key
+from ..text.sentences import Sentences
+from .citations import find_citations
+from .dates import find_dates, find_periods
+from .header import read_header
+from .indicators import find_indicators
+from .metadata import extract_metadata
+from .quantities import find_quantities
+from .sections import parse_sections
+from .tables import table_indicators
+from .tokenizer import UndertheseaTokenizer
 
 MAX_LENGTH = 50_000_000
-COMPONENTS = ("parmine_sections", "parmine_citations", "parmine_dates",
-              "parmine_quantities", "parmine_indicators")
-
-# span label → the key of its records in ``doc._.records``
-RECORD_GROUPS = {"CITATION": "citations", "DATE": "dates", "PERIOD": "periods", "QUANTITY": "quantities"}
+COMPONENTS = ("parmine_header", "parmine_dates", "parmine_citations", "parmine_quantities",
+              "parmine_indicators")
 
 
-def _record_of(span: Span):
-    """A span's record: its own entry in ``doc._.records`` (the span's id
-    is the record's index), never looked up by offsets two kinds of span
-    can share."""
-    group = RECORD_GROUPS.get(span.label_)
-    records = (span.doc._.records or {}).get(group) if group else None
-    return records[span.id] if records is not None and span.id < len(records) else None
-
-
-for _name in ("sections", "metadata", "header", "indicators", "records"):
-    if not Doc.has_extension(_name):
-        Doc.set_extension(_name, default=None)
-if not Span.has_extension("record"):
-    Span.set_extension("record", getter=_record_of)
-
-_NON_SPACE = regex.compile(r"\S+")
-
-
-# a count ("34 hồ sơ", "100%"), not a date or a year, or a stated absence
-_PAYS = regex.compile(r"(?<![\d/.\-])(?!(?:19|20)\d\d\b)\d{1,7}(?:\s*%|\s+\p{Ll})|[Kk]hông\s+(?:có|nhận)")
-_SYLLABLE = regex.compile(r"[\p{L}\p{M}\d]+(?:[./,:\-][\p{L}\p{M}\d]+)*|[^\s\p{L}\p{M}\d]")
-
-
-class UndertheseaTokenizer:
-    """Word segmentation by underthesea, one call per line, aligned back to
-    the text: "tiếp nhận 34 hồ sơ" → ["tiếp nhận", "34", "hồ sơ"].
-
-    ``segment`` says what is segmented: ``"numeric"`` (the sentences and
-    clauses that state a count or an absence, default) or ``"all"`` (every
-    line).  Whitespace other than the single
-    space after a token becomes a token of its own, as spaCy expects, so the
-    ``Doc`` text equals the input.
-    """
-
-    def __init__(self, vocab: Vocab, segment: str = "numeric"):
-        if segment not in ("numeric", "all"):
-            raise ValueError(f"segment must be 'numeric' or 'all', not {segment!r}")
-        self.vocab = vocab
-        self.segment = segment
-
-    def __call__(self, text: str) -> Doc:
-        words, spaces = _segment(text, self.segment == "all")
-        doc = Doc(self.vocab, words=words, spaces=spaces)
-        doc.user_data["_text"] = text
-        return doc
-
-
-def doc_text(doc: Doc) -> str:
-    """``doc.text``, kept after the first call (spaCy rebuilds it from every
-    token each time, which costs more than the extraction rules)."""
+def _text(doc: Doc) -> str:
+    """The Doc's text, built once (spaCy rebuilds ``doc.text`` from every
+    token on each call, which costs more than the extraction rules)."""
     if "_text" not in doc.user_data:
         doc.user_data["_text"] = doc.text
     return doc.user_data["_text"]
 
 
-def _segment(text: str, every_line: bool = False) -> tuple[list[str], list[bool]]:
-    from underthesea import word_tokenize
-
-    pieces: list[tuple[int, int]] = []  # token spans in text
-    pos = 0
-    for line in text.split("\n"):
-        for a, b in _clauses(line) if not every_line else ((0, len(line)),):
-            chunk = line[a:b]
-            if not chunk.strip():
-                continue
-            if not every_line and not _PAYS.search(chunk):
-                pieces.extend((pos + a + m.start(), pos + a + m.end()) for m in _SYLLABLE.finditer(chunk))
-                continue
-            cursor = 0
-            for tok in word_tokenize(chunk):
-                at = chunk.find(tok, cursor)
-                if at < 0:  # the segmenter changed the token: fall back to spaces
-                    continue
-                for sub in _split_between(chunk, cursor, at):
-                    pieces.append((pos + a + sub[0], pos + a + sub[1]))
-                pieces.append((pos + a + at, pos + a + at + len(tok)))
-                cursor = at + len(tok)
-            for sub in _split_between(chunk, cursor, len(chunk)):
-                pieces.append((pos + a + sub[0], pos + a + sub[1]))
-        pos += len(line) + 1
-    return _words_and_spaces(text, pieces)
+def _sentences(doc: Doc) -> Sentences:
+    if "_sentences" not in doc.user_data:
+        doc.user_data["_sentences"] = Sentences(_text(doc))
+    return doc.user_data["_sentences"]
 
 
-# the end of a sentence or clause inside a line: ". " or "; " ("1.198" is no end)
-_CLAUSE_END = regex.compile(r"[.;!?](?=\s)")
+def _record_of(span: Span):
+    """A span's own record: ``doc._.records[key][span.id]`` for the span
+    group ``key`` whose spans carry its label."""
+    records = span.doc._.records or {}
+    group = span.doc.user_data.get("_label_keys", {}).get(span.label_)
+    found = records.get(group)
+    return found[span.id] if found is not None and span.id < len(found) else None
 
 
-def _clauses(line: str):
-    """(start, end) of the sentences and clauses of a line — a reflowed PDF
-    paragraph is one line, and only its clauses that state a count need
-    segmenting: "Tổng số 34 hồ sơ; đã giải quyết 30 hồ sơ." → two."""
-    start = 0
-    for m in _CLAUSE_END.finditer(line):
-        yield start, m.end()
-        start = m.end()
-    yield start, len(line)
-
-
-def _split_between(line: str, a: int, b: int):
-    """Non-space runs of ``line[a:b]`` that the segmenter skipped."""
-    for m in _NON_SPACE.finditer(line, a, b):
-        yield m.start(), m.end()
-
-
-def _words_and_spaces(text: str, pieces: list[tuple[int, int]]):
-    words: list[str] = []
-    spaces: list[bool] = []
-    pos = 0
-    for s, e in pieces:
-        if s > pos:  # whitespace not absorbed as a trailing space
-            gap = text[pos:s]
-            if words and spaces and not spaces[-1] and gap.startswith(" "):
-                spaces[-1] = True
-                gap = gap[1:]
-            if gap:
-                words.append(gap)
-                spaces.append(False)
-        words.append(text[s:e])
-        spaces.append(False)
-        pos = e
-    if pos < len(text):
-        gap = text[pos:]
-        if words and not spaces[-1] and gap.startswith(" "):
-            spaces[-1] = True
-            gap = gap[1:]
-        if gap:
-            words.append(gap)
-            spaces.append(False)
-    return words, spaces
+for _name in ("header", "sections", "metadata", "indicators", "records", "tables"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+if not Doc.has_extension("text"):
+    Doc.set_extension("text", getter=_text)
+if not Doc.has_extension("sentences"):
+    Doc.set_extension("sentences", getter=_sentences)
+if not Span.has_extension("record"):
+    Span.set_extension("record", getter=_record_of)
 
 
 def _token_bounds(doc: Doc) -> tuple[list[int], list[int]]:
@@ -192,144 +103,146 @@ def _token_bounds(doc: Doc) -> tuple[list[int], list[int]]:
     return doc.user_data["_bounds"]
 
 
-def _spans(doc: Doc, records, label: str) -> list[Span]:
-    """Records as spans, their offsets widened to token boundaries (the same
-    as ``Doc.char_span(alignment_mode="expand")``, by bisection); each span's
-    id is its record's index in ``doc._.records``."""
+def store(doc: Doc, key: str, label: str, found: list) -> None:
+    """Keep ``found`` as ``doc._.records[key]`` and as the span group
+    ``key``: spans widened to token bounds (the same as
+    ``Doc.char_span(alignment_mode="expand")``, by bisection), each span's
+    id its record's index."""
+    if doc._.records is None:
+        doc._.records = {}
+    doc._.records[key] = found
+    doc.user_data.setdefault("_label_keys", {})[label] = key
     starts, ends = _token_bounds(doc)
-    out = []
-    for k, rec in enumerate(records):
+    spans = []
+    for k, rec in enumerate(found):
         i = bisect.bisect_right(ends, rec.start)
         j = bisect.bisect_left(starts, rec.end)
-        if i >= j:
-            continue
-        out.append(Span(doc, i, j, label=label, span_id=k))
-    return out
+        if i < j:
+            spans.append(Span(doc, i, j, label=label, span_id=k))
+    doc.spans[key] = spans
 
 
-def records(doc: Doc, group: str) -> list:
-    """Every record a component stored under ``group`` ("citations",
-    "dates", "periods", "quantities"), in text order."""
-    return (doc._.records or {}).get(group, [])
+def records(doc: Doc, key: str) -> list:
+    """The records a component stored under ``key``, in text order."""
+    return (doc._.records or {}).get(key, [])
 
 
-@Language.factory("parmine_sections", assigns=["doc._.header", "doc._.sections", "doc._.metadata"])
-def make_sections(nlp: Language, name: str):
-    """Header, section tree and document metadata (see extract.header,
-    extract.sections, extract.metadata)."""
-    from .header import read_header
-    from .metadata import extract_metadata
-    from .sections import parse_sections
+class HeaderReader:
+    """The header, the section tree and the document's metadata
+    (:mod:`~parmine.extract.header`, :mod:`~parmine.extract.sections`,
+    :mod:`~parmine.extract.metadata`)."""
 
-    def component(doc: Doc) -> Doc:
-        text = doc_text(doc)
+    def __call__(self, doc: Doc) -> Doc:
+        text = _text(doc)
         doc._.header = read_header(text)
         doc._.sections = parse_sections(text, doc._.header)
         doc._.metadata = extract_metadata(text, doc._.sections, header=doc._.header)
         return doc
 
-    return component
 
+class DateFinder:
+    """Dates and the periods written around them (:mod:`~parmine.extract.dates`)."""
 
-def _store(doc: Doc, key: str, label: str, found: list) -> None:
-    """Keep ``found`` as the records of ``key`` and as its span group."""
-    if doc._.records is None:
-        doc._.records = {}
-    doc._.records[key] = found
-    doc.spans[key] = _spans(doc, found, label)
+    def __init__(self, dates_key: str, periods_key: str):
+        self.dates_key, self.periods_key = dates_key, periods_key
 
-
-def _span_component(*groups: tuple[str, str, object]):
-    """A component that stores the records each finder returns as spans:
-    ``groups`` are (span group key, label, finder)."""
-    def component(doc: Doc) -> Doc:
-        for key, label, find in groups:
-            _store(doc, key, label, find(doc_text(doc)))
+    def __call__(self, doc: Doc) -> Doc:
+        text = _text(doc)
+        dates = find_dates(text)
+        store(doc, self.dates_key, "DATE", dates)
+        store(doc, self.periods_key, "PERIOD", find_periods(text, dates))
         return doc
 
-    return component
 
+class CitationFinder:
+    """Citations of other documents (:mod:`~parmine.extract.citations`),
+    dated from the dates already found; the document's own number (in its
+    header, a site's title or metadata, "(Ban hành kèm theo Quyết định số
+    …)" above an annex) is no citation."""
 
-@Language.factory("parmine_citations", assigns=["doc.spans"])
-def make_citations(nlp: Language, name: str):
-    """Legal-document citations (see extract.citations), without the
-    document's references to itself: its own number in the header, a site's
-    title or metadata, "(Ban hành kèm theo Quyết định số …)" above an annex."""
-    from .citations import find_citations
-    from .normalize import id_key
+    def __init__(self, key: str, self_key: str, dates_key: str):
+        self.key, self.self_key, self.dates_key = key, self_key, dates_key
 
-    def component(doc: Doc) -> Doc:
+    def __call__(self, doc: Doc) -> Doc:
         meta = doc._.metadata
-        own = id_key(meta.doc_number) if meta and meta.doc_number else None
-        found = [c for c in find_citations(doc_text(doc)) if own is None or id_key(c.id) != own]
-        _store(doc, "citations", "CITATION", found)
+        own = id_key(meta.doc_number) if meta is not None and meta.doc_number else None
+        found = find_citations(_text(doc), records(doc, self.dates_key), _sentences(doc))
+        store(doc, self.key, "CITATION", [c for c in found if own is None or id_key(c.id) != own])
+        store(doc, self.self_key, "SELF_REFERENCE", [c for c in found if own is not None and id_key(c.id) == own])
         return doc
 
-    return component
+
+class QuantityFinder:
+    """Stated numbers (:mod:`~parmine.extract.quantities`), with the
+    characters of dates and document numbers masked."""
+
+    def __init__(self, key: str, mask_keys: list[str]):
+        self.key, self.mask_keys = key, list(mask_keys)
+
+    def __call__(self, doc: Doc) -> Doc:
+        masks = [(r.start, r.end) for k in self.mask_keys for r in records(doc, k)]
+        store(doc, self.key, "QUANTITY", find_quantities(_text(doc), masks, _sentences(doc)))
+        return doc
 
 
-@Language.factory("parmine_dates", assigns=["doc.spans"])
-def make_dates(nlp: Language, name: str):
-    """Dates and covered periods (see extract.dates)."""
-    from .dates import find_dates, find_periods
+class IndicatorReader:
+    """Reform indicators from the quantities of the prose and from the
+    tables in ``doc._.tables`` (:mod:`~parmine.extract.indicators`,
+    :mod:`~parmine.extract.tables`)."""
 
-    return _span_component(("dates", "DATE", find_dates), ("periods", "PERIOD", find_periods))
+    def __init__(self, quantities_key: str):
+        self.quantities_key = quantities_key
 
-
-@Language.factory("parmine_quantities", assigns=["doc.spans"])
-def make_quantities(nlp: Language, name: str):
-    """Stated quantities (see extract.quantities)."""
-    from .quantities import find_quantities
-
-    return _span_component(("quantities", "QUANTITY", find_quantities))
-
-
-@Language.factory("parmine_indicators", assigns=["doc._.indicators"])
-def make_indicators(nlp: Language, name: str):
-    """Reform indicators from prose and from tables (extract.indicators,
-    extract.tables); tables come in ``doc.user_data["tables"]``."""
-    from .indicators import find_indicators
-    from .tables import table_indicators
-
-    def component(doc: Doc) -> Doc:
-        quantities = records(doc, "quantities") or None
-        found = list(find_indicators(doc_text(doc), quantities, doc._.sections))
-        for i, table in enumerate(doc.user_data.get("tables", [])):
+    def __call__(self, doc: Doc) -> Doc:
+        found = find_indicators(_text(doc), records(doc, self.quantities_key), doc._.sections or [],
+                                _sentences(doc))
+        for i, table in enumerate(doc._.tables or []):
             found.extend(table_indicators(table.rows, i, table.title))
         doc._.indicators = found
         return doc
 
-    return component
+
+@Language.factory("parmine_header", assigns=["doc._.header", "doc._.sections", "doc._.metadata"])
+def make_header(nlp: Language, name: str) -> HeaderReader:
+    return HeaderReader()
 
 
-@Language.factory("parmine_statistical", assigns=["doc.spans"])
-def make_statistical(nlp: Language, name: str):
-    """The statistical extractor's spans (models.ner), beside the rules'."""
-    from ..models.ner import predict_spans
-
-    def component(doc: Doc) -> Doc:
-        spans = []
-        for start, end, label in predict_spans(doc_text(doc)):
-            span = doc.char_span(start, end, label=label, alignment_mode="expand")
-            if span is not None:
-                spans.append(span)
-        doc.spans["statistical"] = spans
-        return doc
-
-    return component
+@Language.factory("parmine_dates", default_config={"dates_key": "dates", "periods_key": "periods"},
+                  assigns=["doc.spans", "doc._.records"])
+def make_dates(nlp: Language, name: str, dates_key: str, periods_key: str) -> DateFinder:
+    return DateFinder(dates_key, periods_key)
 
 
-@lru_cache(maxsize=4)
-def build_nlp(disable: tuple[str, ...] = (), segment: str = "numeric",
-              statistical: bool = False) -> Language:
-    """The parmine pipeline (cached per process: workers load it once);
-    ``statistical`` adds the learned extractor after the rules."""
+@Language.factory("parmine_citations",
+                  default_config={"key": "citations", "self_key": "self_references", "dates_key": "dates"},
+                  requires=["doc._.records", "doc._.metadata"], assigns=["doc.spans", "doc._.records"])
+def make_citations(nlp: Language, name: str, key: str, self_key: str, dates_key: str) -> CitationFinder:
+    return CitationFinder(key, self_key, dates_key)
+
+
+@Language.factory("parmine_quantities",
+                  default_config={"key": "quantities", "mask_keys": ["citations", "self_references", "dates"]},
+                  requires=["doc._.records"], assigns=["doc.spans", "doc._.records"])
+def make_quantities(nlp: Language, name: str, key: str, mask_keys: list[str]) -> QuantityFinder:
+    return QuantityFinder(key, mask_keys)
+
+
+@Language.factory("parmine_indicators", default_config={"quantities_key": "quantities"},
+                  requires=["doc._.records", "doc._.sections"], assigns=["doc._.indicators"])
+def make_indicators(nlp: Language, name: str, quantities_key: str) -> IndicatorReader:
+    return IndicatorReader(quantities_key)
+
+
+def build_nlp(disable: tuple[str, ...] = (), segment: str = "numeric") -> Language:
+    """A new parmine pipeline (``disable``: component names left out;
+    ``segment``: what the tokenizer segments, see
+    :class:`~parmine.extract.tokenizer.UndertheseaTokenizer`)."""
     nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
     nlp.tokenizer = UndertheseaTokenizer(nlp.vocab, segment)
     # no component keeps per-token state that grows with the square of the
     # length: a 75-page report (1.2 M characters) is mined whole
     nlp.max_length = MAX_LENGTH
-    for name in COMPONENTS + (("parmine_statistical",) if statistical else ()):
+    for name in COMPONENTS:
         if name not in disable:
             nlp.add_pipe(name)
     return nlp

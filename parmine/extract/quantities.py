@@ -22,7 +22,7 @@ import regex
 
 from .citations import find_citations
 from .dates import find_dates
-from .normalize import sentence_span
+from ..text.sentences import Sentences
 from .records import Quantity
 
 NOUNS = ("hồ sơ", "thủ tục hành chính", "thủ tục", "TTHC", "nhiệm vụ", "đơn vị", "phòng",
@@ -51,11 +51,13 @@ _SKIP_BEFORE = regex.compile(r"(?:ISO|TCVN|[Qq]uý|[Kk]hóa|[Kk]hoá|[Đđ]iều
                              r"[Nn]hiệm\s+kỳ|[Cc]ấp\s+độ)\s*$")
 
 
-def _masked(text: str) -> bytearray:
-    """1 where a character belongs to a date, an id, a standard, a URL or a
-    section number."""
-    spans = [(d.start, d.end) for d in find_dates(text)]
-    spans += [(c.start, c.end) for c in find_citations(text)]
+def _masked(text: str, found: list[tuple[int, int]] | None) -> bytearray:
+    """1 where a character belongs to a date, an id (``found``: their spans,
+    found here when not given), a standard, a URL or a section number."""
+    if found is None:
+        dates = find_dates(text)
+        found = [(d.start, d.end) for d in dates] + [(c.start, c.end) for c in find_citations(text, dates)]
+    spans = list(found)
     spans += [(m.start(), m.end()) for m in regex.finditer(r"(?:ISO|TCVN)[\s\d:.\-]*\d", text)]
     spans += [(m.start(), m.end()) for m in regex.finditer(r"https?://\S+|\b[\w.-]+\.gov\.vn\S*", text)]
     # section numbers at the start of a line ("1.", "1.2.", "II.")
@@ -71,13 +73,15 @@ def _int(s: str) -> int:
     return int(s.replace(".", ""))
 
 
-def find_quantities(text: str) -> list[Quantity]:
+def find_quantities(text: str, masks: list[tuple[int, int]] | None = None,
+                    sentences: Sentences | None = None) -> list[Quantity]:
     """Every quantity in ``text``, in order.
 
     >>> [(q.text, q.value, q.kind) for q in find_quantities("tiếp nhận 2.986 hồ sơ, hoàn thành 28/29 nhiệm vụ, đạt 74,72 điểm, 100%")]
     [('2.986', 2986, 'count'), ('28/29', 28, 'ratio'), ('74,72', 74.72, 'decimal'), ('100%', 100, 'percent')]
     """
-    masked = _masked(text)
+    masked = _masked(text, masks)
+    sents = sentences or Sentences(text)
     out: list[Quantity] = []
     for m in _NUMBER.finditer(text):
         s, e = m.span()
@@ -96,19 +100,19 @@ def find_quantities(text: str) -> list[Quantity]:
         else:
             value, kind = int(m.group("int")), "count"
         noun = _NOUN.match(text, e)
-        ss, se = sentence_span(text, s, e)
+        ss, se = sents.span(s, e)
         out.append(Quantity(s, e, m.group(0), value, kind, denominator,
                             noun.group(1) if noun else None, text[ss:se]))
     for m in _WORD_NUMBER.finditer(text):
         noun = _NOUN.match(text, m.end())
-        ss, se = sentence_span(text, m.start(), m.end())
+        ss, se = sents.span(m.start(), m.end())
         out.append(Quantity(m.start(), m.end(), m.group(0), _WORDS[m.group("w")], "count",
                             None, noun.group(1) if noun else None, text[ss:se]))
     for m in _ABSENCE.finditer(text):
-        ss, se = sentence_span(text, m.start(), m.end())
+        ss, se = sents.span(m.start(), m.end())
         out.append(Quantity(m.start(), m.end(), m.group(0), 0, "absence", None, None, text[ss:se]))
     for m in _ANSWER_NONE.finditer(text):
-        ss, se = sentence_span(text, m.start("w"), m.end("w"))
+        ss, se = sents.span(m.start("w"), m.end("w"))
         out.append(Quantity(m.start("w"), m.end("w"), m.group("w"), 0, "absence", None, None,
                             text[ss:se]))
     out.sort(key=lambda q: q.start)

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import regex
 
-from .normalize import fold as _fold
+from ..text.normalize import fold as _fold
 from .records import Indicator
 
 

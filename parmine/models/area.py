@@ -28,7 +28,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from ..extract.normalize import fold
+from ..text.normalize import fold
 
 AREAS = ("leadership", "institutions", "procedures", "one_stop", "organisation", "civil_service",
          "public_finance", "e_government", "indices", "assessment", "plans", "proposals", "other")

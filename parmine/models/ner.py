@@ -89,6 +89,23 @@ def predict_spans(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
+class StatisticalFinder:
+    """The learned extractor's spans beside the rules' (``doc.spans["statistical"]``)."""
+
+    def __call__(self, doc):
+        text = doc._.text
+        doc.spans["statistical"] = [span for start, end, label in predict_spans(text)
+                                    if (span := doc.char_span(start, end, label=label,
+                                                              alignment_mode="expand")) is not None]
+        return doc
+
+
+@Language.factory("parmine_statistical", assigns=["doc.spans"])
+def make_statistical(nlp: Language, name: str) -> StatisticalFinder:
+    """Plugged into parmine's pipeline by :func:`parmine.pipelines.process.pipeline`."""
+    return StatisticalFinder()
+
+
 def _chunks(text: str, size: int = 2000):
     """Line-aligned pieces of at most about ``size`` characters."""
     pos = 0

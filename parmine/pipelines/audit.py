@@ -40,7 +40,7 @@ from typing import Iterable
 import regex
 
 from ..corpus.registry import known_symbols
-from ..extract.normalize import fold
+from ..text.normalize import fold
 from ..extract.records import Citation, DateMention, Indicator, Metadata
 
 GOLD_KINDS = ("citation_date_conflict", "citation_malformed", "citation_issuer_mismatch",

@@ -39,9 +39,9 @@ def _worker(conn, options: Options) -> None:
     os.environ["OMP_THREAD_LIMIT"] = "1"
     from ..corpus import progress
     from ..corpus.readers.pdf import ocr_from_the_end
-    from ..extract.nlp import build_nlp
+    from .process import pipeline
 
-    build_nlp(tuple(options.disable))("Sở đã tiếp nhận 1 hồ sơ.")  # load the models once per worker
+    pipeline(options)("Sở đã tiếp nhận 1 hồ sơ.")  # load the models once per worker
     progress.listen(lambda ocr: conn.send(("beat", ocr)))
     cache = Path(options.ocr_cache) if options.ocr_cache else None
     while True:

@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import traceback
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional
 
 from .. import PIPELINE_VERSION
+from spacy.language import Language
+
 from ..corpus.document import Document, ReadError
 from ..corpus.gazetteer import Gazetteer
 from ..corpus.ingest import read
 from ..extract.cleanup import CleanText, clean
 from ..extract.nlp import build_nlp, records
 from ..extract.records import Citation, DateMention, Metadata
-from ..extract.normalize import sentence_at
 from ..extract.sections import section_at
 from . import rows as rowmap
 from .schema import arrow_table
@@ -89,9 +91,10 @@ def process_document(path: str, doc_id: str, options: Options | None = None) -> 
 class _Locator:
     """Page, section path and sentence for a character span of the text."""
 
-    def __init__(self, text: CleanText, sections):
+    def __init__(self, text: CleanText, sections, sentences):
         self.text = text
         self.sections = sections
+        self.sentences = sentences
 
     def __call__(self, start: int, end: int, sentence: str = "") -> dict:
         if start < 0:
@@ -100,7 +103,7 @@ class _Locator:
         page, _ = self.text.locate(start)
         node = section_at(self.sections, start)
         return {"page": page, "section": node.path if node else None, "start": start,
-                "end": end, "sentence": sentence or sentence_at(self.text.text, start, end)}
+                "end": end, "sentence": sentence or self.sentences.at(start, end)}
 
 
 def _areas(text: str, sections, doc: Document) -> dict[str, str]:
@@ -161,29 +164,32 @@ def _shift(record, offset: int):
     return replace(record, start=record.start + offset, end=record.end + offset)
 
 
-def _forget_previous_document() -> None:
-    """Empty the extractors' memo caches, so each document is mined from
-    scratch (they are there for the repeats inside one document; across
-    documents they would make copies of one report look faster)."""
-    from ..extract.dates import forget_dates
-    from ..extract.normalize import fold
+@lru_cache(maxsize=2)
+def _pipeline(disable: tuple[str, ...], statistical: bool) -> Language:
+    nlp = build_nlp(disable)
+    if statistical:
+        from ..models import ner  # noqa: F401  registers the "parmine_statistical" factory
 
-    fold.cache_clear()
-    forget_dates()
+        nlp.add_pipe("parmine_statistical")
+    return nlp
+
+
+def pipeline(options: Options) -> Language:
+    """The spaCy pipeline ``options`` ask for, built once per process (a
+    worker's warm-up and its documents share it)."""
+    return _pipeline(tuple(options.disable), options.statistical)
 
 
 def mine(doc: Document, options: Options) -> dict[str, list[dict]]:
     """All rows of one read document."""
-    _forget_previous_document()
     text = clean(doc.pages, reflow_lines=doc.format in LAYOUT_FORMATS)
-    nlp = build_nlp(tuple(options.disable), statistical=options.statistical)
+    nlp = pipeline(options)
     sdoc = nlp.make_doc(text.text)
-    sdoc.user_data["tables"] = doc.tables
-    for _, proc in nlp.pipeline:
-        sdoc = proc(sdoc)
+    sdoc._.tables = doc.tables
+    sdoc = nlp(sdoc)
     sections = sdoc._.sections or []
     meta = sdoc._.metadata or Metadata()
-    where = _Locator(text, sections)
+    where = _Locator(text, sections, sdoc._.sentences)
     gaz = Gazetteer.default()
     ver = {"extractor": "rules", "version": PIPELINE_VERSION}
     period = meta.period

@@ -1,4 +1,5 @@
-"""Character-level normalization shared by every extractor.
+"""Character-level normalization, the bottom of parmine: the readers, the
+gazetteers, the extractors and the models all compare text this way.
 
 - :func:`nfc` — Unicode NFC, the form every stored string is in.
 - :func:`fold_tones` — one tone-mark placement for matching: the old and the
@@ -6,13 +7,13 @@
   ("hoà"/"hòa", "thuỷ"/"thủy", "khoẻ"/"khỏe") fold to one spelling.
 - :func:`fold` — the key used to match names: NFC, folded tones, lower case,
   unified dashes and spaces ("Thừa Thiên – Huế" → "thừa thiên - huế").
+- :func:`fold_chars` — :func:`fold` one character for one, so offsets hold.
+- :func:`id_key` — a document number as numbers are compared.
 - :func:`strip_diacritics` — "Hưng Yên" → "hung yen", for aliases written
   without diacritics.
-- :func:`sentence_span` — the sentence around a span, for provenance.
 """
 from __future__ import annotations
 
-import bisect
 import unicodedata
 from functools import lru_cache
 
@@ -98,51 +99,3 @@ def strip_diacritics(text: str) -> str:
     """Drop diacritics (đ → d) and case: "Hưng Yên" → "hung yen"."""
     text = unicodedata.normalize("NFD", fold(text)).replace("đ", "d")
     return "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
-
-
-_SENT_END = regex.compile(r"\n|[.!?;](?=\s+[\p{Lu}\d\-+(\"“])|[.!?](?=\s*$)")
-
-
-def sentence_span(text: str, start: int, end: int | None = None) -> tuple[int, int]:
-    """The bounds of the sentence holding ``text[start:end]``.
-
-    A sentence ends at a line break, or at ".", "!", "?", ";" followed by
-    space and a capital, a digit, a dash or an opening quote — the way
-    reports run one clause after another ("...năm 2020; Quyết định số ...").
-
-    >>> t = "Sở đã tiếp nhận 34 hồ sơ. Không có hồ sơ trễ hạn.\\nMục khác"
-    >>> s, e = sentence_span(t, t.index("34"))
-    >>> t[s:e]
-    'Sở đã tiếp nhận 34 hồ sơ.'
-    """
-    end = start if end is None else end
-    ends, starts = _boundaries(text)
-    i = bisect.bisect_right(ends, start) - 1
-    left = ends[i] if i >= 0 else 0
-    j = bisect.bisect_left(starts, end)
-    right = ends[j] if j < len(starts) else len(text)
-    s, e = left, right
-    while s < e and text[s].isspace():
-        s += 1
-    while e > s and text[e - 1].isspace():
-        e -= 1
-    return s, e
-
-
-_last: tuple[str, tuple[list[int], list[int]]] = ("", ([], []))
-
-
-def _boundaries(text: str) -> tuple[list[int], list[int]]:
-    """Ends and starts of the sentence-ending marks of ``text`` (kept for
-    the last text seen: extractors ask about the same text many times)."""
-    global _last
-    if _last[0] is not text:
-        marks = list(_SENT_END.finditer(text))
-        _last = (text, ([m.end() for m in marks], [m.start() for m in marks]))
-    return _last[1]
-
-
-def sentence_at(text: str, start: int, end: int | None = None) -> str:
-    """The sentence holding ``text[start:end]`` (see :func:`sentence_span`)."""
-    s, e = sentence_span(text, start, end)
-    return text[s:e]
