@@ -54,6 +54,7 @@ def cmd_run(a) -> int:
         return 1
     print(f"{s.documents} documents: {s.processed} mined, {s.skipped} unchanged (skipped), "
           f"{s.failed} failed; {s.pages} pages ({s.ocr_pages} OCR) in {s.seconds:.1f} s -> {a.out}")
+    print(f"{a.out} holds {s.reports} reports ({s.copies} copies of them folded: same report, other file)")
     for e in s.errors:
         print(f"  error: {e['path']}: [{e['stage']}] {e['reason']}")
     return 2 if s.failed else 0
@@ -156,7 +157,7 @@ def cmd_plot(a) -> int:
     from .plot import plot_indicator
 
     try:
-        print(plot_indicator(a.out, a.indicator, a.by, a.output, a.format))
+        print(plot_indicator(a.out, a.indicator, a.by, a.output, a.format, a.period))
     except ValueError as exc:
         print(f"parmine: {exc}", file=sys.stderr)
         return 1
@@ -178,6 +179,8 @@ def cmd_train(a) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .aggregate import PERIOD_KINDS
+
     p = argparse.ArgumentParser(prog="parmine", description="Mine Vietnamese administrative-reform reports.")
     sub = p.add_subparsers(dest="command", required=True)
 
@@ -223,11 +226,15 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("-o", "--output", help="the HTML file (default OUT/report.html)")
     rp.set_defaults(func=cmd_report)
 
-    pl = sub.add_parser("plot", help="chart one indicator by province, post-2025 unit or year")
+    pl = sub.add_parser("plot", help="chart one indicator by province, post-2025 unit, agency or period")
     pl.add_argument("out")
     pl.add_argument("--indicator", required=True, help="e.g. dossiers.received, rate.on_time")
-    pl.add_argument("--by", choices=("province", "unit", "year"), default="province")
-    pl.add_argument("-o", "--output", help="the image file (default OUT/plot-INDICATOR-BY.FORMAT)")
+    pl.add_argument("--by", choices=("province", "unit", "agency", "period", "year"), default="province",
+                    help="what the bars are (year: the same as period)")
+    pl.add_argument("--period", choices=PERIOD_KINDS,
+                    help="the kind of period plotted (default: the one most reports cover); "
+                         "kinds are never added together")
+    pl.add_argument("-o", "--output", help="the image file (default OUT/plot-INDICATOR-BY-PERIOD.FORMAT)")
     pl.add_argument("--format", choices=("png", "svg"), default="png")
     pl.set_defaults(func=cmd_plot)
 

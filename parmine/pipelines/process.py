@@ -21,6 +21,7 @@ from ..extract.cleanup import CleanText, clean
 from ..extract.nlp import build_nlp
 from ..extract.normalize import sentence_at
 from ..extract.sections import section_at
+from .copies import fingerprint
 from .schema import arrow_table
 
 
@@ -157,6 +158,34 @@ def _add_statistical(sdoc, doc_id: str, where, citations, dates, quantities) -> 
                          "noun": q.noun if q else None, **ver})
 
 
+def _numbered(table: int | None, row: int | None, col: int | None) -> dict:
+    """A table cell's numbers as the dataset, the audit and the report give
+    them: from 1 (row 1 is the table's first row, header included)."""
+    def one(i):
+        return None if i is None else i + 1
+    return {"table_no": one(table), "row_no": one(row), "col_no": one(col)}
+
+
+def _table_at(doc: Document, text: CleanText, table) -> int:
+    """Where a table stood in the cleaned text (its page's start plus its
+    offset in the page, which cleanup may shift by a few characters)."""
+    if not doc.pages:
+        return 0
+    return text.page_starts[table.page - 1] + min(table.offset, len(doc.pages[table.page - 1].text))
+
+
+def _cells(doc: Document, text: CleanText) -> list[dict]:
+    """Every table cell of the document (rows for the ``cells`` table)."""
+    rows = []
+    for t, table in enumerate(doc.tables):
+        at = _table_at(doc, text, table)
+        for r, cells in enumerate(table.rows):
+            for c, cell in enumerate(cells):
+                rows.append({"doc_id": doc.doc_id, "page": table.page, **_numbered(t, r, c),
+                             "title": table.title, "at": at, "text": cell})
+    return rows
+
+
 def _forget_previous_document() -> None:
     """Empty the extractors' memo caches, so each document is mined from
     scratch (they are there for the repeats inside one document; across
@@ -203,10 +232,12 @@ def mine(doc: Document, options: Options) -> dict[str, list[dict]]:
         "recipients": "; ".join(meta.recipients) if meta and meta.recipients else None,
         "title": meta.title if meta else None,
         "warnings": "; ".join(doc.warnings) or None,
+        "fingerprint": fingerprint(text.text),
         "pipeline_version": PIPELINE_VERSION, "processed_at": _now(),
     }]
     pages = [{"doc_id": doc.doc_id, "page": p.number, "source": p.source,
               "chars": len(p.text), "text": p.text} for p in doc.pages]
+    cells = _cells(doc, text)
     areas = _areas(text.text, sections, doc)
     section_rows = [{
         "doc_id": doc.doc_id, "kind": s.kind, "number": s.number, "title": s.title,
@@ -246,9 +277,7 @@ def mine(doc: Document, options: Options) -> dict[str, list[dict]]:
         loc = where(ind.start, ind.end, ind.sentence)
         if ind.table is not None and ind.table < len(doc.tables):
             table = doc.tables[ind.table]
-            page_text_offset = text.page_starts[table.page - 1] + min(
-                table.offset, len(doc.pages[table.page - 1].text)) if doc.pages else 0
-            node = section_at(sections, page_text_offset)
+            node = section_at(sections, _table_at(doc, text, table))
             loc.update(page=table.page, section=node.path if node else None)
         indicators.append({
             "doc_id": doc.doc_id, **loc,
@@ -258,12 +287,11 @@ def mine(doc: Document, options: Options) -> dict[str, list[dict]]:
             "period_kind": period.kind if period else None,
             "period_index": period.index if period else None,
             "indicator": ind.indicator, "value": ind.value, "field": ind.field,
-            "procedure": ind.procedure, "table_no": ind.table, "row_no": ind.row,
-            "col_no": ind.col, "grp": ind.group, "role": ind.role,
+            "procedure": ind.procedure, **_numbered(ind.table, ind.row, ind.col), "grp": ind.group, "role": ind.role,
             "area": areas.get(loc["section"]),
             "extractor": ind.source if ind.source != "rule" else "rules",
             "version": PIPELINE_VERSION})
     _add_statistical(sdoc, doc.doc_id, where, citations, dates, quantities)
-    return {"documents": documents, "pages": pages, "sections": section_rows,
+    return {"documents": documents, "pages": pages, "cells": cells, "sections": section_rows,
             "citations": citations, "dates": dates, "quantities": quantities,
             "indicators": indicators}

@@ -31,11 +31,16 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("period_start", "DATE"), ("period_end", "DATE"),
         ("issued_date", "VARCHAR"), ("doc_number", "VARCHAR"), ("signer", "VARCHAR"),
         ("recipients", "VARCHAR"), ("title", "VARCHAR"), ("warnings", "VARCHAR"),
+        ("fingerprint", "VARCHAR"), ("report_key", "VARCHAR"), ("duplicate_of", "VARCHAR"),
         ("pipeline_version", "VARCHAR"), ("processed_at", "TIMESTAMP"),
     ],
     "pages": [
         ("doc_id", "VARCHAR"), ("page", "INTEGER"), ("source", "VARCHAR"),
         ("chars", "INTEGER"), ("text", "VARCHAR"),
+    ],
+    "cells": [
+        ("doc_id", "VARCHAR"), ("page", "INTEGER"), ("table_no", "INTEGER"), ("title", "VARCHAR"),
+        ("at", "INTEGER"), ("row_no", "INTEGER"), ("col_no", "INTEGER"), ("text", "VARCHAR"),
     ],
     "sections": [
         ("doc_id", "VARCHAR"), ("kind", "VARCHAR"), ("number", "VARCHAR"),
@@ -69,6 +74,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("doc_id", "VARCHAR"), ("page", "INTEGER"), ("section", "VARCHAR"),
         ("start", "INTEGER"), ("end", "INTEGER"), ("sentence", "VARCHAR"),
         ("explanation", "VARCHAR"), ("expected", "VARCHAR"),
+        ("table_no", "INTEGER"), ("col_no", "INTEGER"),
     ],
     "errors": [
         ("doc_id", "VARCHAR"), ("path", "VARCHAR"), ("sha256", "VARCHAR"),
@@ -77,7 +83,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
 }
 
 # Tables holding one document's rows (replaced whole when it is reprocessed).
-PER_DOCUMENT = ("documents", "pages", "sections", "citations", "dates",
+PER_DOCUMENT = ("documents", "pages", "cells", "sections", "citations", "dates",
                 "quantities", "indicators")
 
 
