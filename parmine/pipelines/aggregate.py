@@ -149,3 +149,38 @@ def chart_data(store, indicator: str, by: str = "province", period: str | None =
             "copies": int(bars["copies"].sum()), "methods": sorted(methods),
             "left_out": int(mine.loc[mine["period_kind"] != period, "doc_id"].nunique())}
     return bars.drop(columns="order"), info
+
+
+def report_labels(frame: pd.DataFrame) -> pd.Series:
+    """A row's report as a person names it: province · agency · period
+    (for the rows of :func:`wide_table` or :func:`report_values`)."""
+    return pd.Series([f"{p or '?'} · {a or '?'} · {period_label(k, y, i)}" for p, a, k, y, i in zip(
+        frame["province"], frame["agency"], frame["period_kind"], frame["year"], frame["period_index"])],
+        index=frame.index, dtype=object)
+
+
+def on_time_rates(wide: pd.DataFrame) -> pd.DataFrame:
+    """Per row of the wide table: the share of dossiers resolved early or on
+    time, and how it was obtained — the stated ``rate.on_time``; else
+    derived from the report's counts (``.in_time``, or ``.early`` +
+    ``.on_time`` when both are stated, or ``resolved − late``) over
+    ``dossiers.resolved``; else missing (a part that is not stated is
+    unknown, never 0)."""
+    def col(name):
+        return pd.to_numeric(wide[name], errors="coerce") if name in wide else pd.Series(float("nan"), index=wide.index)
+
+    resolved = col("dossiers.resolved").where(col("dossiers.resolved") > 0)
+    candidates = [("stated", col("rate.on_time")),
+                  ("in_time / resolved", 100 * col("dossiers.resolved.in_time") / resolved),
+                  ("(early + on_time) / resolved",
+                   100 * (col("dossiers.resolved.early") + col("dossiers.resolved.on_time")) / resolved),
+                  ("(resolved − late) / resolved", 100 * (resolved - col("dossiers.resolved.late")) / resolved)]
+    out = wide[WIDE_KEYS + ["reports", "copies"]].copy()
+    out.insert(0, "report", report_labels(wide))
+    out["on_time"] = float("nan")
+    out["method"] = None
+    for method, values in candidates:
+        fill = out["on_time"].isna() & values.notna()
+        out.loc[fill, "on_time"] = values[fill]
+        out.loc[fill, "method"] = method
+    return out

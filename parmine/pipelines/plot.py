@@ -15,14 +15,12 @@ import textwrap
 from pathlib import Path
 
 import matplotlib
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-
-from .. import PIPELINE_VERSION  # noqa: E402
-from .aggregate import chart_data  # noqa: E402
-from .store import Store  # noqa: E402
-from .vocabulary import PERIOD_NAMES, label, unit  # noqa: E402
+from .. import PIPELINE_VERSION
+from .aggregate import chart_data
+from .store import Store
+from .vocabulary import PERIOD_NAMES, label, unit
 
 AXES = {"province": "province (as named in the report)", "unit": "unit after July 2025",
         "agency": "reporting agency", "period": "period covered"}
@@ -33,11 +31,12 @@ def _n(n: int, one: str, many: str | None = None) -> str:
 
 
 def draw_chart(bars, info: dict, ax=None):
-    """Draw ``chart_data``'s bars on ``ax`` (a new figure when None); returns the figure."""
-    plt.rcParams["font.family"] = "DejaVu Sans"
+    """Draw ``chart_data``'s bars on ``ax`` (on a new figure, without
+    pyplot, when None: a notebook passes its own); returns the figure."""
+    matplotlib.rcParams["font.family"] = "DejaVu Sans"
     indicator, by = info["indicator"], info["by"]
     if ax is None:
-        _, ax = plt.subplots(figsize=(max(6.5, 0.9 * len(bars) + 3), 5.0), dpi=110)
+        ax = Figure(figsize=(max(6.5, 0.9 * len(bars) + 3), 5.0), dpi=110).subplots()
     fig = ax.figure
     ticks = list(bars["period"]) if by == "period" else [f"{g}\n{p}" for g, p in zip(bars["group"], bars["period"])]
     rects = ax.bar(range(len(bars)), bars["value"], color="#3b6ea5")
@@ -78,6 +77,5 @@ def plot_indicator(out: str | Path, indicator: str, by: str = "province",
     path = Path(path) if path else Path(out) / f"plot-{indicator}-{info['by']}-{info['period']}.{fmt}"
     tmp = path.with_name(f".{path.name}.tmp")
     fig.savefig(tmp, format=fmt)
-    plt.close(fig)
     os.replace(tmp, path)
     return path
