@@ -182,7 +182,7 @@ def _cells(doc: Document, text: CleanText) -> list[dict]:
         for r, cells in enumerate(table.rows):
             for c, cell in enumerate(cells):
                 rows.append({"doc_id": doc.doc_id, "page": table.page, **_numbered(t, r, c),
-                             "title": table.title, "at": at, "text": cell})
+                             "title": table.title, "start": at, "text": cell})
     return rows
 
 

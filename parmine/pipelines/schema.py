@@ -40,7 +40,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
     ],
     "cells": [
         ("doc_id", "VARCHAR"), ("page", "INTEGER"), ("table_no", "INTEGER"), ("title", "VARCHAR"),
-        ("at", "INTEGER"), ("row_no", "INTEGER"), ("col_no", "INTEGER"), ("text", "VARCHAR"),
+        ("start", "INTEGER"), ("row_no", "INTEGER"), ("col_no", "INTEGER"), ("text", "VARCHAR"),
     ],
     "sections": [
         ("doc_id", "VARCHAR"), ("kind", "VARCHAR"), ("number", "VARCHAR"),
