@@ -10,7 +10,7 @@ document gets
   computed in the worker;
 - ``report_key``: the report's identity — issuer (agency and province) +
   number + issue date when all are known, else ``text:`` and a digest of
-  the fingerprint of the copy kept;
+  the fingerprint and doc_id of the copy kept;
 - ``duplicate_of``: for a copy, the doc_id of the copy aggregates keep
   (NULL for that one).
 
@@ -121,7 +121,8 @@ def group_copies(docs: list[dict]) -> dict[str, tuple[str, str | None]]:
         kept = ranked[0]
         key = next((k for k in map(_issuer_key, ranked) if k), None)
         if key is None:
-            basis = kept["fingerprint"] or kept["doc_id"]
+            # the kept copy's doc_id too: two reports whose texts sketch alike stay apart
+            basis = f"{kept['fingerprint'] or ''}|{kept['doc_id']}"
             key = "text:" + hashlib.blake2b(basis.encode(), digest_size=8).hexdigest()
         for d in ranked:
             out[d["doc_id"]] = (key, None if d is kept else kept["doc_id"])
