@@ -96,10 +96,6 @@ def cmd_export(a) -> int:
     return 0
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
-
-
 def _show_one(path: Path) -> dict:
     """What ``show`` tells of one file (raises ReadError)."""
     from ..corpus.ingest import read
@@ -143,6 +139,7 @@ def cmd_show(a) -> int:
     from ..corpus.document import ReadError
     from ..extract.sections import format_tree
     from .inputs import _files as walk  # the files a run would take from a folder
+    from .vocabulary import counted
 
     target = Path(a.file)
     if not os.path.lexists(target):
@@ -171,7 +168,7 @@ def cmd_show(a) -> int:
         cols = ("file", "format", "pages", "province", "agency", "report_type", "period", "issued_date",
                 "doc_number")
         print(_table(list(cols), [tuple(_shown(d[c]) for c in cols) for d in shown]))
-        print(f"({_plural(len(shown), 'document')}" + (f", {len(failed)} unreadable)" if failed else ")"))
+        print(f"({counted(len(shown), 'document')}" + (f", {len(failed)} unreadable)" if failed else ")"))
     for f in failed:
         print(f"parmine: {f['file']}: [{f['stage']}] {f['reason']}", file=sys.stderr)
     if not files:
@@ -196,6 +193,7 @@ def cmd_query(a) -> int:
     import json
 
     from .store import Store
+    from .vocabulary import counted
 
     db = Path(a.out) / "parmine.duckdb"
     if not db.exists():
@@ -216,7 +214,7 @@ def cmd_query(a) -> int:
                          indent=1))
     else:
         print(_table(names, rows, max_width=None if a.wide else 60))
-        print(f"({_plural(len(rows), 'row')})")
+        print(f"({counted(len(rows), 'row')})")
     return 0
 
 

@@ -20,14 +20,10 @@ from matplotlib.figure import Figure
 from .. import PIPELINE_VERSION
 from .aggregate import chart_data
 from .store import Store
-from .vocabulary import PERIOD_NAMES, label, unit
+from .vocabulary import PERIOD_NAMES, counted, label, unit
 
 AXES = {"province": "province (as named in the report)", "unit": "unit after July 2025",
         "agency": "reporting agency", "period": "period covered"}
-
-
-def _n(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else many or one + 's'}"
 
 
 def draw_chart(bars, info: dict, ax=None):
@@ -54,10 +50,10 @@ def draw_chart(bars, info: dict, ax=None):
     else:
         ax.set_ylim(0, max(bars["value"].max(), 1) * 1.2)
     ax.set_xlabel(AXES[by] + ("" if by == "period" else f" · {kind_en}"))
-    folded = f", {_n(info['copies'], 'copy', 'copies')} of them folded" if info["copies"] else ""
-    other = f"; {_n(info['left_out'], 'report')} of other periods not shown" if info["left_out"] else ""
+    folded = f", {counted(info['copies'], 'copy', 'copies')} of them folded" if info["copies"] else ""
+    other = f"; {counted(info['left_out'], 'report')} of other periods not shown" if info["left_out"] else ""
     how = "" if info["methods"] == ["as stated"] else f"; bars: {', '.join(info['methods'])}"
-    source = textwrap.fill(f"Source: parmine {PIPELINE_VERSION}, {_n(info['reports'], 'report')}{folded}{other}{how}. "
+    source = textwrap.fill(f"Source: parmine {PIPELINE_VERSION}, {counted(info['reports'], 'report')}{folded}{other}{how}. "
                            f"One value per report: its first stated total of {indicator}.",
                            width=int(fig.get_figwidth() * 15))
     fig.text(0.01, 0.01, source, fontsize=7, color="#555", va="bottom")

@@ -90,6 +90,15 @@ PERIOD_NAMES = {"year": ("year", "năm"), "half": ("half-year", "6 tháng"), "qu
                 "nine_months": ("nine months", "9 tháng"), "month": ("month", "tháng")}
 
 
+def counted(n: int, one: str, many: str | None = None) -> str:
+    """``n`` and its noun: "1 report", "2 reports", "3 copies".
+
+    >>> counted(1, "page"), counted(3, "copy", "copies")
+    ('1 page', '3 copies')
+    """
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
 def is_rate(indicator: str) -> bool:
     """Whether ``indicator`` is a percentage (never to be summed)."""
     return indicator.startswith("rate.")
