@@ -7,7 +7,7 @@ OTHER = (SEEDS / "000_8ec424762efb3ebc.txt").read_text(encoding="utf-8")
 
 
 def _doc(doc_id, text, fmt="txt", **meta):
-    base = dict.fromkeys(("province", "agency", "report_type", "period_kind", "period_year", "period_index",
+    base = dict.fromkeys(("issuer", "province", "agency", "report_type", "period_kind", "period_year", "period_index",
                           "doc_number", "issued_date"))
     return {**base, **meta, "doc_id": doc_id, "format": fmt, "ocr_pages": None, "fingerprint": fingerprint(text)}
 

@@ -1,11 +1,13 @@
 """The province gazetteer: the 63 provinces and centrally-run cities before
 1 July 2025, their official codes, and the 34 units after the merger
-(National Assembly resolution 202/2025/QH15), from data/provinces.csv.
+(National Assembly resolution 202/2025/QH15), from data/provinces.csv; and
+their districts and communes (data/localities.csv, see data/README.md), so
+that a document naming only "huyện Krông Năng" is placed in Đắk Lắk.
 
 Names are matched tolerantly: case, tone-mark placement ("Khánh Hoà" /
-"Khánh Hòa"), missing diacritics ("Hung Yên", "Quang Tri"), the words
-"tỉnh" / "thành phố" / "TP." in front, and aliases ("TP.HCM", "BR-VT",
-"Thừa Thiên - Huế").
+"Khánh Hòa"), missing diacritics ("Hung Yên", "Quang Tri"), letters split
+by stray spaces ("Hồ C h í M inh"), the words "tỉnh" / "thành phố" / "TP."
+in front, and aliases ("TP.HCM", "BR-VT", "Thừa Thiên - Huế").
 """
 from __future__ import annotations
 
@@ -23,6 +25,16 @@ _PREFIX = regex.compile(r"^(?:tỉnh|thành phố|tp\.?|t\.p\.?)\s*", regex.V1)
 
 
 @dataclass(frozen=True)
+class Locality:
+    """A district (huyện, quận, thị xã, thành phố thuộc tỉnh) or a commune
+    (xã, phường, thị trấn) before the 2025 reform, and its province."""
+
+    level: str
+    name: str
+    province: str
+
+
+@dataclass(frozen=True)
 class Province:
     """A province or centrally-run city as it was before 1 July 2025."""
 
@@ -37,17 +49,41 @@ def _key(name: str) -> str:
     return _PREFIX.sub("", fold(name)).replace(" - ", "-").replace(" -", "-").replace("- ", "-")
 
 
+def _apostrophes(key: str) -> str:
+    return key.replace("’", "'").replace("‘", "'")
+
+
+def _tight(name: str) -> str:
+    """The key without any space: "Hồ C h í M inh" and "Hồ Chí Minh" agree."""
+    return _PREFIX.sub("", fold(name).replace(" ", ""))
+
+
+_LEVEL = regex.compile(r"^(?P<level>huyện|quận|thị xã|thành phố|tp\.?|xã|phường|thị trấn)\s+(?P<name>.+)$")
+_LOCALITY_MENTION = regex.compile(
+    r"(?<![\p{L}])(?P<level>[Hh]uyện|HUYỆN|[Qq]uận|QUẬN|[Tt]hị\s+xã|THỊ\s+XÃ|[Tt]hành\s+phố|THÀNH\s+PHỐ|"
+    r"[Xx]ã|XÃ|[Pp]hường|PHƯỜNG|[Tt]hị\s+trấn|THỊ\s+TRẤN)\s+(?P<name>[\p{Lu}][\p{L}\p{M}'’]*(?:[ \-][\p{Lu}\d][\p{L}\p{M}'’]*){0,3})")
+
+
 class Gazetteer:
     """Look provinces up by name, and find them in text."""
 
-    def __init__(self, provinces: list[Province]):
+    def __init__(self, provinces: list[Province], localities: list[Locality] = ()):
         self.provinces = provinces
         self._exact: dict[str, Province] = {}
         self._plain: dict[str, Province] = {}
+        self._tight: dict[str, Province] = {}
         for p in provinces:
             for n in (p.name,) + p.aliases:
                 self._exact[_key(n)] = p
                 self._plain.setdefault(strip_diacritics(_key(n)), p)
+                self._tight.setdefault(_tight(n), p)
+        # (level, name) → locality; a name alone when it is one locality only
+        self._localities: dict[tuple[str, str], Locality] = {}
+        by_name: dict[str, set] = {}
+        for loc in localities:
+            self._localities[(loc.level, _apostrophes(fold(loc.name)))] = loc
+            by_name.setdefault(_apostrophes(fold(loc.name)), set()).add(loc)
+        self._locality_names = {n: next(iter(v)) for n, v in by_name.items() if len(v) == 1}
         names = sorted(self._exact, key=len, reverse=True)
         body = "|".join(r"\s*[-–]\s*".join(regex.escape(part).replace(r"\ ", r"\s+") for part in n.split("-"))
                         for n in names)
@@ -58,8 +94,10 @@ class Gazetteer:
     def default(cls) -> "Gazetteer":
         """The shipped gazetteer (loaded once per process)."""
         rows = list(csv.DictReader(open(DATA / "provinces.csv", encoding="utf-8")))
+        localities = [Locality(r["level"], r["name"], r["province"])
+                      for r in csv.DictReader(open(DATA / "localities.csv", encoding="utf-8"))]
         return cls([Province(r["province"], r["code"], r["kind"], r["unit_2025"],
-                             tuple(a for a in r["aliases"].split("|") if a)) for r in rows])
+                             tuple(a for a in r["aliases"].split("|") if a)) for r in rows], localities)
 
     def find(self, name: str | None) -> Province | None:
         """The province a name stands for, or None.
@@ -73,7 +111,39 @@ class Gazetteer:
         hit = self._exact.get(key)
         if hit is None:
             hit = self._plain.get(strip_diacritics(key))
+        if hit is None:
+            hit = self._tight.get(_tight(name))
         return hit
+
+    def locality(self, name: str | None) -> Locality | None:
+        """The district or commune a name stands for: "huyện Krông Năng",
+        "THỊ XÃ SƠN TÂY"; a bare name only when no other locality has it.
+
+        >>> Gazetteer.default().locality("huyện Krông Năng").province
+        'Đắk Lắk'
+        """
+        if not name:
+            return None
+        key = _apostrophes(fold(name))
+        m = _LEVEL.match(key)
+        if m:
+            level = "thành phố" if m.group("level").startswith("tp") else m.group("level")
+            # a district renamed in level (huyện → thị xã) is still found by its name
+            return self._localities.get((level, m.group("name"))) or self._locality_names.get(m.group("name"))
+        return self._locality_names.get(key)
+
+    def locality_mentions(self, text: str) -> list[tuple[int, int, Locality]]:
+        """Districts and communes named with their level word in ``text``
+        ("UBND huyện Krông Năng", "xã Tân Lập" when only one xã has that name)."""
+        out = []
+        for m in _LOCALITY_MENTION.finditer(text):
+            words = m.group("name").split()
+            for n in range(len(words), 0, -1):  # the longest name the gazetteer knows
+                loc = self.locality(f'{m.group("level")} {" ".join(words[:n])}')
+                if loc is not None:
+                    out.append((m.start(), m.start("name") + len(" ".join(words[:n])), loc))
+                    break
+        return out
 
     def unit_2025(self, name: str) -> str | None:
         p = self.find(name)

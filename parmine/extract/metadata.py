@@ -1,27 +1,40 @@
-"""Report metadata: province, agency, type, covered period, issue date,
-number, signer and recipients.
+"""Document metadata: kind, issuer and agency, province, report type,
+covered period, issue date, number, signer and recipients.
 
-Where each comes from, most authoritative first:
+Everything is read where the national document format puts it
+(:mod:`parmine.extract.header`, :mod:`parmine.extract.signature`), most
+authoritative first:
 
-- **province** — the header's issuing body ("UBND TỈNH QUẢNG TRỊ"), the
-  place-date line ("Hưng Yên, ngày ... tháng 8 năm 2024"), the recipients
-  ("Kính gửi: Sở Nội vụ thành phố Hải Phòng"), then the body: the province
-  named most often with the agency or as "tỉnh X" / "thành phố X" — never
-  simply the first province mentioned (reports name other provinces too);
-- **agency** — the header's agency line or the body's self-reference
-  ("Sở Khoa học và Công nghệ Quảng Trị báo cáo ..."), without the province;
-- **report_type** — from the title: "kiểm soát thủ tục hành chính" /
-  "một cửa" → ``tthc_control``; "khắc phục ... kết luận kiểm tra" →
+- **doc_kind** — the kind word ("QUYẾT ĐỊNH" → ``quyết định``), else the
+  kind letters of the number symbol ("25/QĐ-UBND"; none: ``công văn``),
+  else the shape of the page: ``news`` (a portal item: headline, posting
+  date, prose) or ``statistics`` (mostly figures);
+- **agency** and **province** — the header's issuing body ("UBND TỈNH
+  QUẢNG TRỊ / SỞ KHOA HỌC VÀ CÔNG NGHỆ" → "Sở Khoa học và Công nghệ",
+  Quảng Trị; a district "ỦY BAN NHÂN DÂN HUYỆN ĐIỆN BÀN" → Quảng Nam via
+  the gazetteer), completed by the issuing authority's line before "Căn
+  cứ"; a central body (ministry, Government, Prime Minister …) has no
+  province.  Without a header: the report's self-reference ("Sở Tư pháp
+  [tỉnh X] báo cáo …"), a portal item's headline or the subject of its lead
+  ("(Chinhphu.vn) – Ngày 9/9, Văn phòng Chính phủ có văn bản …"); the
+  province then from the place-date line, the recipients, or the body (the
+  province named most often with a level word, or through its districts);
+- **report_type** — reports and portal items only, from the title or the
+  headline: "kiểm soát thủ tục hành chính" / "một cửa" / figures on
+  dossiers → ``tthc_control``; "khắc phục … kết luận kiểm tra" →
   ``inspection_followup``; "cải cách hành chính" / "CCHC" → ``cchc``;
-- **period** — the first period phrase of the title ("Quý III và kế hoạch
-  Quý 4 năm 2020" → quarter 3 of 2020, the year taken from the title),
-  else the year of the issue date;
-- **issued_date** — the place-date line ("ngày 15 tháng 11 năm 2019";
-  a blank day "ngày   tháng 8 năm 2024" → ``2024-08``);
-- **doc_number** — "Số: 12/BC-SKHCN" (a blank number "Số:   /BC-SKHCN" →
-  None);
-- **signer** — the name under the signature block, in title case
-  ("ĐƯƠNG NGỌC TUẤN" → "Đương Ngọc Tuấn").
+  decisions, plans and letters are ``other``;
+- **period** — only one the document states as the one it covers: the
+  first period of the title ("Quý III và kế hoạch Quý 4 năm 2020" →
+  quarter 3 of 2020) — a report whose title names none covers the year it
+  is issued in —, of a portal item's headline or lead ("Trong tháng 5/2019
+  (từ 21/4 đến 20/5/2019)" → the range); a decision or letter whose
+  subject names no period has none;
+- **issued_date**, **doc_number** — the place-date line ("ngày 15 tháng
+  11 năm 2019"; a blank day → ``2024-08``) and "Số: 12/BC-SKHCN" (a blank
+  number → None), or the site metadata, or a portal item's posting date;
+- **signer** — the name under the signature block (title-cased), else the
+  "Người ký" of a legal database's metadata; **signer_title** its title.
 """
 from __future__ import annotations
 
@@ -29,131 +42,131 @@ from collections import Counter
 
 import regex
 
-from .dates import find_dates, find_periods
+from .bodies import Body, read_body
+from .dates import find_periods
+from .header import read_header
 from .normalize import fold
-from .records import Metadata, Period, Section
+from .records import Header, Metadata, Period, Section
+from .signature import read_signature
 
-_NUMBER = regex.compile(r"^\s*Số\s*:?\s*(?P<no>[^\s/]*)\s*/\s*(?P<sym>[\p{Lu}][\p{L}\d&\-]*)", regex.M)
-_PLACE_DATE = regex.compile(r"^\s*(?P<place>[\p{L}][\p{L} .\-–]{1,40}?)\s*,\s*ngày\b[^\n]*?năm\s+(?:19|20)\d\d",
-                            regex.M)
-_ISSUER_LINE = regex.compile(
-    r"^\s*(?:UBND|ỦY\s+BAN\s+NHÂN\s+DÂN|UỶ\s+BAN\s+NHÂN\s+DÂN)\s+(?:TỈNH|THÀNH\s+PHỐ|TP\.?)\s+(?P<p>[^\n]+)$",
-    regex.M)
-_RECIPIENT = regex.compile(r"^\s*Kính\s+gửi\s*:\s*(?P<r>[^\n]+(?:\n\s*[-+][^\n]+)*)", regex.M)
-_PROVINCE_CONTEXT = regex.compile(r"(?:tỉnh|thành\s+phố|TỈNH|THÀNH\s+PHỐ)\s+$")
-_POSITION = regex.compile(
-    r"^(?:KT\.|TM\.|TL\.|Q\.|TUQ\.)|GIÁM\s+ĐỐC|CHỦ\s+TỊCH|TRƯỞNG|CHÁNH|THỦ\s+TRƯỞNG|PHÓ|"
-    r"CỘNG\s+HÒA|ĐỘC\s+LẬP|UBND|ỦY\s+BAN|SỞ\b|BAN\b|PHÒNG\b|VĂN\s+PHÒNG")
-_NOT_NAME = {"của", "và", "các", "số", "kết", "quả", "hành", "chính", "thủ", "tục", "công", "tác",
-             "báo", "cáo", "kế", "hoạch", "sở", "ban", "lượng", "tổng", "hợp", "năm", "tình",
-             "hình", "thực", "hiện", "phụ", "lục", "biểu", "nơi", "nhận", "lưu", "như", "trên"}
+_RECIPIENT = regex.compile(r"^\s*\|?\s*Kính\s+gửi\s*:\s*\|?\s*(?P<r>[^\n|]+(?:\n\s*[-+][^\n]+)*)", regex.M)
+_PROVINCE_CONTEXT = regex.compile(r"(?:tỉnh|thành\s+phố|TỈNH|THÀNH\s+PHỐ|TP\.?)\s+$")
+_REPORTING_KINDS = (None, "báo cáo", "news", "statistics")
+_LEAD_PREFIX = regex.compile(
+    r"^\s*(?:\([^)\n]{1,40}\)\s*[-–—:]?\s*)?"                 # "(Chinhphu.vn) – "
+    r"(?:(?:[Nn]gày|[Ss]áng|[Cc]hiều|[Tt]ối|[Tt]rưa)\s+(?:ngày\s+)?\d{1,2}/\d{1,2}(?:/\d{2,4})?\s*,\s*)?")
 
 
-def report_title(text: str) -> str | None:
-    """What the report is about: the words after "BÁO CÁO"."""
-    from .sections import title_span
-
-    span = title_span(text)
-    if span is None:
-        return None
-    return regex.sub(r"\s+", " ", text[span[0]:span[1]]).strip()[:400] or None
-
-
-def report_type(title: str | None, text: str) -> str:
-    """cchc / tthc_control / inspection_followup / other, from the title."""
-    t = fold(title or text[:600])
+def report_type(title: str | None, text: str, kind: str | None = None) -> str:
+    """cchc / tthc_control / inspection_followup / other, from the title (a
+    report's) or the headline or lead (a portal item's); every other kind of
+    document is ``other``."""
+    if kind not in _REPORTING_KINDS:
+        return "other"
+    if title:
+        t = fold(title)
+    elif kind in ("news", "statistics"):  # no headline: what the lead opens with
+        t = fold(text.lstrip()[:150])
+    else:
+        t = fold(text[:600])
     if "khắc phục" in t and ("kết luận" in t or "kiểm tra" in t):
         return "inspection_followup"
     if "kiểm soát thủ tục hành chính" in t or "kiểm soát tthc" in t or (
             "một cửa" in t and "cải cách hành chính" not in t):
         return "tthc_control"
-    if "cải cách hành chính" in t or "cchc" in t:
-        return "cchc"
+    if "cải cách hành chính" in t or "cchc" in t or (
+            kind == "báo cáo" and regex.search(r"chính (?:phủ|quyền) điện tử|chính phủ số", t)):
+        return "cchc"  # e-government is a pillar of the reform programme
+    # a portal item's figures on dossiers resolved or received: one-stop results
+    if kind in ("news", "statistics") and regex.search(r"\d\s*%?\s+(?:\S+\s+){0,2}hồ sơ", t):
+        return "tthc_control"
     return "other"
 
 
-def covered_period(title: str | None, issued: str | None) -> Period | None:
-    """The period the report covers, from its title; else the issue year."""
+_BARE_RANGE = regex.compile(
+    r"(?:[Tt]ừ|TỪ)\s+(?:ngày\s+)?(?P<d1>\d{1,2})/(?P<m1>\d{1,2})\s*(?:[-–—]|đến(?:\s+ngày)?)\s*"
+    r"(?:ngày\s+)?(?P<d2>\d{1,2})/(?P<m2>\d{1,2})/(?P<y>(?:19|20)\d\d)")
+
+
+def _bare_range(text: str, start: int, end: int) -> Period | None:
+    """"(từ 21/4 đến 20/5/2019)" right after a period: the range it spells
+    out, the first date's year taken from the second."""
+    import datetime as dt
+
+    m = _BARE_RANGE.search(text, start, end)
+    if not m:
+        return None
+    y = int(m.group("y"))
+    y1 = y - 1 if int(m.group("m1")) > int(m.group("m2")) else y
+    try:
+        a = dt.date(y1, int(m.group("m1")), int(m.group("d1"))).isoformat()
+        b = dt.date(y, int(m.group("m2")), int(m.group("d2"))).isoformat()
+    except ValueError:
+        return None
+    return Period(m.start(), m.end(), m.group(0), "range", y, start_date=a, end_date=b)
+
+
+def _first_period(text: str) -> Period | None:
+    """The first period ``text`` states, refined by a range in brackets
+    right after it; a multi-year span is no reporting period."""
+    found = [p for p in find_periods(text) if p.kind != "multi_year"]
+    if not found:
+        return None
+    first = found[0]
+    if first.kind != "range":
+        nearby = regex.match(r"\s*\(", text[first.end:first.end + 3])
+        if nearby:
+            refined = _bare_range(text, first.end, min(len(text), first.end + 60))
+            if refined is None:
+                refined = next((p for p in found[1:] if p.kind == "range" and p.start < first.end + 60), None)
+            if refined is not None:
+                return refined
+    if first.year is None:
+        year = next((p.year for p in found if p.year), None)
+        if year is None:
+            m = regex.search(r"(?<!\d)((?:19|20)\d\d)(?!\d)", text)
+            year = int(m.group(1)) if m else None
+        first = Period(first.start, first.end, first.text, first.kind, year, first.index,
+                       first.start_date, first.end_date, first.end_year)
+    return first
+
+
+def covered_period(title: str | None, issued: str | None, kind: str | None = "báo cáo",
+                   lead: str = "") -> Period | None:
+    """The period the document covers (see the module docstring)."""
     if title:
-        found = [p for p in find_periods(title) if p.kind != "multi_year"]
-        if found:
-            first = found[0]
-            if first.year is None:
-                year = next((p.year for p in found if p.year), None)
-                if year is None:
-                    m = regex.search(r"(?<!\d)((?:19|20)\d\d)(?!\d)", title)
-                    year = int(m.group(1)) if m else (int(issued[:4]) if issued else None)
-                first = Period(first.start, first.end, first.text, first.kind, year, first.index,
-                               first.start_date, first.end_date, first.end_year)
-            return first
-    if issued:
+        found = _first_period(title)
+        if found is not None:
+            if found.year is None and issued:
+                found = Period(found.start, found.end, found.text, found.kind, int(issued[:4]),
+                               found.index, found.start_date, found.end_date, found.end_year)
+            return found
+    if kind in ("news", "statistics") and lead:
+        return _first_period(lead)
+    if kind == "báo cáo" and issued:
         return Period(-1, -1, "", "year", int(issued[:4]))
     return None
 
 
-def _title_case(name: str) -> str:
-    return " ".join(w[:1].upper() + w[1:].lower() for w in name.split())
-
-
-def signer(text: str, sections: list[Section]) -> str | None:
-    """The name under the signature block."""
-    blocks = {s.kind: s for s in sections if s.kind != "body"}
-    lo = blocks["closing"].start if "closing" in blocks else max(0, len(text) - 1500)
-    hi = blocks["appendix"].start if "appendix" in blocks else len(text)
-    zone = text[lo:hi]
-    lines = [l.strip().strip("*").strip() for l in zone.split("\n")]
-    for line in reversed(lines):
-        if not line or line.startswith(("-", "+", "•")) or regex.search(r"[\d:;,/()]", line):
-            continue
-        words = line.split()
-        if not 2 <= len(words) <= 5 or _POSITION.search(line.upper()):
-            continue
-        if not all(w[:1].isupper() and w.isalpha() and len(w) <= 7 for w in words):
-            continue
-        if any(w.lower() in _NOT_NAME for w in words):
-            continue
-        return _title_case(line)
-    return None
-
-
-def _agencies() -> list[str]:
-    from ..corpus.gazetteer import agencies
-    return agencies()
-
-
-# "<cơ quan> [tỉnh X] báo cáo": at most four words, on the same line, between the two
-_LOCAL_COMMITTEE = regex.compile(
-    r"^\s*(?:ỦY|UỶ)\s+BAN\s+NHÂN\s+DÂN\s*\n?\s*(?P<level>HUYỆN|QUẬN|THỊ\s+XÃ|THÀNH\s+PHỐ|XÃ|PHƯỜNG)\s+"
-    r"(?P<name>[^\n]+)$", regex.M)
-_SELF_REFERENCE = regex.compile(r"(?:[ \t]+(?!về\b|của\b|theo\b|việc\b|và\b)[^\s,.;:]+){0,4}?[ \t]*(?:xin[ \t]+)?báo[ \t]+cáo\b")
-
-
-def find_agency(text: str, title: str | None, agencies: list[str],
-                header_end: int | None = None) -> str | None:
-    """The reporting body: the header's agency line, its self-reference
-    ("Sở Tư pháp [tỉnh X] báo cáo ..."), the title, in that order."""
+def _agency_pattern(agencies: tuple[str, ...]):
     names = sorted(agencies, key=len, reverse=True)
     body = "|".join(regex.escape(fold(a)).replace(r"\ ", r"\s+") for a in names)
-    pat = regex.compile(rf"(?<!\p{{L}})({body})(?!\p{{L}})")
-    canon = {fold(a): a for a in agencies}
+    return regex.compile(rf"(?<!\p{{L}})({body})(?!\p{{L}})"), {fold(a): a for a in agencies}
+
+
+_SELF_REFERENCE = regex.compile(
+    r"(?:[ \t]+(?!về\b|của\b|theo\b|việc\b|và\b)[^\s,.;:]+){0,4}?[ \t]*(?:xin[ \t]+)?báo[ \t]+cáo\b")
+
+
+def find_agency(text: str, title: str | None, agencies: list[str]) -> str | None:
+    """A report without an issuer in its header: its self-reference ("Sở
+    Tư pháp [tỉnh X] báo cáo ..."), the title, or the first body mention that
+    is not an addressee or another document's issuer."""
+    pat, canon = _agency_pattern(tuple(agencies))
 
     def name(m: regex.Match) -> str:
         return canon[regex.sub(r"\s+", " ", m.group(1))]
 
-    if header_end:
-        header = text[:header_end]
-        for line in header.split("\n"):
-            m = pat.fullmatch(fold(line).strip(" :"))
-            if m:
-                return name(m)
-        m = _LOCAL_COMMITTEE.search(header)
-        if m:  # a district or city People's Committee: "Ủy ban nhân dân huyện Điện Bàn"
-            from ..corpus.gazetteer import Gazetteer
-
-            level, place = m.group("level").lower(), _title_case(m.group("name").strip())
-            if Gazetteer.default().find(place):  # a centrally-run city: the province is said elsewhere
-                return f"Ủy ban nhân dân {level}"
-            return f"Ủy ban nhân dân {level} {place}"
     head = "\n".join(fold(line) for line in text.split("\n")[:80])
     for m in pat.finditer(head):
         if _SELF_REFERENCE.match(head, m.end()):
@@ -161,83 +174,147 @@ def find_agency(text: str, title: str | None, agencies: list[str],
     m = pat.search(fold(title or ""))
     if m:
         return name(m)
-    # else the first body mention that is not an addressee or another document's issuer
     for m in pat.finditer(head):
         if not regex.search(r"(?:của|gửi|gửi:|tại|với)\s*$", head[max(0, m.start() - 12):m.start()]):
             return name(m)
     return None
 
 
-def find_province(text: str, sections: list[Section], gazetteer) -> str | None:
-    blocks = {s.kind: s for s in sections if s.kind != "body"}
-    header_end = blocks["header"].end if "header" in blocks else min(len(text), 600)
-    head = text[:header_end]
-    for m in _ISSUER_LINE.finditer(head):
-        p = gazetteer.find(m.group("p"))
-        if p:
-            return p.name
-    m = _PLACE_DATE.search(head)
-    if m:
-        p = gazetteer.find(m.group("place"))
-        if p:
-            return p.name
-    m = _RECIPIENT.search(text[:header_end + 600])
-    if m:
-        hits = gazetteer.mentions(m.group("r"))
-        if hits:
-            return hits[0][2].name
-    # the body: provinces named as "tỉnh X"/"thành phố X" or right after an agency
+def _with_level(agency: str, text: str) -> str:
+    """"Trung tâm Phục vụ hành chính công" named elsewhere as "… tỉnh Lạng
+    Sơn" is the province's centre: "… tỉnh" (a department keeps its bare name)."""
+    if agency.startswith("Sở ") or fold(agency).endswith((" tỉnh", " thành phố")):
+        return agency
+    m = regex.search(regex.escape(fold(agency)).replace(r"\ ", r"\s+") + r"\s+(tỉnh|thành\s+phố)\b",
+                     fold(text))
+    return f"{agency} {' '.join(m.group(1).split())}" if m else agency
+
+
+def news_agency(text: str, header: Header, agencies: list[str]) -> str | None:
+    """A portal item's reporting body: one named in its headline, or the
+    subject its lead opens with ("Văn phòng Chính phủ có văn bản …"); a
+    person's title first ("Chủ tịch UBND tỉnh đã …") names no body."""
+    pat, canon = _agency_pattern(tuple(agencies))
+    found = None
+    if header.title and header.headline:
+        m = pat.search(fold(header.title))
+        found = canon[regex.sub(r"\s+", " ", m.group(1))] if m else None
+    if found is None:
+        lead = text[header.end:header.end + 400].lstrip()
+        lead = lead[_LEAD_PREFIX.match(lead).end():]
+        m = pat.match(fold(lead[:200]))
+        found = canon[regex.sub(r"\s+", " ", m.group(1))] if m else None
+    return _with_level(found, text) if found else None
+
+
+def _mentioned_province(text: str, gazetteer) -> str | None:
+    """The province the body names most: "tỉnh X"/"thành phố X" count
+    double, a district or commune counts for its province."""
     counts: Counter = Counter()
     first: dict[str, int] = {}
     for s, e, p in gazetteer.mentions(text):
         before = text[max(0, s - 14):s]
-        weight = 2 if _PROVINCE_CONTEXT.search(before) else 1
-        counts[p.name] += weight
+        counts[p.name] += 2 if _PROVINCE_CONTEXT.search(before) else 1
         first.setdefault(p.name, s)
+    for s, e, loc in gazetteer.locality_mentions(text):
+        counts[loc.province] += 1
+        first.setdefault(loc.province, s)
     if counts:
         return max(counts, key=lambda n: (counts[n], -first[n]))
     return None
 
 
+def _place_province(place: str | None, gazetteer) -> str | None:
+    if not place:
+        return None
+    p = gazetteer.find(place)
+    if p is not None:
+        return p.name
+    loc = gazetteer.locality(place)
+    return loc.province if loc else None
+
+
+def _issuer(header: Header) -> tuple[Body | None, Body | None]:
+    """(issuer, parent) read from the header's bodies and authority line:
+    the authority line completes an issuer the header cut short ("ỦY BAN
+    NHÂN DÂN" + "ỦY BAN NHÂN DÂN TỈNH YÊN BÁI")."""
+    bodies = [read_body(b) for b in header.bodies]
+    issuer = bodies[-1] if bodies else None
+    parent = bodies[-2] if len(bodies) > 1 else None
+    if header.authority:
+        auth = read_body(header.authority)
+        if issuer is None or (auth.agency and fold(auth.written).replace(" ", "").startswith(
+                fold(issuer.written).replace(" ", "")) and len(auth.written) > len(issuer.written)):
+            issuer = auth
+    return issuer, parent
+
+
+def _page_kind(text: str, header: Header) -> str:
+    """A page without a document header: ``statistics`` when figures fill
+    it, else ``news``."""
+    words = regex.findall(r"\S+", text[:5000])
+    figures = sum(1 for w in words if regex.match(r"[\d.,%]+$", w))
+    return "statistics" if words and figures / len(words) > 0.3 else "news"
+
+
 def extract_metadata(text: str, sections: list[Section] | None = None,
-                     gazetteer=None, agencies: list[str] | None = None) -> Metadata:
+                     gazetteer=None, agencies: list[str] | None = None,
+                     header: Header | None = None) -> Metadata:
     """Everything the header, title and signature block say."""
     from .sections import parse_sections
 
+    if header is None:
+        header = read_header(text)
     if sections is None:
-        sections = parse_sections(text)
+        sections = parse_sections(text, header)
     if gazetteer is None:
         from ..corpus.gazetteer import Gazetteer
         gazetteer = Gazetteer.default()
-    blocks = {s.kind: s for s in sections if s.kind != "body"}
-    header_end = blocks["header"].end if "header" in blocks else min(len(text), 600)
-    head = text[:header_end]
+    if agencies is None:
+        from ..corpus.gazetteer import agencies as known
+        agencies = known()
+    kind = header.kind or (_page_kind(text, header) if header.layout in ("portal", "none") else None)
+    issuer, parent = _issuer(header)
+    central = bool(issuer and issuer.central) or bool(parent and parent.central)
 
-    number = None
-    m = _NUMBER.search(head)
-    if m and m.group("no") and regex.match(r"\d", m.group("no")):
-        number = f'{m.group("no")}/{m.group("sym")}'
-    issued = None
-    m = _PLACE_DATE.search(head)
-    if m:
-        dates = find_dates(m.group(0))
-        if dates and dates[0].valid:
-            issued = dates[0].value
-    title = report_title(text)
-    province = find_province(text, sections, gazetteer)
-    recipients = ()
-    m = _RECIPIENT.search(text[:header_end + 600])
+    agency = issuer.agency if issuer and issuer.agency else None
+    if agency is None and kind in ("news", "statistics"):
+        agency = news_agency(text, header, agencies)
+    elif agency is None:
+        agency = find_agency(text, header.title, agencies)
+    if agency and issuer is None and not central:
+        central = read_body(agency).central
+
+    recipients: tuple = ()
+    m = _RECIPIENT.search(text, header.end, header.end + 800) or _RECIPIENT.search(text[:header.end + 800])
     if m:
         recipients = tuple(r.strip(" -+;.") for r in regex.split(r"\n|;", m.group("r")) if r.strip(" -+;."))
+    province = None
+    if not central:
+        province = (issuer.province if issuer else None) or (parent.province if parent else None) \
+            or _place_province(header.place, gazetteer)
+        if province is None and recipients and kind not in ("news", "statistics"):
+            hits = gazetteer.mentions("; ".join(recipients))
+            province = hits[0][2].name if hits else None
+        if province is None and not (issuer and issuer.agency):
+            province = _mentioned_province(text, gazetteer)
+    signature = read_signature(text, header.end)
+    lead = text[header.end:header.end + 600] if kind in ("news", "statistics") else ""
+    title = header.title
     return Metadata(
         province=province,
         unit_2025=gazetteer.unit_2025(province) if province else None,
-        agency=find_agency(text, title, agencies if agencies is not None else _agencies(), header_end),
-        report_type=report_type(title, text),
-        period=covered_period(title, issued),
-        issued_date=issued,
-        doc_number=number,
-        signer=signer(text, sections),
+        agency=agency,
+        report_type=report_type(title, text[header.end:], kind),
+        period=covered_period(title, header.issued_date, kind, lead),
+        issued_date=header.issued_date,
+        doc_number=header.doc_number,
+        signer=(signature.name if signature else None) or header.signer,
         recipients=recipients,
-        title=title,
+        title=title[:400] if title else None,
+        doc_kind=kind,
+        issuer=issuer.written if issuer else None,
+        parent_body=parent.written if parent else None,
+        place=header.place,
+        signer_title=signature.title if signature else None,
     )

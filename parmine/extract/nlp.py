@@ -44,14 +44,28 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
+MAX_LENGTH = 50_000_000
 COMPONENTS = ("parmine_sections", "parmine_citations", "parmine_dates",
               "parmine_quantities", "parmine_indicators")
 
-for _name, _default in (("sections", None), ("metadata", None), ("indicators", None)):
+# span label → the key of its records in ``doc._.records``
+RECORD_GROUPS = {"CITATION": "citations", "DATE": "dates", "PERIOD": "periods", "QUANTITY": "quantities"}
+
+
+def _record_of(span: Span):
+    """A span's record: its own entry in ``doc._.records`` (the span's id
+    is the record's index), never looked up by offsets two kinds of span
+    can share."""
+    group = RECORD_GROUPS.get(span.label_)
+    records = (span.doc._.records or {}).get(group) if group else None
+    return records[span.id] if records is not None and span.id < len(records) else None
+
+
+for _name in ("sections", "metadata", "header", "indicators", "records"):
     if not Doc.has_extension(_name):
-        Doc.set_extension(_name, default=_default)
+        Doc.set_extension(_name, default=None)
 if not Span.has_extension("record"):
-    Span.set_extension("record", default=None)
+    Span.set_extension("record", getter=_record_of)
 
 _NON_SPACE = regex.compile(r"\S+")
 
@@ -180,33 +194,49 @@ def _token_bounds(doc: Doc) -> tuple[list[int], list[int]]:
 
 def _spans(doc: Doc, records, label: str) -> list[Span]:
     """Records as spans, their offsets widened to token boundaries (the same
-    as ``Doc.char_span(alignment_mode="expand")``, by bisection)."""
+    as ``Doc.char_span(alignment_mode="expand")``, by bisection); each span's
+    id is its record's index in ``doc._.records``."""
     starts, ends = _token_bounds(doc)
     out = []
-    for rec in records:
+    for k, rec in enumerate(records):
         i = bisect.bisect_right(ends, rec.start)
         j = bisect.bisect_left(starts, rec.end)
         if i >= j:
             continue
-        span = Span(doc, i, j, label=label)
-        span._.record = rec
-        out.append(span)
+        out.append(Span(doc, i, j, label=label, span_id=k))
     return out
 
 
-@Language.factory("parmine_sections", assigns=["doc._.sections", "doc._.metadata"])
+def records(doc: Doc, group: str) -> list:
+    """Every record a component stored under ``group`` ("citations",
+    "dates", "periods", "quantities"), in text order."""
+    return (doc._.records or {}).get(group, [])
+
+
+@Language.factory("parmine_sections", assigns=["doc._.header", "doc._.sections", "doc._.metadata"])
 def make_sections(nlp: Language, name: str):
-    """Section tree and report metadata (see extract.sections, extract.metadata)."""
+    """Header, section tree and document metadata (see extract.header,
+    extract.sections, extract.metadata)."""
+    from .header import read_header
     from .metadata import extract_metadata
     from .sections import parse_sections
 
     def component(doc: Doc) -> Doc:
         text = doc_text(doc)
-        doc._.sections = parse_sections(text)
-        doc._.metadata = extract_metadata(text, doc._.sections)
+        doc._.header = read_header(text)
+        doc._.sections = parse_sections(text, doc._.header)
+        doc._.metadata = extract_metadata(text, doc._.sections, header=doc._.header)
         return doc
 
     return component
+
+
+def _store(doc: Doc, key: str, label: str, found: list) -> None:
+    """Keep ``found`` as the records of ``key`` and as its span group."""
+    if doc._.records is None:
+        doc._.records = {}
+    doc._.records[key] = found
+    doc.spans[key] = _spans(doc, found, label)
 
 
 def _span_component(*groups: tuple[str, str, object]):
@@ -214,7 +244,7 @@ def _span_component(*groups: tuple[str, str, object]):
     ``groups`` are (span group key, label, finder)."""
     def component(doc: Doc) -> Doc:
         for key, label, find in groups:
-            doc.spans[key] = _spans(doc, find(doc_text(doc)), label)
+            _store(doc, key, label, find(doc_text(doc)))
         return doc
 
     return component
@@ -222,10 +252,20 @@ def _span_component(*groups: tuple[str, str, object]):
 
 @Language.factory("parmine_citations", assigns=["doc.spans"])
 def make_citations(nlp: Language, name: str):
-    """Legal-document citations (see extract.citations)."""
+    """Legal-document citations (see extract.citations), without the
+    document's references to itself: its own number in the header, a site's
+    title or metadata, "(Ban hành kèm theo Quyết định số …)" above an annex."""
     from .citations import find_citations
+    from .normalize import id_key
 
-    return _span_component(("citations", "CITATION", find_citations))
+    def component(doc: Doc) -> Doc:
+        meta = doc._.metadata
+        own = id_key(meta.doc_number) if meta and meta.doc_number else None
+        found = [c for c in find_citations(doc_text(doc)) if own is None or id_key(c.id) != own]
+        _store(doc, "citations", "CITATION", found)
+        return doc
+
+    return component
 
 
 @Language.factory("parmine_dates", assigns=["doc.spans"])
@@ -252,7 +292,7 @@ def make_indicators(nlp: Language, name: str):
     from .tables import table_indicators
 
     def component(doc: Doc) -> Doc:
-        quantities = [s._.record for s in doc.spans.get("quantities", [])] or None
+        quantities = records(doc, "quantities") or None
         found = list(find_indicators(doc_text(doc), quantities, doc._.sections))
         for i, table in enumerate(doc.user_data.get("tables", [])):
             found.extend(table_indicators(table.rows, i, table.title))
@@ -286,6 +326,9 @@ def build_nlp(disable: tuple[str, ...] = (), segment: str = "numeric",
     ``statistical`` adds the learned extractor after the rules."""
     nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
     nlp.tokenizer = UndertheseaTokenizer(nlp.vocab, segment)
+    # no component keeps per-token state that grows with the square of the
+    # length: a 75-page report (1.2 M characters) is mined whole
+    nlp.max_length = MAX_LENGTH
     for name in COMPONENTS + (("parmine_statistical",) if statistical else ()):
         if name not in disable:
             nlp.add_pipe(name)

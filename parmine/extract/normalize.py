@@ -72,6 +72,28 @@ def fold(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
+def fold_chars(text: str) -> str:
+    """:func:`fold` one character for one (whitespace kept as it is), so
+    offsets into the result are offsets into ``text``.
+
+    >>> fold_chars("Thanh Hoá  –  HUẾ")
+    'thanh hóa  -  huế'
+    """
+    text = fold_tones(text).translate(_DASHES)
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def id_key(number: str) -> str:
+    """A document number as numbers are compared: no spaces, one kind of
+    dash, "Đ" for its look-alikes (Ð, Ɖ), case folded.
+
+    >>> id_key("61/2018/NÐ- CP") == id_key("61/2018/nđ–CP")
+    True
+    """
+    key = "".join(number.split()).translate(_DASHES)
+    return key.replace("Ð", "Đ").replace("Ɖ", "Đ").replace("ð", "đ").casefold()
+
+
 def strip_diacritics(text: str) -> str:
     """Drop diacritics (đ → d) and case: "Hưng Yên" → "hung yen"."""
     text = unicodedata.normalize("NFD", fold(text)).replace("đ", "d")

@@ -181,10 +181,65 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Header:
+    """What the top of a document says, as written (national document
+    format; see :mod:`parmine.extract.header`).
+
+    ``start``/``end``: the header block (the body starts at ``end``);
+    ``layout``: ``lines`` (plain or interleaved columns), ``table`` (a
+    crawled copy's Markdown/HTML table), ``site`` (a legal database's
+    metadata block only), ``portal`` (a news or statistics page: headline
+    and posting date) or ``none``; ``bodies``: the issuing body's names,
+    parent first ("UBND TỈNH QUẢNG TRỊ", "SỞ KHOA HỌC VÀ CÔNG NGHỆ");
+    ``authority``: the issuing authority's line before "Căn cứ";
+    ``doc_number``: "12/BC-SKHCN" (None when left blank); ``symbol``: the
+    number symbol even when the number is blank ("0/BC-SKHCN"); ``place``
+    and ``issued_date`` (ISO, "YYYY-MM" for a blank day); ``kind``: the
+    kind word ("quyết định") or the kind the symbol states; ``title``: the
+    subject (trích yếu) or a portal page's headline, at
+    ``title_start``/``title_end``; ``signer``: the "Người ký" of a site's
+    metadata.
+    """
+
+    start: int = 0
+    end: int = 0
+    layout: str = "none"
+    bodies: tuple = ()
+    authority: Optional[str] = None
+    doc_number: Optional[str] = None
+    symbol: Optional[str] = None
+    place: Optional[str] = None
+    issued_date: Optional[str] = None
+    kind: Optional[str] = None
+    title: Optional[str] = None
+    title_start: int = -1
+    title_end: int = -1
+    signer: Optional[str] = None
+    headline: bool = False
+
+
+@dataclass(frozen=True)
+class Signature:
+    """The signature block (chữ ký): ``authority`` the form of authority
+    ("TM.", "KT.", "TL.", "TUQ.", "Q."), ``title`` the signer's title
+    ("PHÓ CHỦ TỊCH"), ``name`` the signer ("Hứa Ngọc Thuận") or None;
+    ``start``/``end`` the block."""
+
+    start: int
+    end: int
+    authority: Optional[str] = None
+    title: Optional[str] = None
+    name: Optional[str] = None
+
+
+@dataclass(frozen=True)
 class Metadata:
-    """What the header, title and signature block say about the report
-    (gold-format.md ``metadata``), plus the recipients (Kính gửi) and the
-    post-2025 unit of the province."""
+    """What the header, title and signature block say about the document
+    (gold-format.md ``metadata``), plus the recipients (Kính gửi), the
+    post-2025 unit of the province, the document's kind (``doc_kind``:
+    "báo cáo", "quyết định", …, ``news`` or ``statistics`` for portal pages),
+    the issuing body as written and its parent, the place of issue and the
+    signer's title."""
 
     province: Optional[str] = None
     unit_2025: Optional[str] = None
@@ -196,6 +251,11 @@ class Metadata:
     signer: Optional[str] = None
     recipients: tuple = ()
     title: Optional[str] = None
+    doc_kind: Optional[str] = None
+    issuer: Optional[str] = None
+    parent_body: Optional[str] = None
+    place: Optional[str] = None
+    signer_title: Optional[str] = None
 
     def as_gold(self) -> dict:
         """The metadata in the shape of gold-format.md."""
@@ -216,4 +276,4 @@ def to_dict(record) -> dict:
 
 
 __all__ = ["DateMention", "Period", "Citation", "Quantity", "Indicator",
-           "Section", "Metadata", "to_dict"]
+           "Section", "Header", "Signature", "Metadata", "to_dict"]

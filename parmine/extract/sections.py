@@ -41,9 +41,15 @@ _LINE = regex.compile(r"[^\n]*\n?")
 _H_ROMAN = regex.compile(r"(?P<num>[IVXlH1|!]{1,5})\s*[.):]\s*(?P<title>\S.*)?$")
 _H_ARABIC = regex.compile(r"(?P<num>\d{1,2}(?:\.\d{1,2}){0,2})(?:\.|\)|(?<=\d\.\d{1,2}))\s*(?P<title>\p{L}.*)$")
 _H_LETTER = regex.compile(r"(?P<num>[abcdđeghiklmnopqrstuvxy])\)\s*(?P<title>\S.*)$")
-_CLOSING = regex.compile(r"^\s*(?:\*\*)?Nơi\s+nhận\s*:", regex.M)
-_RECIPIENTS = regex.compile(r"^\s*Kính\s+gửi\s*:", regex.M)
-_TITLE_WORD = regex.compile(r"^\s*BÁO\s+CÁO\b", regex.M)
+_CLOSING = regex.compile(r"^[ \t|]*(?:\*\*)?Nơi\s+nhận\s*:", regex.M)
+_RECIPIENTS = regex.compile(r"^[ \t|]*Kính\s+gửi\s*:", regex.M)
+# the structure of decisions and legal documents: Phần I, Chương II, Mục 1, Điều 3
+_STRUCTURE = regex.compile(
+    r"^[ \t*]*(?P<kind>Phần|PHẦN|Chương|CHƯƠNG|Mục|MỤC|Điều|ĐIỀU)\s+(?P<num>[IVXLC]{1,6}|\d{1,3}[a-z]?)"
+    r"(?![\p{L}\d])\s*[.:\-–]?\s*(?P<title>[^\n]*)$")
+STRUCTURE_NAMES = ("part", "chapter", "division", "article")
+BODY_KINDS = ("body", "part", "chapter", "division", "article", "clause", "point")
+STRUCTURE_KINDS = {"phần": ("part", 1), "chương": ("chapter", 2), "mục": ("division", 3), "điều": ("article", 4)}
 _SIGN_POS = regex.compile(r"^\s*(?:KT\.|TM\.|TL\.|Q\.|TUQ\.|GIÁM\s+ĐỐC|PHÓ\s+GIÁM\s+ĐỐC|CHỦ\s+TỊCH|"
                           r"PHÓ\s+CHỦ\s+TỊCH|TRƯỞNG\s+BAN|CHÁNH\s+VĂN\s+PHÒNG|CỤC\s+TRƯỞNG|THỦ\s+TRƯỞNG)")
 _APPENDIX = regex.compile(r"^\s*(?:PHỤ\s+LỤC|Phụ\s+lục|BIỂU\s+SỐ|Biểu\s+số|BIỂU\s+MẪU)\b", regex.M)
@@ -103,46 +109,6 @@ def _heading(line: str):
     return None
 
 
-_BODY_START = regex.compile(r"\s*(?:Kính\s+gửi|Thực\s+hiện|Căn\s+cứ|Theo\s|Trên\s+cơ\s+sở|Ngày\s+\d)")
-
-
-def title_span(text: str) -> tuple[int, int] | None:
-    r"""Where the report's title stands: the short lines after "BÁO CÁO" up to
-    a blank line, the recipients, or the first body paragraph.
-
-    >>> t = "BÁO CÁO\nCông tác CCHC năm 2019\ncủa Sở Tư pháp\nThực hiện Kế hoạch ..."
-    >>> s, e = title_span(t); t[s:e].splitlines()
-    ['Công tác CCHC năm 2019', 'của Sở Tư pháp']
-    """
-    m = _TITLE_WORD.search(text)
-    if not m:
-        return None
-    pos = m.end()
-    start = end = None
-    lines_seen = 0
-    for lpos, line in _lines(text[pos:]):
-        s = line.strip()
-        if not s:
-            if start is not None:
-                break
-            continue
-        if lpos == 0 and start is None:  # the rest of the "BÁO CÁO" line itself
-            start, end = pos, pos + len(line)
-            lines_seen += 1
-            continue
-        if _BODY_START.match(line) or _heading(line) or lines_seen >= 3 or len(s) > 250:
-            break
-        if start is None:
-            start = pos + lpos + (len(line) - len(line.lstrip()))
-        end = pos + lpos + len(line.rstrip())
-        lines_seen += 1
-    if start is None:
-        return None
-    while start < end and text[start].isspace():
-        start += 1
-    return (start, end) if end > start else None
-
-
 _OCR_I = regex.compile(r"\s*[{\[|(]\s+(?P<title>\p{Lu}.*)$")
 
 
@@ -167,20 +133,18 @@ def _repair_first_roman(heads: list) -> None:
         heads[0][2], heads[0][3] = 1, "I"
 
 
-def _block_bounds(text: str) -> dict[str, tuple[int, int]]:
+def _block_bounds(text: str, header_end: int) -> dict[str, tuple[int, int]]:
     """Where the header, recipients, closing, signature and appendix lie."""
     out: dict[str, tuple[int, int]] = {}
     n = len(text)
     closing = None
-    for m in _CLOSING.finditer(text):
+    for m in _CLOSING.finditer(text, header_end):
         closing = m
-    title = _TITLE_WORD.search(text)
-    body_start = 0
-    if title:
-        span = title_span(text)
-        body_start = span[1] if span else title.end()
-        out["header"] = (0, body_start)
-    rec = _RECIPIENTS.search(text, body_start if title else 0)
+        break
+    body_start = header_end
+    if header_end:
+        out["header"] = (0, header_end)
+    rec = _RECIPIENTS.search(text, body_start)
     if rec and rec.start() - body_start < 400:
         # the "Kính gửi:" line and the "- ..." lines listing more recipients
         end = text.find("\n", rec.end())
@@ -216,45 +180,71 @@ def _block_bounds(text: str) -> dict[str, tuple[int, int]]:
     return out
 
 
-def parse_sections(text: str) -> list[Section]:
-    """The blocks and the numbered body nodes of a report, in text order.
+def parse_sections(text: str, header=None) -> list[Section]:
+    """The blocks and the numbered body nodes of a document, in text order
+    (``header``: its :class:`~parmine.extract.records.Header`, read when not
+    given; the body starts where the header ends).
 
     >>> t = "BÁO CÁO\\nKết quả quý III năm 2020\\n\\nI. CHỈ ĐẠO\\n1. Về kế hoạch\\na) Ban hành\\nII. Đánh giá chung:\\nNội dung"
     >>> [(s.path, s.title) for s in parse_sections(t) if s.kind == "body"]
     [('I', 'CHỈ ĐẠO'), ('I.1', 'Về kế hoạch'), ('I.1.a', 'Ban hành'), ('II', 'Đánh giá chung')]
+
+    A decision's own structure is kept apart from report sections, with its
+    kind (``part``, ``chapter``, ``division``, ``article``) and the clauses
+    of an article under it:
+
+    >>> t = "QUYẾT ĐỊNH\\nVề việc ban hành Quy chế\\n\\nChương I\\nQUY ĐỊNH CHUNG\\nĐiều 1. Phạm vi\\n1. Quy chế này\\nĐiều 2. Hiệu lực"
+    >>> [(s.kind, s.path, s.title) for s in parse_sections(t) if s.level]
+    [('chapter', 'Chương I', 'QUY ĐỊNH CHUNG'), ('article', 'Chương I.Điều 1', 'Phạm vi'), ('clause', 'Chương I.Điều 1.1', 'Quy chế này'), ('article', 'Chương I.Điều 2', 'Hiệu lực')]
     """
-    blocks = _block_bounds(text)
+    if header is None:
+        from .header import read_header
+        header = read_header(text)
+    blocks = _block_bounds(text, header.end)
     body_lo = blocks.get("recipients", blocks.get("header", (0, 0)))[1]
     body_hi = blocks["closing"][0] if "closing" in blocks else (
         blocks["appendix"][0] if "appendix" in blocks else len(text))
-    heads = []  # (start, heading end, level, number, title)
+    heads = []  # [start, heading end, level, number, title, kind]
     lines = list(_lines(text))
+    in_article = False
     i = 0
     while i < len(lines):
         pos, line = lines[i]
         i += 1
-        if pos < body_lo or pos >= body_hi:
+        if pos < body_lo or pos >= body_hi or _in_table(line):
             continue
-        h = _heading(line) or _ocr_first_heading(line, heads)
-        if not h:
-            continue
-        level, number, title = h
+        kind = "body"
+        m = _STRUCTURE.match(line)
+        if m:
+            kind, level = STRUCTURE_KINDS[m.group("kind").lower()]
+            number, title = f'{m.group("kind").capitalize()} {m.group("num")}', m.group("title").strip()
+            in_article = kind == "article"
+        else:
+            h = _heading(line) or _ocr_first_heading(line, heads)
+            if not h:
+                continue
+            level, number, title = h
+            if level == 1:
+                in_article = False
+            elif in_article:  # an article's clauses (khoản "1.") and points (điểm "a)")
+                kind, level = ("point" if level == 5 else "clause"), level + 3
         lead = len(line) - len(line.lstrip())
         end_of_heading = pos + len(line)
-        # a heading wrapped onto the next line
-        if i < len(lines) and title and not title.rstrip().endswith((":", ".", ";")):
+        # a heading wrapped onto the next line (or a chapter's title under it)
+        if i < len(lines) and not title.rstrip().endswith((":", ".", ";")):
             npos, nline = lines[i]
             ns = nline.strip()
-            if ns and not _heading(nline) and len(ns) < 120 and (
-                    (_is_caps(title) and _is_caps(ns)) or ns[:1].islower()) and not ns.endswith("."):
-                title = title + " " + ns
+            if ns and not _heading(nline) and not _STRUCTURE.match(nline) and len(ns) < 120 and (
+                    (_is_caps(title or ns) and _is_caps(ns)) or (title and ns[:1].islower())) \
+                    and not ns.endswith("."):
+                title = f"{title} {ns}".strip()
                 end_of_heading = npos + len(nline)
                 i += 1
-        heads.append([pos + lead, end_of_heading, level, number, title])
+        heads.append([pos + lead, end_of_heading, level, number, title, kind])
     _repair_first_roman(heads)
     nodes: list[Section] = []
     stack: list[Section] = []
-    for start, end_of_heading, level, number, title in heads:
+    for start, end_of_heading, level, number, title, kind in heads:
         while stack and stack[-1].level >= level:
             stack.pop()
         parent = stack[-1] if stack else None
@@ -264,7 +254,7 @@ def parse_sections(text: str) -> list[Section]:
             own = number.rsplit(".", 1)[1]
         path = f"{parent.path}.{own}" if parent else own
         node = Section(number=number, title=_clean_title(title), level=level, path=path,
-                       start=start, end=body_hi, kind="body", heading_end=end_of_heading)
+                       start=start, end=body_hi, kind=kind, heading_end=end_of_heading)
         nodes.append(node)
         stack.append(node)
     # each node ends where the next node of the same or a higher level starts
@@ -278,6 +268,12 @@ def parse_sections(text: str) -> list[Section]:
     return sorted(out + nodes, key=lambda s: (s.start, s.level))
 
 
+def _in_table(line: str) -> bool:
+    """A row of a table drawn with pipes ("| I | Lĩnh vực … |"): its cells are no headings."""
+    s = line.strip()
+    return s.startswith("|") or s.count("|") >= 2
+
+
 def top_sections(sections: list[Section]) -> list[Section]:
     """The roman-numbered top-level body sections (what gold-format lists)."""
     return [s for s in sections if s.kind == "body" and s.level == 1]
@@ -287,7 +283,7 @@ def section_at(sections: list[Section], offset: int) -> Section | None:
     """The deepest body section holding ``offset`` (None outside the body)."""
     best = None
     for s in sections:
-        if s.kind == "body" and s.start <= offset < s.end and (best is None or s.level >= best.level):
+        if s.kind in BODY_KINDS and s.start <= offset < s.end and (best is None or s.level >= best.level):
             best = s
     return best
 
@@ -296,11 +292,12 @@ def format_tree(sections: list[Section]) -> str:
     """An indented outline for people: number, title, path; blocks in brackets."""
     out = []
     for s in sections:
-        if s.kind != "body":
+        if s.kind not in BODY_KINDS:
             out.append(f"[{s.kind}] {s.start}-{s.end}")
             continue
-        indent = "  " * {1: 0, 2: 1, 3: 2, 4: 3, 5: 4}.get(s.level, 0)
+        indent = "  " * max(0, s.level - 1)
         title = s.title if len(s.title) <= 90 else s.title[:89] + "…"
-        mark = f"{s.number})" if s.level == 5 else f"{s.number}."
+        mark = f"{s.number})" if s.kind == "point" or (s.kind == "body" and s.level == 5) else (
+            s.number if s.kind in STRUCTURE_NAMES else f"{s.number}.")
         out.append(f"{indent}{mark} {title}    ({s.path})")
     return "\n".join(out)

@@ -8,14 +8,15 @@ document gets
   smallest hashes of its word trigrams, diacritics and case dropped, digits
   left out, so OCR's and layout's small differences barely matter),
   computed in the worker;
-- ``report_key``: the report's identity — issuer (agency and province) +
-  number + issue date when all are known, else ``text:`` and a digest of
+- ``report_key``: the report's identity — issuer (as the header names it,
+  else the agency and its province) + number + issue date when all are known, else ``text:`` and a digest of
   the fingerprint and doc_id of the copy kept;
 - ``duplicate_of``: for a copy, the doc_id of the copy aggregates keep
   (NULL for that one).
 
 Two documents are copies of one report when nothing known about them
-disagrees (province, agency, report type, period, number, issue date) and
+disagrees (issuer, province, agency, report type, period, number, issue
+date) and
 either their issuer + number + date are known and equal, or their texts
 are near-identical (estimated Jaccard similarity of the word trigrams at
 least ``SIMILAR``; different reports, even consecutive ones of one agency
@@ -37,7 +38,7 @@ SIMILAR = 0.7
 _WORD = regex.compile(r"[^\W\d_]+")
 _FORMAT_RANK = {"txt": 0, "md": 1, "docx": 2, "doc": 3, "pdf": 4, "scan-pdf": 5, "image": 6}
 # what must not disagree between two copies of one report
-_AGREE = ("province", "agency", "report_type", "period_kind", "period_year", "period_index",
+_AGREE = ("issuer", "province", "agency", "report_type", "period_kind", "period_year", "period_index",
           "doc_number", "issued_date")
 
 
@@ -77,8 +78,11 @@ def _agree(x: dict, y: dict) -> bool:
 
 
 def _issuer_key(d: dict) -> str | None:
-    if d["agency"] and d["province"] and d["doc_number"] and d["issued_date"]:
-        return f"{d['agency']}, {d['province']}|{d['doc_number']}|{d['issued_date']}"
+    """issuer|number|date when all are known (the issuer as the header names
+    it, else the agency and its province)."""
+    issuer = d["issuer"] or (f"{d['agency']}, {d['province']}" if d["agency"] and d["province"] else None)
+    if issuer and d["doc_number"] and d["issued_date"]:
+        return f"{issuer}|{d['doc_number']}|{d['issued_date']}"
     return None
 
 

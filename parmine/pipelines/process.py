@@ -8,7 +8,7 @@ other rows, so nothing partial reaches the store.
 from __future__ import annotations
 
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional
@@ -18,9 +18,12 @@ from ..corpus.document import Document, ReadError
 from ..corpus.gazetteer import Gazetteer
 from ..corpus.ingest import read
 from ..extract.cleanup import CleanText, clean
-from ..extract.nlp import build_nlp
+from ..extract.nlp import build_nlp, records
+from ..extract.records import Citation, DateMention, Metadata
 from ..extract.normalize import sentence_at
 from ..extract.sections import section_at
+from . import rows as rowmap
+from .rows import numbered
 from .copies import fingerprint
 from .schema import arrow_table
 
@@ -126,44 +129,38 @@ def _areas(text: str, sections, doc: Document) -> dict[str, str]:
     return areas
 
 
-def _add_statistical(sdoc, doc_id: str, where, citations, dates, quantities) -> None:
+def _add_statistical(sdoc, doc_id: str, where, rows: dict[str, list[dict]]) -> None:
     """Spans the learned extractor finds and the rules do not: kept with
     ``extractor = "ner"`` (the pred files and the audit use the rules' rows)."""
+    from ..extract.citations import find_citations
     from ..extract.dates import parse_date
     from ..extract.quantities import find_quantities
 
     ver = {"extractor": "ner", "version": PIPELINE_VERSION}
-    taken = {"CITATION": citations, "DATE": dates, "QUANTITY": quantities}
+    taken = {"CITATION": rows["citations"], "DATE": rows["dates"], "QUANTITY": rows["quantities"]}
     for span in sdoc.spans.get("statistical", []):
-        rows = taken[span.label_]
+        table = taken[span.label_]
         s, e = span.start_char, span.end_char
-        if any(r["start"] is not None and r["start"] < e and s < r["end"] for r in rows):
+        if any(r["start"] is not None and r["start"] < e and s < r["end"] for r in table):
             continue  # the rules have it
-        loc = where(s, e)
+        context = {"doc_id": doc_id, **where(s, e), **ver}
         if span.label_ == "CITATION":
-            rows.append({"doc_id": doc_id, **loc, "id": "".join(span.text.split()), "doc_type": None,
-                         "number": span.text.split("/")[0], "year": None, "symbol": None,
-                         "issuer_symbol": None, "date": None, "date_text": None, "issuer": None,
-                         "subject": None, "parenthetical": False, **ver})
+            cit = next(iter(find_citations(span.text)), None) or Citation(
+                0, len(span.text), span.text, "".join(span.text.split()), None, span.text.split("/")[0],
+                None, "", None)
+            table.append(rowmap.CITATIONS.row(_shift(cit, s), **context))
         elif span.label_ == "DATE":
-            d = parse_date(span.text)
-            rows.append({"doc_id": doc_id, **loc, "text": span.text, "kind": "date",
-                         "value": d.value if d else None, "end_value": None,
-                         "precision": d.precision if d else None, "valid": bool(d and d.valid),
-                         "role": "event", **ver})
+            d = parse_date(span.text) or DateMention(0, len(span.text), span.text, None, "day", False)
+            table.append(rowmap.DATES.row(_shift(d, s), **context))
         else:
             q = next(iter(find_quantities(span.text)), None)
-            rows.append({"doc_id": doc_id, **loc, "text": span.text, "value": q.value if q else None,
-                         "kind": q.kind if q else None, "denominator": q.denominator if q else None,
-                         "noun": q.noun if q else None, **ver})
+            if q is not None:
+                table.append(rowmap.QUANTITIES.row(_shift(q, s), **context))
 
 
-def _numbered(table: int | None, row: int | None, col: int | None) -> dict:
-    """A table cell's numbers as the dataset, the audit and the report give
-    them: from 1 (row 1 is the table's first row, header included)."""
-    def one(i):
-        return None if i is None else i + 1
-    return {"table_no": one(table), "row_no": one(row), "col_no": one(col)}
+def _shift(record, offset: int):
+    """A record found in a span's text, moved to the span's place in the document."""
+    return replace(record, start=record.start + offset, end=record.end + offset)
 
 
 def _table_at(doc: Document, text: CleanText, table) -> int:
@@ -181,8 +178,9 @@ def _cells(doc: Document, text: CleanText) -> list[dict]:
         at = _table_at(doc, text, table)
         for r, cells in enumerate(table.rows):
             for c, cell in enumerate(cells):
-                rows.append({"doc_id": doc.doc_id, "page": table.page, **_numbered(t, r, c),
-                             "title": table.title, "start": at, "text": cell})
+                rows.append({"doc_id": doc.doc_id, "page": table.page, "table_no": numbered(t),
+                             "row_no": numbered(r), "col_no": numbered(c), "title": table.title,
+                             "start": at, "text": cell})
     return rows
 
 
@@ -207,71 +205,35 @@ def mine(doc: Document, options: Options) -> dict[str, list[dict]]:
     for _, proc in nlp.pipeline:
         sdoc = proc(sdoc)
     sections = sdoc._.sections or []
-    meta = sdoc._.metadata
+    meta = sdoc._.metadata or Metadata()
     where = _Locator(text, sections)
     gaz = Gazetteer.default()
     ver = {"extractor": "rules", "version": PIPELINE_VERSION}
-    period = meta.period if meta else None
+    period = meta.period
 
-    documents = [{
-        "doc_id": doc.doc_id, "path": doc.path, "sha256": doc.sha256, "format": doc.format,
-        "n_pages": len(doc.pages), "ocr_pages": ",".join(map(str, doc.ocr_pages)) or None,
-        "province": meta.province if meta else None,
-        "province_code": gaz.code(meta.province) if meta and meta.province else None,
-        "unit_2025": meta.unit_2025 if meta else None,
-        "agency": meta.agency if meta else None,
-        "report_type": meta.report_type if meta else None,
-        "period_kind": period.kind if period else None,
-        "period_year": period.year if period else None,
-        "period_index": period.index if period else None,
-        "period_start": period.start_date if period else None,
-        "period_end": period.end_date if period else None,
-        "issued_date": meta.issued_date if meta else None,
-        "doc_number": meta.doc_number if meta else None,
-        "signer": meta.signer if meta else None,
-        "recipients": "; ".join(meta.recipients) if meta and meta.recipients else None,
-        "title": meta.title if meta else None,
-        "warnings": "; ".join(doc.warnings) or None,
-        "fingerprint": fingerprint(text.text),
-        "pipeline_version": PIPELINE_VERSION, "processed_at": _now(),
-    }]
+    documents = [rowmap.DOCUMENTS.row(
+        meta, doc_id=doc.doc_id, path=doc.path, sha256=doc.sha256, format=doc.format,
+        n_pages=len(doc.pages), ocr_pages=",".join(map(str, doc.ocr_pages)) or None,
+        province_code=gaz.code(meta.province) if meta.province else None,
+        warnings="; ".join(doc.warnings) or None, fingerprint=fingerprint(text.text),
+        pipeline_version=PIPELINE_VERSION, processed_at=_now())]
     pages = [{"doc_id": doc.doc_id, "page": p.number, "source": p.source,
               "chars": len(p.text), "text": p.text} for p in doc.pages]
     cells = _cells(doc, text)
     areas = _areas(text.text, sections, doc)
-    section_rows = [{
-        "doc_id": doc.doc_id, "kind": s.kind, "number": s.number, "title": s.title,
-        "level": s.level, "path": s.path, "page": text.locate(s.start)[0],
-        "start": s.start, "end": s.end, "area": areas.get(s.path) if s.kind == "body" else None}
-        for s in sections]
+    section_rows = [rowmap.SECTIONS.row(s, doc_id=doc.doc_id, page=text.locate(s.start)[0],
+                                        area=areas.get(s.path) if s.kind == "body" else None)
+                    for s in sections]
 
-    citations = []
-    for span in sdoc.spans.get("citations", []):
-        c = span._.record
-        citations.append({"doc_id": doc.doc_id, **where(c.start, c.end, c.sentence),
-                          "id": c.id, "doc_type": c.doc_type, "number": c.number,
-                          "year": c.year, "symbol": c.symbol, "issuer_symbol": c.issuer_symbol,
-                          "date": c.date, "date_text": c.date_text, "issuer": c.issuer,
-                          "subject": c.subject, "parenthetical": c.parenthetical, **ver})
-    dates = []
-    for span in sdoc.spans.get("dates", []):
-        d = span._.record
-        dates.append({"doc_id": doc.doc_id, **where(d.start, d.end, d.sentence),
-                      "text": d.text, "kind": "date", "value": d.value, "end_value": None,
-                      "precision": d.precision, "valid": d.valid, "role": d.role, **ver})
-    for span in sdoc.spans.get("periods", []):
-        p = span._.record
-        value = p.start_date or (str(p.year) if p.year else None)
-        end_value = p.end_date or (str(p.end_year) if p.end_year else None)
-        dates.append({"doc_id": doc.doc_id, **where(p.start, p.end, p.sentence),
-                      "text": p.text, "kind": p.kind, "value": value, "end_value": end_value,
-                      "precision": None, "valid": True, "role": "period", **ver})
-    quantities = []
-    for span in sdoc.spans.get("quantities", []):
-        q = span._.record
-        quantities.append({"doc_id": doc.doc_id, **where(q.start, q.end, q.sentence),
-                           "text": q.text, "value": q.value, "kind": q.kind,
-                           "denominator": q.denominator, "noun": q.noun, **ver})
+    def provenance(rec) -> dict:
+        return {"doc_id": doc.doc_id, **where(rec.start, rec.end, rec.sentence), **ver}
+
+    rows = {
+        "citations": [rowmap.CITATIONS.row(c, **provenance(c)) for c in records(sdoc, "citations")],
+        "dates": [rowmap.DATES.row(d, **provenance(d)) for d in records(sdoc, "dates")]
+        + [rowmap.PERIODS.row(p, **provenance(p)) for p in records(sdoc, "periods")],
+        "quantities": [rowmap.QUANTITIES.row(q, **provenance(q)) for q in records(sdoc, "quantities")],
+    }
     indicators = []
     for ind in sdoc._.indicators or []:
         loc = where(ind.start, ind.end, ind.sentence)
@@ -279,19 +241,11 @@ def mine(doc: Document, options: Options) -> dict[str, list[dict]]:
             table = doc.tables[ind.table]
             node = section_at(sections, _table_at(doc, text, table))
             loc.update(page=table.page, section=node.path if node else None)
-        indicators.append({
-            "doc_id": doc.doc_id, **loc,
-            "province": meta.province if meta else None,
-            "unit_2025": meta.unit_2025 if meta else None,
-            "year": period.year if period else None,
-            "period_kind": period.kind if period else None,
-            "period_index": period.index if period else None,
-            "indicator": ind.indicator, "value": ind.value, "field": ind.field,
-            "procedure": ind.procedure, **_numbered(ind.table, ind.row, ind.col), "grp": ind.group, "role": ind.role,
-            "area": areas.get(loc["section"]),
-            "extractor": ind.source if ind.source != "rule" else "rules",
-            "version": PIPELINE_VERSION})
-    _add_statistical(sdoc, doc.doc_id, where, citations, dates, quantities)
-    return {"documents": documents, "pages": pages, "cells": cells, "sections": section_rows,
-            "citations": citations, "dates": dates, "quantities": quantities,
+        indicators.append(rowmap.INDICATORS.row(
+            ind, doc_id=doc.doc_id, **loc, province=meta.province, unit_2025=meta.unit_2025,
+            year=period.year if period else None, period_kind=period.kind if period else None,
+            period_index=period.index if period else None, area=areas.get(loc["section"]),
+            version=PIPELINE_VERSION))
+    _add_statistical(sdoc, doc.doc_id, where, rows)
+    return {"documents": documents, "pages": pages, "cells": cells, "sections": section_rows, **rows,
             "indicators": indicators}

@@ -25,11 +25,14 @@ TABLES: dict[str, list[tuple[str, str]]] = {
     "documents": [
         ("doc_id", "VARCHAR"), ("path", "VARCHAR"), ("sha256", "VARCHAR"),
         ("format", "VARCHAR"), ("n_pages", "INTEGER"), ("ocr_pages", "VARCHAR"),
+        ("doc_kind", "VARCHAR"),
         ("province", "VARCHAR"), ("province_code", "VARCHAR"), ("unit_2025", "VARCHAR"),
-        ("agency", "VARCHAR"), ("report_type", "VARCHAR"),
+        ("agency", "VARCHAR"), ("issuer", "VARCHAR"), ("parent_body", "VARCHAR"),
+        ("report_type", "VARCHAR"),
         ("period_kind", "VARCHAR"), ("period_year", "INTEGER"), ("period_index", "INTEGER"),
         ("period_start", "DATE"), ("period_end", "DATE"),
-        ("issued_date", "VARCHAR"), ("doc_number", "VARCHAR"), ("signer", "VARCHAR"),
+        ("issued_date", "VARCHAR"), ("place", "VARCHAR"), ("doc_number", "VARCHAR"),
+        ("signer", "VARCHAR"), ("signer_title", "VARCHAR"),
         ("recipients", "VARCHAR"), ("title", "VARCHAR"), ("warnings", "VARCHAR"),
         ("fingerprint", "VARCHAR"), ("report_key", "VARCHAR"), ("duplicate_of", "VARCHAR"),
         ("pipeline_version", "VARCHAR"), ("processed_at", "TIMESTAMP"),
@@ -101,12 +104,20 @@ def _date(v):
 
 
 def arrow_table(table: str, rows: list[dict]) -> pa.Table:
-    """``rows`` (dicts, missing keys = NULL) as an Arrow table with the
-    table's columns and types — built where the rows are made (the worker),
-    so a value of the wrong type fails its own document, not a batch."""
+    """``rows`` (dicts with exactly the table's columns) as an Arrow table
+    with the table's columns and types — built where the rows are made (the
+    worker), so a value of the wrong type fails its own document, not a
+    batch.  A row with an unknown or a missing column raises ``KeyError``
+    (a misspelt key never silently empties a column)."""
+    names = columns(table)
+    expected = set(names)
+    for r in rows:
+        if r.keys() != expected:
+            unknown, missing = sorted(r.keys() - expected), sorted(expected - r.keys())
+            raise KeyError(f"{table} row: unknown columns {unknown}, missing {missing}")
     arrays = []
     for name, typ in TABLES[table]:
-        values = [r.get(name) for r in rows]
+        values = [r[name] for r in rows]
         if typ == "DATE":
             values = [_date(v) for v in values]
         arrays.append(pa.array(values, type=_ARROW[typ]))
