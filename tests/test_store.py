@@ -1,12 +1,14 @@
 """The DuckDB store: atomic per-document commits and one writer at a time."""
+import pyarrow as pa
 import pytest
 
+from parmine.pipelines.schema import blank_row
 from parmine.pipelines.store import Store, StoreLocked
 
 
 def _rows(doc_id, n):
-    return {"documents": [{"doc_id": doc_id, "sha256": "s" + doc_id, "pipeline_version": "v"}],
-            "citations": [{"doc_id": doc_id, "id": f"{i}/QĐ-UBND", "start": i} for i in range(n)]}
+    return {"documents": [blank_row("documents", doc_id=doc_id, sha256="s" + doc_id, pipeline_version="v")],
+            "citations": [blank_row("citations", doc_id=doc_id, id=f"{i}/QĐ-UBND", start=i) for i in range(n)]}
 
 
 def test_commit_replaces_a_documents_rows(tmp_path):
@@ -21,7 +23,7 @@ def test_commit_replaces_a_documents_rows(tmp_path):
 def test_error_drops_earlier_rows(tmp_path):
     with Store(tmp_path) as st:
         st.commit_document("a", _rows("a", 3))
-        st.commit_error({"doc_id": "a", "path": "a.pdf", "stage": "pdf", "reason": "truncated"})
+        st.commit_error(blank_row("errors", doc_id="a", path="a.pdf", stage="pdf", reason="truncated"))
         assert st.query("SELECT count(*) FROM citations")[1] == [(0,)]
         assert st.query("SELECT stage, reason FROM errors")[1] == [("pdf", "truncated")]
         assert st.done("v") == {}
@@ -31,8 +33,8 @@ def test_a_failed_commit_leaves_nothing(tmp_path):
     with Store(tmp_path) as st:
         st.commit_document("a", _rows("a", 1))
         bad = _rows("a", 2)
-        bad["citations"].append({"doc_id": "a", "year": "not a year"})
-        with pytest.raises(Exception):
+        bad["citations"].append(blank_row("citations", doc_id="a", year="not a year"))
+        with pytest.raises(pa.ArrowInvalid):
             st.commit_document("a", bad)
         assert st.query("SELECT count(*) FROM citations")[1] == [(1,)]
 
@@ -50,5 +52,5 @@ def test_a_store_from_an_older_schema_gains_the_new_columns(tmp_path):
     con.execute('CREATE TABLE sections (doc_id VARCHAR, kind VARCHAR)')
     con.close()
     with Store(tmp_path) as st:
-        st.commit_document("a", {"sections": [{"doc_id": "a", "kind": "body", "area": "plans"}]})
+        st.commit_document("a", {"sections": [blank_row("sections", doc_id="a", kind="body", area="plans")]})
         assert st.query("SELECT area FROM sections")[1] == [("plans",)]

@@ -31,9 +31,9 @@ from .records import DateMention, Period
 _DAY = r"(?P<d>0?[1-9]|[12]\d|3[01])"
 _MONTH = r"(?P<m>0?[1-9]|1[0-2])"
 _YEAR = r"(?P<y>(?:19|20)\d\d)"
-_NGAY = r"[Nn]gày"
-_THANG = r"[Tt]háng"
-_NAM = r"[Nn]ăm"
+_NGAY = r"(?:[Nn]gày|NGÀY)"
+_THANG = r"(?:[Tt]háng|THÁNG)"
+_NAM = r"(?:[Nn]ăm|NĂM)"
 
 _NUMERIC = regex.compile(
     r"(?<![\d/.\-])(?P<d>\d{1,2})(?P<sep>[/.\-])(?P<m>\d{1,2})(?P=sep)(?P<y>(?:19|20)\d\d)(?![\d/])")

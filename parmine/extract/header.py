@@ -44,7 +44,7 @@ LIMIT = 8000  # the header stands in the first characters (crawled copies add a 
 _MOTTO = regex.compile(r"CỘNG\s+H(?:ÒA|OÀ)\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM", regex.I)
 _MOTTO_2 = regex.compile(r"Độc\s+lập\s*[-–]\s*Tự\s+do\s*[-–]\s*Hạnh\s+phúc", regex.I)
 _RULE = regex.compile(r"^[\s\-–—_=*|.]*$")
-_NUMBER = regex.compile(r"(?m)(?:^|\|)[ \t*]*Số[ \t]*:?[ \t]*(?P<rest>[^|\n]*)")
+_NUMBER = regex.compile(r"(?m)(?:^|\|)[ \t*]*Số[ \t]*(?::|(?=[ \t]*[\d/]))[ \t]*(?P<rest>[^|\n]*)")
 _NUMBER_TOKEN = regex.compile(r"[\p{L}\d/\-–&.]*[/\d][\p{L}\d/\-–&.]*|[\p{Lu}\d\-–&.]+")
 _PLACE_DATE = regex.compile(
     r"(?P<place>[^\n|,:]{2,60}?)[ \t]*,[ \t]*ngày(?P<date>[^|]{0,40}?năm\s*(?:19|20)\d\d)")
@@ -244,6 +244,9 @@ def _site(head: str) -> dict[str, str]:
     return out
 
 
+_NUMBERED = regex.compile(r"^\s*(?:[IVXLC]+|\d{1,2}(?:\.\d{1,2})*|[a-zđ])\s*[.):]\s")
+
+
 def _portal(text: str, head_end: int) -> tuple[str | None, str | None, int, int, int]:
     """A portal page: (issued date, headline, headline start, end, header end)."""
     lines = [(a, b, l) for a, b, l in _lines(text, 0, min(len(text), head_end)) if l.strip()][:14]
@@ -257,7 +260,7 @@ def _portal(text: str, head_end: int) -> tuple[str | None, str | None, int, int,
             return date, head[2].strip(), hs, head[1], b
         return date, None, -1, -1, b
     if lines and len(lines[0][2].strip()) < 200 and not lines[0][2].rstrip().endswith((".", ":", ";")) \
-            and len(lines) > 1 and len(lines[1][2]) > len(lines[0][2]):
+            and not _NUMBERED.match(lines[0][2]) and len(lines) > 1 and len(lines[1][2]) > len(lines[0][2]):
         a, b, l = lines[0]
         return None, l.strip(), a + len(l) - len(l.lstrip()), b, b
     return None, None, -1, -1, 0
@@ -294,6 +297,8 @@ def read_header(text: str) -> Header:
     start, pieces = (_issuer_block(head, motto) if motto else (0, []))
     lo = start if motto else 0
     number_m = _NUMBER.search(head, lo, lo + 3000)
+    if motto is None and number_m is not None:  # no motto: the issuer stands above the number
+        start, pieces = _issuer_block(head, number_m)
     number = symbol_id = letter_subject = None
     if number_m:
         number, symbol_id, letter_subject = _number(number_m.group("rest"))
@@ -304,10 +309,13 @@ def read_header(text: str) -> Header:
         place, issued = _place_date(pd)
     after = max([anchor] + ([pd.end()] if pd else []))
     kind, ts, te, end = _kind_and_subject(head, after if anchor else 0, min(len(head), (after or 0) + 2500))
-    if not anchor and kind is not None:  # a place-date line above the kind word, no number
+    if not anchor and kind is not None:  # no motto, no number: a place-date line, the issuer above the kind word
         pd = _PLACE_DATE.search(head, 0, ts if ts > 0 else end)
         if pd:
             place, issued = _place_date(pd)
+        kind_line = _KIND_LINE.search(head, 0, ts if ts > 0 else end)
+        if kind_line:
+            start, pieces = _issuer_block(head, kind_line)
     layout = "table" if motto and "|" in head[motto.start() - 200 if motto.start() > 200 else 0:motto.end()] \
         else ("lines" if (motto or number_m or kind) else "none")
     if ts < 0 and letter_subject:
@@ -316,7 +324,8 @@ def read_header(text: str) -> Header:
         title = regex.sub(r"\s+", " ", head[ts:te]).strip(" *") or None
     else:
         title = None
-    if kind is None and symbol_id:
+    # a consolidated text (VBHN) prints the kind word of the document it consolidates
+    if symbol_id and (kind is None or kind_of_symbol(symbol_id) == "văn bản hợp nhất"):
         kind = kind_of_symbol(symbol_id)
     elif kind is None and letter_subject:
         kind = "công văn"

@@ -10,7 +10,7 @@ only.
 >>> person_name("ĐƯƠNG NGỌC TUẤN"), person_name("Chương Iii"), person_name("Tỉnh Bắc Ninh")
 ('Đương Ngọc Tuấn', None, None)
 >>> trailing_name("KT. CHỦ TỊCH PHÓ CHỦ TỊCH Hứa Ngọc Thuận")
-(29, 'Hứa Ngọc Thuận')
+(26, 'Hứa Ngọc Thuận')
 """
 from __future__ import annotations
 

@@ -95,6 +95,15 @@ def columns(table: str) -> list[str]:
     return [name for name, _ in TABLES[table]]
 
 
+def blank_row(table: str, **values) -> dict:
+    """A row of ``table`` with every column None but those given (an
+    unknown column raises ``KeyError``)."""
+    unknown = set(values) - set(columns(table))
+    if unknown:
+        raise KeyError(f"{table} has no columns {sorted(unknown)}")
+    return {name: values.get(name) for name in columns(table)}
+
+
 _ARROW = {"VARCHAR": pa.string(), "INTEGER": pa.int32(), "DOUBLE": pa.float64(),
           "BOOLEAN": pa.bool_(), "DATE": pa.date32(), "TIMESTAMP": pa.timestamp("us")}
 
