@@ -43,3 +43,10 @@ def test_the_same_issuer_number_and_date_is_one_report_whatever_the_text():
                 issued_date="2023-09-20")
     got = group_copies([_doc("b.docx", OTHER, "docx", **meta), _doc("a.pdf", TEXT, "pdf", **meta)])
     assert got["a.pdf"] == ("Sở Khoa học và Công nghệ, Quảng Trị|12/BC-SKHCN|2023-09-20", "b.docx")
+
+
+def test_one_issuer_name_in_two_provinces_makes_two_reports():
+    meta = dict(issuer="SỞ KHOA HỌC VÀ CÔNG NGHỆ", doc_number="12/BC-SKHCN", issued_date="2023-09-20")
+    got = group_copies([_doc("qt", TEXT, province="Quảng Trị", **meta), _doc("hy", OTHER, province="Hưng Yên", **meta)])
+    assert got["qt"][0] == "SỞ KHOA HỌC VÀ CÔNG NGHỆ, Quảng Trị|12/BC-SKHCN|2023-09-20"
+    assert got["hy"][0] != got["qt"][0] and got["hy"][1] is None and got["qt"][1] is None

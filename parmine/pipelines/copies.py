@@ -9,7 +9,7 @@ document gets
   left out, so OCR's and layout's small differences barely matter),
   computed in the worker;
 - ``report_key``: the report's identity — issuer (as the header names it,
-  else the agency and its province) + number + issue date when all are known, else ``text:`` and a digest of
+  else the agency; with its province) + number + issue date when all are known, else ``text:`` and a digest of
   the fingerprint and doc_id of the copy kept;
 - ``duplicate_of``: for a copy, the doc_id of the copy aggregates keep
   (NULL for that one).
@@ -78,12 +78,16 @@ def _agree(x: dict, y: dict) -> bool:
 
 
 def _issuer_key(d: dict) -> str | None:
-    """issuer|number|date when all are known (the issuer as the header names
-    it, else the agency and its province)."""
-    issuer = d["issuer"] or (f"{d['agency']}, {d['province']}" if d["agency"] and d["province"] else None)
-    if issuer and d["doc_number"] and d["issued_date"]:
-        return f"{issuer}|{d['doc_number']}|{d['issued_date']}"
-    return None
+    """issuer, province|number|date when all are known (the issuer as the
+    header names it, else the agency; the province added when the issuer's
+    name lacks it, since every province has a "Sở Khoa học và Công nghệ")."""
+    body = d["issuer"] or d["agency"]
+    if not (body and d["doc_number"] and d["issued_date"]):
+        return None
+    province = d["province"]
+    if province and province.casefold() not in body.casefold():
+        body = f"{body}, {province}"
+    return f"{body}|{d['doc_number']}|{d['issued_date']}"
 
 
 def _rank(d: dict) -> tuple:
