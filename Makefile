@@ -6,10 +6,10 @@ PYTHON ?= python3
 PY     := $(VENV)/bin/python
 OUT    ?= out
 SAMPLE ?= sample
-DEBS   := tesseract-ocr tesseract-ocr-vie poppler-utils libreoffice-writer-nogui fonts-liberation2 chromium fonts-dejavu-core
+DEBS   := tesseract-ocr tesseract-ocr-vie poppler-utils libreoffice-writer-nogui fonts-liberation2 chromium chromium-driver fonts-dejavu-core
 export OMP_THREAD_LIMIT := 1
 
-.PHONY: run test deps debs venv bench score models clean
+.PHONY: run test deps debs venv bench score models images clean
 
 run: deps
 	$(VENV)/bin/parmine run $(SAMPLE) -o $(OUT) --excel; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 2 ]
@@ -24,7 +24,8 @@ debs: .make/debs
 .make/debs: Makefile
 	@mkdir -p .make
 	@if command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx vie \
-	   && command -v pdfimages >/dev/null && command -v soffice >/dev/null && command -v chromium >/dev/null; then \
+	   && command -v pdfimages >/dev/null && command -v soffice >/dev/null && command -v chromium >/dev/null \
+	   && command -v chromedriver >/dev/null; then \
 	  echo "Debian dependencies present"; \
 	else \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -49,6 +50,10 @@ score: deps
 models: deps
 	$(VENV)/bin/parmine train area
 	$(VENV)/bin/parmine train ner
+
+# docs/img/: the plot, the notebook's main figure and the report screenshot, from sample/
+images: deps
+	$(PY) docs/make_images.py --sample $(SAMPLE) --out $(OUT)/images
 
 bench: deps
 	$(PY) bench/run_bench.py --docs 100 --jobs 1 2 --repeat 3

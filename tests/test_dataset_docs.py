@@ -47,3 +47,6 @@ def test_exported_files_have_the_documented_columns(out):
     wide = set(pq.read_schema(out / "indicators_wide.parquet").names)
     fixed = docs["indicators_wide"] - {"<indicator>"}
     assert fixed <= wide and all("." in c for c in wide - fixed)
+    # every table is in the store, the wide table too
+    assert {r[0] for r in con.execute('DESCRIBE "indicators_wide"').fetchall()} == wide
+    assert con.execute('SELECT count(*) FROM "indicators_wide"').fetchone()[0] == 2

@@ -67,10 +67,23 @@ def test_a_sheet_past_the_row_limit_goes_on_in_the_next(out, monkeypatch):
     assert sum(sum(1 for _ in wb[n].iter_rows(min_row=2)) for n in parts) == total
 
 
+def test_whole_numbers_are_integers_in_csv(out):
+    import csv
+    with open(out / "indicators.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    values = [r["value"] for r in rows]
+    assert "34" in values and not [v for v in values if v.endswith(".0")]
+    assert all(not r[c].endswith(".0") for r in rows for c in ("table_no", "row_no", "col_no", "start"))
+    with open(out / "indicators_wide.csv", encoding="utf-8") as f:
+        wide = list(csv.DictReader(f))
+    assert wide and not [v for r in wide for v in r.values() if v.endswith(".0")]
+    assert {r["reports"] for r in wide} <= {"1", "2"} and any(r["dossiers.received"] == "34" for r in wide)
+
+
 def test_copies_of_a_report_are_not_added_up_in_the_wide_table(out):
     wide = pd.read_parquet(out / "indicators_wide.parquet")
     row = wide[wide["province"] == "Quảng Trị"]
-    assert len(row) == 1 and row["reports"].iloc[0] == 2
+    assert len(row) == 1 and row["reports"].iloc[0] == 1 and row["copies"].iloc[0] == 1
     con = duckdb.connect(str(out / "parmine.duckdb"), read_only=True)
     try:
         received = con.execute(

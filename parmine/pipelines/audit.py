@@ -69,6 +69,8 @@ class Finding:
     expected: str | None = None
     page: int | None = None
     section: str | None = None
+    table_no: int | None = None  # a table finding's table and column, numbered from 1
+    col_no: int | None = None    # as in the dataset
 
 
 @dataclass
@@ -311,7 +313,8 @@ def _arith_tables(doc_id: str, rows: list[Indicator]) -> list[Finding]:
             if (complete and abs(s - tot.value) > 1e-9) or s > tot.value + 1e-9:
                 out.append(Finding("arithmetic_mismatch", "warning", None, doc_id, None, None, None,
                                    f"table {t + 1}, column {tot.col + 1} ({tot.indicator}): the rows "
-                                   f"sum to {s:g}, the total row says {tot.value:g}", expected=f"{s:g}"))
+                                   f"sum to {s:g}, the total row says {tot.value:g}", expected=f"{s:g}",
+                                   table_no=t + 1, col_no=tot.col + 1))
     return out
 
 

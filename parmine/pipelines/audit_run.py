@@ -67,10 +67,13 @@ def _citation(r: dict) -> Citation:
 def _indicator(r: dict) -> Indicator:
     def opt_int(k):
         return int(r[k]) if r[k] is not None else None
+
+    def index(k):  # the dataset numbers table cells from 1, records from 0
+        return int(r[k]) - 1 if r[k] is not None else None
     return Indicator(indicator=r["indicator"], value=r["value"], field=r["field"],
                      procedure=r["procedure"], start=opt_int("start") if r["start"] is not None else -1,
                      end=opt_int("end") if r["end"] is not None else -1, sentence=r["sentence"] or "",
-                     table=opt_int("table_no"), row=opt_int("row_no"), col=opt_int("col_no"),
+                     table=index("table_no"), row=index("row_no"), col=index("col_no"),
                      group=r["grp"], role=r["role"] or "single")
 
 
@@ -139,14 +142,16 @@ def run_audit(store: Store, registry: str | None = None) -> int:
         reg = load_registry(None if registry == "builtin" else registry)
     findings = audit_corpus(load_facts(store), registry=reg, frequent=_symbol_counts(store))
     places = _places(store, findings)
+    table_pages = dict(((d, t), p) for d, t, p in store.con.execute(
+        "SELECT doc_id, table_no, min(page) FROM cells GROUP BY ALL").fetchall())
     rows = []
     for f in findings:
-        page, sentence = places.get((f.doc_id, f.start), (None, None))
+        page, sentence = places.get((f.doc_id, f.start), (table_pages.get((f.doc_id, f.table_no)), None))
         rows.append({"kind": f.kind, "severity": f.severity, "id": f.id, "doc_id": f.doc_id,
                      "page": f.page if f.page is not None else page, "section": f.section,
                      "start": f.start if f.start is not None and f.start >= 0 else None,
                      "end": f.end if f.end is not None and f.end >= 0 else None,
                      "sentence": f.sentence or sentence, "explanation": f.explanation,
-                     "expected": f.expected})
+                     "expected": f.expected, "table_no": f.table_no, "col_no": f.col_no})
     store.replace_table("audit", rows)
     return len(rows)

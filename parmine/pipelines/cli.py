@@ -1,17 +1,20 @@
 """The ``parmine`` command.
 
+    parmine --version
     parmine run INPUT... -o OUT [-j N] [--executor process|dask] [--scheduler URL]
                                 [--timeout S] [--force] [--registry FILE.csv] [--excel]
     parmine export OUT [--excel]
-    parmine show FILE
-    parmine query OUT "SQL"
+    parmine show FILE|FOLDER [--json]
+    parmine query OUT "SQL" [--csv | --json | --wide]
     parmine citations OUT (--id ID | --top N)
     parmine report OUT [-o FILE.html]
     parmine train area|ner [-o PATH] [--seed N]
-    parmine plot OUT --indicator NAME [--by province|unit|year] [-o FILE] [--format png|svg]
+    parmine plot OUT --indicator NAME [--by province|unit|agency|period] [--period KIND]
+                     [-o FILE] [--format png|svg]
 
-``run`` exits 0 when every document was mined, 2 when some failed (their
-error rows say why), 1 on a usage or set-up problem.
+Exit status, for every command: 0 ok; 1 a usage or environment problem
+(bad arguments, an input that does not exist, no dataset in OUT, OUT in
+use by another run); 2 some documents failed (their error rows say why).
 """
 from __future__ import annotations
 
@@ -21,16 +24,27 @@ import sys
 from pathlib import Path
 
 
-def _table(names: list[str], rows: list[tuple], max_width: int = 60) -> str:
+def _table(names: list[str], rows: list[tuple], max_width: int | None = 60) -> str:
+    """Rows as aligned text columns; cells cut at ``max_width`` (None: never)."""
     def cell(v) -> str:
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)
         s = "" if v is None else str(v).replace("\n", " ")
-        return s if len(s) <= max_width else s[: max_width - 1] + "…"
+        return s if max_width is None or len(s) <= max_width else s[: max_width - 1] + "…"
     body = [[cell(v) for v in r] for r in rows]
     widths = [max([len(n)] + [len(r[i]) for r in body]) for i, n in enumerate(names)]
     line = "  ".join(n.ljust(w) for n, w in zip(names, widths))
     sep = "  ".join("-" * w for w in widths)
     out = [line, sep] + ["  ".join(v.ljust(w) for v, w in zip(r, widths)) for r in body]
     return "\n".join(out)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error exits 1 (2 means "some documents failed")."""
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(1, f"{self.prog}: error: {message}\n")
 
 
 def _terminate(signum, frame):
@@ -43,6 +57,11 @@ def cmd_run(a) -> int:
     from .run import run
     from .store import StoreLocked
 
+    missing = [i for i in a.inputs if not os.path.lexists(i)]
+    if missing:  # before OUT is created: a typo must not leave an empty dataset behind
+        for i in missing:
+            print(f"parmine: {i}: no such file or folder", file=sys.stderr)
+        return 1
     # SIGTERM stops a run like Ctrl-C: the results in hand are committed first
     signal.signal(signal.SIGTERM, _terminate)
     try:
@@ -54,6 +73,7 @@ def cmd_run(a) -> int:
         return 1
     print(f"{s.documents} documents: {s.processed} mined, {s.skipped} unchanged (skipped), "
           f"{s.failed} failed; {s.pages} pages ({s.ocr_pages} OCR) in {s.seconds:.1f} s -> {a.out}")
+    print(f"{a.out} holds {s.reports} reports ({s.copies} copies of them folded: same report, other file)")
     for e in s.errors:
         print(f"  error: {e['path']}: [{e['stage']}] {e['reason']}")
     return 2 if s.failed else 0
@@ -76,38 +96,104 @@ def cmd_export(a) -> int:
     return 0
 
 
-def cmd_show(a) -> int:
-    from ..corpus.document import ReadError
+def _show_one(path: Path) -> dict:
+    """What ``show`` tells of one file (raises ReadError)."""
     from ..corpus.ingest import read
     from ..extract.cleanup import clean
     from ..extract.metadata import extract_metadata
-    from ..extract.sections import format_tree, parse_sections
+    from ..extract.sections import parse_sections
     from .process import LAYOUT_FORMATS
+    from .vocabulary import period_label
 
-    try:
-        doc = read(a.file)
-    except ReadError as exc:
-        print(f"parmine: {a.file}: [{exc.stage}] {exc.reason}", file=sys.stderr)
-        return 2
+    doc = read(path)
     text = clean(doc.pages, reflow_lines=doc.format in LAYOUT_FORMATS).text
     sections = parse_sections(text)
     meta = extract_metadata(text, sections)
-    print(f"{doc.doc_id}  ({doc.format}, {len(doc.pages)} pages"
-          + (f", OCR pages {doc.ocr_pages}" if doc.ocr_pages else "") + f", {len(doc.tables)} tables)")
-    for key, value in meta.as_gold().items():
-        print(f"  {key:<12} {value}")
-    print(f"  {'unit_2025':<12} {meta.unit_2025}")
-    if meta.recipients:
-        print(f"  {'recipients':<12} {'; '.join(meta.recipients)}")
-    for w in doc.warnings:
-        print(f"  warning: {w}")
-    print()
-    print(format_tree(sections))
-    return 0
+    p = meta.period
+    period = None
+    if p:
+        period = (f"{p.start_date} – {p.end_date}" if p.kind == "range"
+                  else period_label(p.kind, p.year, p.index))
+    return {"file": str(path), "doc_id": doc.doc_id, "format": doc.format, "pages": len(doc.pages),
+            "ocr_pages": list(doc.ocr_pages), "tables": len(doc.tables),
+            "province": meta.province, "unit_2025": meta.unit_2025, "agency": meta.agency,
+            "report_type": meta.report_type, "period": period,
+            "period_detail": p.as_gold() if p else None, "issued_date": meta.issued_date,
+            "doc_number": meta.doc_number, "signer": meta.signer, "recipients": list(meta.recipients or []),
+            "title": meta.title, "warnings": list(doc.warnings), "_sections": sections}
+
+
+SHOW_FIELDS = ("format", "pages", "ocr_pages", "tables", "province", "unit_2025", "agency", "report_type",
+               "period", "issued_date", "doc_number", "signer", "recipients", "title", "warnings")
+
+
+def _shown(v) -> str:
+    if v is None or v == []:
+        return "—"
+    return "; ".join(map(str, v)) if isinstance(v, list) else str(v)
+
+
+def cmd_show(a) -> int:
+    import json
+
+    from ..corpus.document import ReadError
+    from ..extract.sections import format_tree
+    from .inputs import _files as walk  # the files a run would take from a folder
+    from .vocabulary import counted
+
+    target = Path(a.file)
+    if not os.path.lexists(target):
+        print(f"parmine: {target}: no such file or folder", file=sys.stderr)
+        return 1
+    files = list(walk(target))
+    shown, failed = [], []
+    for path in files:
+        try:
+            shown.append(_show_one(path))
+        except ReadError as exc:
+            failed.append({"file": str(path), "stage": exc.stage, "reason": exc.reason})
+    if a.json:
+        rows = [{k: v for k, v in d.items() if k != "_sections"} |
+                {"sections": [{"path": s.path, "kind": s.kind, "number": s.number, "title": s.title}
+                              for s in d["_sections"]]} for d in shown]
+        doc = rows[0] if target.is_file() and rows else {"documents": rows, "errors": failed}
+        print(json.dumps(doc if not (target.is_file() and failed) else failed[0], ensure_ascii=False, indent=1))
+    elif target.is_file() and shown:
+        d = shown[0]
+        print(d["doc_id"])
+        print(_table(["field", "value"], [(k, _shown(d[k])) for k in SHOW_FIELDS], max_width=100))
+        print()
+        print(format_tree(d["_sections"]))
+    elif shown:
+        cols = ("file", "format", "pages", "province", "agency", "report_type", "period", "issued_date",
+                "doc_number")
+        print(_table(list(cols), [tuple(_shown(d[c]) for c in cols) for d in shown]))
+        print(f"({counted(len(shown), 'document')}" + (f", {len(failed)} unreadable)" if failed else ")"))
+    for f in failed:
+        print(f"parmine: {f['file']}: [{f['stage']}] {f['reason']}", file=sys.stderr)
+    if not files:
+        print(f"parmine: no files in {target}", file=sys.stderr)
+        return 1
+    return 2 if failed else 0
+
+
+def _jsonable(v):
+    import datetime as dt
+    import decimal
+
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    if isinstance(v, (dt.date, dt.datetime, dt.time, decimal.Decimal)):
+        return str(v)
+    return v
 
 
 def cmd_query(a) -> int:
+    import csv
+    import json
+
     from .store import Store
+    from .vocabulary import counted
 
     db = Path(a.out) / "parmine.duckdb"
     if not db.exists():
@@ -119,20 +205,57 @@ def cmd_query(a) -> int:
         except Exception as exc:
             print(f"parmine: {exc}", file=sys.stderr)
             return 1
-    print(_table(names, rows))
-    print(f"({len(rows)} rows)")
+    if a.csv:
+        w = csv.writer(sys.stdout)
+        w.writerow(names)
+        w.writerows([_jsonable(v) for v in r] for r in rows)
+    elif a.json:
+        print(json.dumps([{n: _jsonable(v) for n, v in zip(names, r)} for r in rows], ensure_ascii=False,
+                         indent=1))
+    else:
+        print(_table(names, rows, max_width=None if a.wide else 60))
+        print(f"({counted(len(rows), 'row')})")
     return 0
 
 
+def citation_key(cid: str) -> str:
+    """A citation id for matching what a person types: the scorer's
+    normalisation (NFC, one dash, no spaces, every Đ variant the same)
+    plus Đ = D and case folded.
+
+    >>> citation_key("61/2018/ND-CP") == citation_key(" 61/2018/nđ – CP") == citation_key("61/2018/NĐ-CP")
+    True
+    """
+    import unicodedata
+
+    s = unicodedata.normalize("NFC", cid)
+    s = s.translate(dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"), "-"))
+    s = s.translate(dict.fromkeys(map(ord, "Đđ\u00d0\u00f0\u0189"), "D"))
+    return "".join(s.split()).casefold()
+
+
 def cmd_citations(a) -> int:
+    from rapidfuzz import process
+
     from .store import Store
 
+    if not (Path(a.out) / "parmine.duckdb").exists():
+        print(f"parmine: no dataset in {a.out}", file=sys.stderr)
+        return 1
     with Store(a.out, lock=False, read_only=True) as store:
         if a.id:
+            ids = [r[0] for r in store.query("SELECT DISTINCT id FROM citations WHERE id IS NOT NULL")[1]]
+            keys = {i: citation_key(i) for i in ids}
+            wanted = [i for i in ids if keys[i] == citation_key(a.id)]
+            if not wanted:
+                near = process.extract(citation_key(a.id), keys, limit=5, score_cutoff=70)
+                print(f"parmine: no citation of {a.id} in {a.out}" +
+                      (f"; did you mean: {', '.join(m[2] for m in near)}?" if near else ""), file=sys.stderr)
+                return 1
             names, rows = store.query(
                 'SELECT id, doc_id, page, section, start, "end", CAST(date AS VARCHAR) AS date, '
-                "issuer, subject, sentence FROM citations "
-                "WHERE replace(id, ' ', '') = replace(?, ' ', '') ORDER BY doc_id, start", [a.id])
+                f"issuer, subject, sentence FROM citations WHERE id IN ({', '.join('?' * len(wanted))}) "
+                "ORDER BY doc_id, start", wanted)
         else:
             names, rows = store.query(
                 "SELECT id, any_value(doc_type) AS type, count(*) AS mentions, "
@@ -156,7 +279,7 @@ def cmd_plot(a) -> int:
     from .plot import plot_indicator
 
     try:
-        print(plot_indicator(a.out, a.indicator, a.by, a.output, a.format))
+        print(plot_indicator(a.out, a.indicator, a.by, a.output, a.format, a.period))
     except ValueError as exc:
         print(f"parmine: {exc}", file=sys.stderr)
         return 1
@@ -178,7 +301,12 @@ def cmd_train(a) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="parmine", description="Mine Vietnamese administrative-reform reports.")
+    from .aggregate import PERIOD_KINDS
+
+    from .. import PIPELINE_VERSION, __version__
+
+    p = _Parser(prog="parmine", description="Mine Vietnamese administrative-reform reports.")
+    p.add_argument("--version", action="version", version=f"parmine {__version__} (pipeline {PIPELINE_VERSION})")
     sub = p.add_subparsers(dest="command", required=True)
 
     r = sub.add_parser("run", help="mine files, folders and .zip archives into a dataset")
@@ -203,13 +331,18 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--excel", action="store_true", help="also write the Excel workbook parmine.xlsx")
     e.set_defaults(func=cmd_export)
 
-    s = sub.add_parser("show", help="print a report's metadata and section tree")
-    s.add_argument("file")
+    s = sub.add_parser("show", help="a report's metadata and section tree (a folder: one line per file)")
+    s.add_argument("file", metavar="FILE|FOLDER")
+    s.add_argument("--json", action="store_true", help="as JSON, for programs")
     s.set_defaults(func=cmd_show)
 
     q = sub.add_parser("query", help="run SQL against the dataset")
     q.add_argument("out")
     q.add_argument("sql")
+    fmt = q.add_mutually_exclusive_group()
+    fmt.add_argument("--csv", action="store_true", help="CSV on stdout (header, every value whole)")
+    fmt.add_argument("--json", action="store_true", help="a JSON array of objects")
+    fmt.add_argument("--wide", action="store_true", help="the text table without cutting long values")
     q.set_defaults(func=cmd_query)
 
     c = sub.add_parser("citations", help="the citation index")
@@ -223,11 +356,15 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("-o", "--output", help="the HTML file (default OUT/report.html)")
     rp.set_defaults(func=cmd_report)
 
-    pl = sub.add_parser("plot", help="chart one indicator by province, post-2025 unit or year")
+    pl = sub.add_parser("plot", help="chart one indicator by province, post-2025 unit, agency or period")
     pl.add_argument("out")
     pl.add_argument("--indicator", required=True, help="e.g. dossiers.received, rate.on_time")
-    pl.add_argument("--by", choices=("province", "unit", "year"), default="province")
-    pl.add_argument("-o", "--output", help="the image file (default OUT/plot-INDICATOR-BY.FORMAT)")
+    pl.add_argument("--by", choices=("province", "unit", "agency", "period", "year"), default="province",
+                    help="what the bars are (year: the same as period)")
+    pl.add_argument("--period", choices=PERIOD_KINDS,
+                    help="the kind of period plotted (default: the one most reports cover); "
+                         "kinds are never added together")
+    pl.add_argument("-o", "--output", help="the image file (default OUT/plot-INDICATOR-BY-PERIOD.FORMAT)")
     pl.add_argument("--format", choices=("png", "svg"), default="png")
     pl.set_defaults(func=cmd_plot)
 

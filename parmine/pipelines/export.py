@@ -5,11 +5,13 @@
   ``<table>/report_year=YYYY/*.parquet``, partitioned by the year of the
   report's period, 0 when unknown);
 - ``indicators.csv``;
-- ``indicators_wide.csv`` / ``.parquet``: one row per province × reporting
-  agency × period, one column per indicator (the reported total: rows
-  without field and procedure, first statement in the report; the latest
-  issued report when several share a row), the historical province and the
-  post-2025 unit side by side;
+- ``indicators_wide.csv`` / ``.parquet`` (and the store's table
+  ``indicators_wide``): one row per province × reporting agency × period,
+  one column per indicator, built by
+  :func:`~parmine.pipelines.aggregate.wide_table` (one copy per report,
+  each report's first stated total, the latest issued report when several
+  share a row), the historical province and the post-2025 unit side by
+  side;
 - ``parmine.xlsx`` (with ``--excel``): one sheet per table for analysts;
 - ``pred/<doc_id>.pred.json``: each report in the gold format of
   ../shared/spec/gold-format.md.
@@ -28,6 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .aggregate import wide_table
 from .schema import TABLES, columns
 from .store import Store, fetch_batches
 
@@ -35,7 +38,6 @@ PARTITIONED = ("citations", "dates", "quantities", "indicators")
 GOLD_AUDIT_KINDS = {"citation_date_conflict", "citation_malformed", "citation_issuer_mismatch",
                     "citation_year_mismatch", "symbol_variant", "arithmetic_mismatch",
                     "date_invalid"}
-WIDE_KEYS = ["province", "unit_2025", "agency", "year", "period_kind", "period_index"]
 
 
 def _replace(tmp: Path, final: Path) -> None:
@@ -52,7 +54,8 @@ def _replace(tmp: Path, final: Path) -> None:
 def _table_sql(table: str) -> str:
     cols = ", ".join(f'"{c}"' for c in columns(table))
     order = {"documents": "doc_id", "pages": "doc_id, page", "sections": "doc_id, start",
-             "audit": "doc_id, kind, id", "errors": "doc_id"}.get(table, "doc_id, start")
+             "audit": "doc_id, kind, id", "errors": "doc_id",
+             "cells": "doc_id, table_no, row_no, col_no"}.get(table, "doc_id, start")
     return f'SELECT {cols} FROM "{table}" ORDER BY {order}'
 
 
@@ -71,35 +74,30 @@ def export_parquet(store: Store, out: Path) -> None:
         _replace(tmp, out / table)
 
 
-def wide_table(store: Store) -> pd.DataFrame:
-    """Province × reporting agency × period × indicator: each report's first
-    stated total; when several reports share a row (copies of one report, a
-    report and its revision) the latest issued one gives the values."""
-    long = store.frame(
-        'SELECT i.province, i.unit_2025, d.agency, i.year, i.period_kind, i.period_index, '
-        'i.doc_id, i.indicator, i.value FROM indicators i JOIN documents d USING (doc_id) '
-        'WHERE i.field IS NULL AND i.procedure IS NULL '
-        'ORDER BY d.issued_date DESC NULLS LAST, i.doc_id, coalesce(i.start, 2147483647), '
-        'i.table_no, i.row_no')
-    if long.empty:
-        return pd.DataFrame(columns=WIDE_KEYS + ["reports"])
-    long = long.drop_duplicates(["doc_id", "indicator"], keep="first")
-    keys = long[WIDE_KEYS].astype(object).where(long[WIDE_KEYS].notna(), "")
-    long = long.assign(**{k: keys[k] for k in WIDE_KEYS})
-    wide = long.pivot_table(index=WIDE_KEYS, columns="indicator", values="value", aggfunc="first")
-    reports = long.groupby(WIDE_KEYS)["doc_id"].nunique().rename("reports")
-    wide = wide.join(reports).reset_index()
-    wide.columns.name = None
-    return wide.replace({"": None})
+def _csv_sql(table: str) -> str:
+    """The table's rows for CSV: a number with nothing after the point is
+    written as an integer (466, not 466.0)."""
+    cols = ", ".join(
+        f'CASE WHEN "{c}" = trunc("{c}") THEN CAST(CAST("{c}" AS HUGEINT) AS VARCHAR) '
+        f'ELSE CAST("{c}" AS VARCHAR) END AS "{c}"' if t == "DOUBLE" else f'"{c}"'
+        for c, t in TABLES[table])
+    return f"SELECT {cols} FROM ({_table_sql(table)})"
+
+
+def _csv_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with whole numbers as integers (object columns), for CSV."""
+    return pd.DataFrame({c: pd.Series([_num(v) if isinstance(v, float) else v for v in frame[c]],
+                                      index=frame.index, dtype=object) for c in frame.columns})
 
 
 def export_csv(store: Store, out: Path) -> None:
     tmp = out / ".indicators.csv.tmp"
-    store.con.execute(f"COPY ({_table_sql('indicators')}) TO '{tmp}' (FORMAT CSV, HEADER)")
+    store.con.execute(f"COPY ({_csv_sql('indicators')}) TO '{tmp}' (FORMAT CSV, HEADER)")
     _replace(tmp, out / "indicators.csv")
     wide = wide_table(store)
+    store.replace_frame("indicators_wide", wide)
     tmp = out / ".indicators_wide.csv.tmp"
-    wide.to_csv(tmp, index=False)
+    _csv_cells(wide).to_csv(tmp, index=False)
     _replace(tmp, out / "indicators_wide.csv")
     tmp = out / ".indicators_wide.parquet.tmp"
     wide.to_parquet(tmp, index=False)

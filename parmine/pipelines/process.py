@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import traceback
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
-from .. import PIPELINE_VERSION
 from spacy.language import Language
 
+from .. import PIPELINE_VERSION
 from ..corpus.document import Document, ReadError
 from ..corpus.gazetteer import Gazetteer
 from ..corpus.ingest import read
@@ -25,6 +25,8 @@ from ..extract.nlp import build_nlp, records
 from ..extract.records import Citation, DateMention, Metadata
 from ..extract.sections import section_at
 from . import rows as rowmap
+from .copies import fingerprint
+from .rows import numbered
 from .schema import arrow_table
 
 
@@ -164,6 +166,27 @@ def _shift(record, offset: int):
     return replace(record, start=record.start + offset, end=record.end + offset)
 
 
+def _table_at(doc: Document, text: CleanText, table) -> int:
+    """Where a table stood in the cleaned text (its page's start plus its
+    offset in the page, which cleanup may shift by a few characters)."""
+    if not doc.pages:
+        return 0
+    return text.page_starts[table.page - 1] + min(table.offset, len(doc.pages[table.page - 1].text))
+
+
+def _cells(doc: Document, text: CleanText) -> list[dict]:
+    """Every table cell of the document (rows for the ``cells`` table)."""
+    rows = []
+    for t, table in enumerate(doc.tables):
+        at = _table_at(doc, text, table)
+        for r, cells in enumerate(table.rows):
+            for c, cell in enumerate(cells):
+                rows.append({"doc_id": doc.doc_id, "page": table.page, "table_no": numbered(t),
+                             "row_no": numbered(r), "col_no": numbered(c), "title": table.title,
+                             "start": at, "text": cell})
+    return rows
+
+
 @lru_cache(maxsize=2)
 def _pipeline(disable: tuple[str, ...], statistical: bool) -> Language:
     nlp = build_nlp(disable)
@@ -198,10 +221,11 @@ def mine(doc: Document, options: Options) -> dict[str, list[dict]]:
         meta, doc_id=doc.doc_id, path=doc.path, sha256=doc.sha256, format=doc.format,
         n_pages=len(doc.pages), ocr_pages=",".join(map(str, doc.ocr_pages)) or None,
         province_code=gaz.code(meta.province) if meta.province else None,
-        warnings="; ".join(doc.warnings) or None, pipeline_version=PIPELINE_VERSION,
-        processed_at=_now())]
+        warnings="; ".join(doc.warnings) or None, fingerprint=fingerprint(text.text),
+        pipeline_version=PIPELINE_VERSION, processed_at=_now())]
     pages = [{"doc_id": doc.doc_id, "page": p.number, "source": p.source,
               "chars": len(p.text), "text": p.text} for p in doc.pages]
+    cells = _cells(doc, text)
     areas = _areas(text.text, sections, doc)
     section_rows = [rowmap.SECTIONS.row(s, doc_id=doc.doc_id, page=text.locate(s.start)[0],
                                         area=areas.get(s.path) if s.kind == "body" else None)
@@ -221,9 +245,7 @@ def mine(doc: Document, options: Options) -> dict[str, list[dict]]:
         loc = where(ind.start, ind.end, ind.sentence)
         if ind.table is not None and ind.table < len(doc.tables):
             table = doc.tables[ind.table]
-            page_text_offset = text.page_starts[table.page - 1] + min(
-                table.offset, len(doc.pages[table.page - 1].text)) if doc.pages else 0
-            node = section_at(sections, page_text_offset)
+            node = section_at(sections, _table_at(doc, text, table))
             loc.update(page=table.page, section=node.path if node else None)
         indicators.append(rowmap.INDICATORS.row(
             ind, doc_id=doc.doc_id, **loc, province=meta.province, unit_2025=meta.unit_2025,
@@ -231,5 +253,5 @@ def mine(doc: Document, options: Options) -> dict[str, list[dict]]:
             period_index=period.index if period else None, area=areas.get(loc["section"]),
             version=PIPELINE_VERSION))
     _add_statistical(sdoc, doc.doc_id, where, rows)
-    return {"documents": documents, "pages": pages, "sections": section_rows, **rows,
+    return {"documents": documents, "pages": pages, "cells": cells, "sections": section_rows, **rows,
             "indicators": indicators}

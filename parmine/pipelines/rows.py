@@ -71,6 +71,13 @@ class RowMap:
         return out
 
 
+def numbered(index: int | None) -> int | None:
+    """A table, row or column index of a record (from 0) as the dataset, the
+    audit and the report number it: from 1 (row 1 is the table's first row,
+    header included)."""
+    return None if index is None else index + 1
+
+
 def _period_bounds(p: Period) -> tuple[str | None, str | None]:
     return (p.start_date or (str(p.year) if p.year else None),
             p.end_date or (str(p.end_year) if p.end_year else None))
@@ -87,14 +94,17 @@ INDICATORS = RowMap(
     "indicators", Indicator,
     tuple(c for c in CONTEXT_PROVENANCE if c != "extractor")
     + ("province", "unit_2025", "year", "period_kind", "period_index", "area"),
-    renames={"table_no": "table", "row_no": "row", "col_no": "col", "grp": "group"},
-    derived={"extractor": lambda i: "rules" if i.source == "rule" else i.source})
+    renames={"grp": "group"},
+    derived={"extractor": lambda i: "rules" if i.source == "rule" else i.source,
+             "table_no": lambda i: numbered(i.table), "row_no": lambda i: numbered(i.row),
+             "col_no": lambda i: numbered(i.col)})
 SECTIONS = RowMap("sections", Section, ("doc_id", "page", "area"))
 DOCUMENTS = RowMap(
     "documents", Metadata,
     ("doc_id", "path", "sha256", "format", "n_pages", "ocr_pages", "province_code", "warnings",
-     "pipeline_version", "processed_at"),
-    derived={"period_kind": lambda m: m.period.kind if m.period else None,
+     "fingerprint", "pipeline_version", "processed_at"),
+    derived={"report_key": lambda m: None, "duplicate_of": lambda m: None,  # set across the store (copies.py)
+             "period_kind": lambda m: m.period.kind if m.period else None,
              "period_year": lambda m: m.period.year if m.period else None,
              "period_index": lambda m: m.period.index if m.period else None,
              "period_start": lambda m: m.period.start_date if m.period else None,

@@ -17,6 +17,7 @@ from tqdm import tqdm
 
 from .. import PIPELINE_VERSION
 from .audit_run import run_audit
+from .copies import mark_copies
 from .executors import DaskExecutor, ProcessPool
 from .export import export_all
 from .inputs import collect
@@ -33,6 +34,8 @@ class Summary:
     pages: int = 0
     ocr_pages: int = 0
     seconds: float = 0.0
+    reports: int = 0  # distinct reports in OUT (copies of one report counted once)
+    copies: int = 0   # documents in OUT that are copies of another
     errors: list[dict] = field(default_factory=list)
 
 
@@ -133,6 +136,8 @@ def run(inputs: list[str], out: str | Path, *, jobs: int | None = None,
         finally:
             batch.flush()  # also when interrupted: what is done is kept
             bar.close()
+        summary.copies = mark_copies(store)
+        summary.reports = store.query("SELECT count(*) FROM documents")[1][0][0] - summary.copies
         run_audit(store, registry=registry)
         export_all(store, out, excel=excel)
     summary.failed += len(found.errors)

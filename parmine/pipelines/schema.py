@@ -34,11 +34,16 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("issued_date", "VARCHAR"), ("place", "VARCHAR"), ("doc_number", "VARCHAR"),
         ("signer", "VARCHAR"), ("signer_title", "VARCHAR"),
         ("recipients", "VARCHAR"), ("title", "VARCHAR"), ("warnings", "VARCHAR"),
+        ("fingerprint", "VARCHAR"), ("report_key", "VARCHAR"), ("duplicate_of", "VARCHAR"),
         ("pipeline_version", "VARCHAR"), ("processed_at", "TIMESTAMP"),
     ],
     "pages": [
         ("doc_id", "VARCHAR"), ("page", "INTEGER"), ("source", "VARCHAR"),
         ("chars", "INTEGER"), ("text", "VARCHAR"),
+    ],
+    "cells": [
+        ("doc_id", "VARCHAR"), ("page", "INTEGER"), ("table_no", "INTEGER"), ("title", "VARCHAR"),
+        ("start", "INTEGER"), ("row_no", "INTEGER"), ("col_no", "INTEGER"), ("text", "VARCHAR"),
     ],
     "sections": [
         ("doc_id", "VARCHAR"), ("kind", "VARCHAR"), ("number", "VARCHAR"),
@@ -72,6 +77,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("doc_id", "VARCHAR"), ("page", "INTEGER"), ("section", "VARCHAR"),
         ("start", "INTEGER"), ("end", "INTEGER"), ("sentence", "VARCHAR"),
         ("explanation", "VARCHAR"), ("expected", "VARCHAR"),
+        ("table_no", "INTEGER"), ("col_no", "INTEGER"),
     ],
     "errors": [
         ("doc_id", "VARCHAR"), ("path", "VARCHAR"), ("sha256", "VARCHAR"),
@@ -80,7 +86,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
 }
 
 # Tables holding one document's rows (replaced whole when it is reprocessed).
-PER_DOCUMENT = ("documents", "pages", "sections", "citations", "dates",
+PER_DOCUMENT = ("documents", "pages", "cells", "sections", "citations", "dates",
                 "quantities", "indicators")
 
 

@@ -158,6 +158,15 @@ class Store:
             self.con.execute("ROLLBACK")
             raise
 
+    def replace_frame(self, name: str, frame) -> None:
+        """Replace the table ``name`` by a pandas DataFrame (a derived table
+        whose columns vary, such as ``indicators_wide``)."""
+        self.con.register("_frame", frame)
+        try:
+            self.con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM _frame')
+        finally:
+            self.con.unregister("_frame")
+
     def query(self, sql: str, params=None):
         """Run SQL; returns (column names, rows)."""
         cur = self.con.execute(sql, params or [])

@@ -1,0 +1,52 @@
+"""Report identity: copies of one report are found, distinct reports kept apart."""
+from conftest import SEEDS
+from parmine.pipelines.copies import fingerprint, group_copies, similarity, _sketch
+
+TEXT = (SEEDS / "003_46d9f00a676a4ea6.txt").read_text(encoding="utf-8")
+OTHER = (SEEDS / "000_8ec424762efb3ebc.txt").read_text(encoding="utf-8")
+
+
+def _doc(doc_id, text, fmt="txt", **meta):
+    base = dict.fromkeys(("issuer", "province", "agency", "report_type", "period_kind", "period_year", "period_index",
+                          "doc_number", "issued_date"))
+    return {**base, **meta, "doc_id": doc_id, "format": fmt, "ocr_pages": None, "fingerprint": fingerprint(text)}
+
+
+def _ocr_like(text: str) -> str:
+    """The text with the slips a scan's OCR makes: lost tone marks, case, spacing."""
+    return text.replace("ố", "ô").replace("ả", "a").replace("Đ", "D").replace("  ", " ").upper()
+
+
+def test_a_scan_like_copy_is_near_identical_and_another_report_is_not():
+    a, b, c = (_sketch(fingerprint(t)) for t in (TEXT, _ocr_like(TEXT), OTHER))
+    assert similarity(a, b) > 0.9 and similarity(a, c) < 0.2
+
+
+def test_copies_fold_onto_the_text_file():
+    got = group_copies([_doc("r.pdf", TEXT, "scan-pdf"), _doc("r", _ocr_like(TEXT)), _doc("x", OTHER)])
+    assert got["r"][1] is None and got["r.pdf"] == (got["r"][0], "r")
+    assert got["x"][1] is None and got["x"][0] != got["r"][0] and got["r"][0].startswith("text:")
+
+
+def test_known_metadata_that_disagrees_keeps_near_identical_texts_apart():
+    # two consolidated texts of one decree, differing in number and date only
+    got = group_copies([_doc("a", TEXT, doc_number="4804/VBHN", issued_date="2024-10-04"),
+                        _doc("b", TEXT, doc_number="834/VBHN", issued_date="2024-03-05")])
+    assert got["a"][1] is None and got["b"][1] is None and got["a"][0] != got["b"][0]
+    got = group_copies([_doc("q3", TEXT, period_kind="quarter", period_index=3),
+                        _doc("q4", TEXT, period_kind="quarter", period_index=4)])
+    assert got["q3"][1] is None and got["q4"][1] is None
+
+
+def test_the_same_issuer_number_and_date_is_one_report_whatever_the_text():
+    meta = dict(agency="Sở Khoa học và Công nghệ", province="Quảng Trị", doc_number="12/BC-SKHCN",
+                issued_date="2023-09-20")
+    got = group_copies([_doc("b.docx", OTHER, "docx", **meta), _doc("a.pdf", TEXT, "pdf", **meta)])
+    assert got["a.pdf"] == ("Sở Khoa học và Công nghệ, Quảng Trị|12/BC-SKHCN|2023-09-20", "b.docx")
+
+
+def test_one_issuer_name_in_two_provinces_makes_two_reports():
+    meta = dict(issuer="SỞ KHOA HỌC VÀ CÔNG NGHỆ", doc_number="12/BC-SKHCN", issued_date="2023-09-20")
+    got = group_copies([_doc("qt", TEXT, province="Quảng Trị", **meta), _doc("hy", OTHER, province="Hưng Yên", **meta)])
+    assert got["qt"][0] == "SỞ KHOA HỌC VÀ CÔNG NGHỆ, Quảng Trị|12/BC-SKHCN|2023-09-20"
+    assert got["hy"][0] != got["qt"][0] and got["hy"][1] is None and got["qt"][1] is None
