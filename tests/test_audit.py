@@ -5,7 +5,7 @@ from parmine.extract.dates import find_dates
 from parmine.extract.indicators import find_indicators
 from parmine.extract.records import Metadata
 from parmine.extract.tables import table_indicators
-from parmine.pipelines.audit import DocFacts, audit_corpus, audit_document, symbol_distance
+from parmine.audit.checks import DocFacts, audit_corpus, audit_document, symbol_distance
 
 
 def kinds(text, meta=None, tables=()):

@@ -1,8 +1,8 @@
 """Run the audit over everything in the store and write the audit table.
 
-The checks themselves (:mod:`parmine.pipelines.audit`) work on records;
+The checks themselves (:mod:`parmine.audit.checks`) work on records;
 this module turns the stored rows back into records, one
-:class:`~parmine.pipelines.audit.DocFacts` per report, so the audit always
+:class:`~parmine.audit.checks.DocFacts` per report, so the audit always
 covers the whole corpus in OUT — also the documents a resumed run skipped.
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections import Counter
 from typing import Iterator
 
 from ..extract.records import Citation, DateMention, Indicator, Metadata, Period
-from .audit import DocFacts, audit_corpus
+from ..audit.checks import DocFacts, audit_corpus
 from .store import Store, fetch_batches
 
 
@@ -106,7 +106,7 @@ def load_facts(store: Store) -> Iterator[DocFacts]:
 
 def _symbol_counts(store: Store) -> Counter:
     """How often each issuer symbol is cited across the store (what
-    :func:`~parmine.pipelines.audit.audit_corpus` counts, without loading
+    :func:`~parmine.audit.checks.audit_corpus` counts, without loading
     the citations)."""
     return Counter(dict(store.con.execute(
         "SELECT issuer_symbol, count(*) FROM citations WHERE extractor <> 'ner' "
