@@ -1,5 +1,6 @@
 """Each audit check, positive and negative, on records built for the test."""
-from parmine.corpus.registry import load_registry
+from dataclasses import replace
+
 from parmine.extract.citations import find_citations
 from parmine.extract.dates import find_dates
 from parmine.extract.indicators import find_indicators
@@ -99,20 +100,43 @@ def test_table_total_row():
     assert kinds("", tables=[table]) == []
 
 
+def dated(text, meta):
+    """The date findings of a one-sentence text (dates read with their sentence, as a run does)."""
+    dates = [replace(d, sentence=text) for d in find_dates(text)]
+    return sorted((f.kind, f.severity, f.id, f.explanation.split()[0]) for f in audit_document(
+        "d", find_citations(text), [], dates, meta))
+
+
 def test_invalid_and_future_dates():
-    meta = Metadata(issued_date="2022-06-10")
-    assert kinds("Ngày 31/6/2022 Sở họp; ngày 20/7/2022 Sở kiểm tra.", meta) == [
-        ("date_invalid", "20/7/2022"), ("date_invalid", "31/6/2022")]
-    assert kinds("ngày 2/6/2022 Sở họp.", meta) == []
+    report = Metadata(issued_date="2022-06-10", doc_kind="báo cáo")
+    assert dated("Ngày 31/6/2022 Sở họp; ngày 20/7/2022 Sở kiểm tra.", report) == [
+        ("date_invalid", "error", None, "31/6/2022"), ("date_invalid", "warning", None, "20/7/2022")]
+    assert dated("ngày 2/6/2022 Sở họp.", report) == []
 
 
-def test_registry_checks():
-    reg = load_registry()
-    cits = find_citations("Nghị định số 61/2018/NĐ-CP ngày 23/5/2018 của Chính phủ; "
-                          "Nghị định số 999/2030/NĐ-CP ngày 1/1/2030; Quyết định số 5/QĐ-UBND.")
-    got = sorted((f.kind, f.id) for f in audit_corpus([DocFacts("d", "Huế", cits)], registry=reg)
-                 if f.kind.startswith("registry"))
-    assert got == [("registry_date_mismatch", "61/2018/NĐ-CP"), ("registry_unknown", "999/2030/NĐ-CP")]
+def test_a_cited_documents_date_after_the_reports_is_flagged_in_any_document():
+    text = "Căn cứ Quyết định số 25/QĐ-UBND ngày 20/7/2022 của UBND tỉnh; Thông tư có hiệu lực từ ngày 1/8/2022."
+    found = dated(text, Metadata(issued_date="2022-06-10", doc_kind="quyết định"))
+    assert found == [("date_invalid", "warning", "25/QĐ-UBND", "25/QĐ-UBND")]
+
+
+def test_deadlines_and_plans_are_not_after_the_fact():
+    report = Metadata(issued_date="2022-06-10", doc_kind="báo cáo")
+    for text in ("Các đơn vị gửi báo cáo trước ngày 30/6/2022.", "Kế hoạch có hiệu lực kể từ ngày 01/7/2022.",
+                 "Hội nghị tổng kết dự kiến tổ chức vào ngày 15/7/2022.", "Thời gian thực hiện: từ ngày 1/7/2022."):
+        assert dated(text, report) == [], text
+    assert dated("Trung tâm chính thức khai trương ngày 15/7/2022.", report) == [
+        ("date_invalid", "warning", None, "15/7/2022")]
+    # a decision sets dates to come
+    assert dated("Trung tâm khai trương ngày 15/7/2022.", Metadata(issued_date="2022-06-10",
+                                                                    doc_kind="quyết định")) == []
+
+
+def test_a_sites_preamble_is_not_held_against_the_documents_date():
+    text = ("Quyết định 5/QĐ-UBND đã được thay thế và được áp dụng kể từ ngày 25/08/2015.\n"
+            "Bắc Giang, ngày 23 tháng 11 năm 2009\nQUYẾT ĐỊNH\nVề việc khai trương ngày 25/12/2009.")
+    assert dated(text, Metadata(issued_date="2009-11-23", doc_kind="news")) == [
+        ("date_invalid", "warning", None, "25/12/2009")]
 
 
 def test_findings_carry_evidence():

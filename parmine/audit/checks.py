@@ -26,9 +26,10 @@ Across reports (:func:`audit_corpus`): date conflicts of one document cited
 by several reports — keyed by the id alone for national symbols (NĐ-CP,
 QĐ-TTg, TT-…, NQ/TW) and by id + province for local ones, since local
 numbers repeat (``04/KH-SKHCN`` is another plan in every province) — and
-the symbol frequencies of the whole corpus.  With a registry (id, type,
-date, issuer, title), mentions that contradict it and national ids it does
-not know are listed (kinds ``registry_*``, outside the gold vocabulary).
+the symbol frequencies of the whole corpus.  With a registry check
+(:class:`parmine.audit.registry.RegistryCheck`), each report's citations
+are also held against a registry of documents (kinds ``registry_*``, and
+``symbol_variant`` for an id the registry spells otherwise).
 """
 from __future__ import annotations
 
@@ -41,6 +42,7 @@ import regex
 
 from ..corpus.registry import known_symbols
 from ..text.normalize import fold
+from ..extract.metadata import REPORTING_KINDS
 from ..extract.records import Citation, DateMention, Indicator, Metadata
 
 GOLD_KINDS = ("citation_date_conflict", "citation_malformed", "citation_issuer_mismatch",
@@ -319,17 +321,51 @@ def _arith_tables(doc_id: str, rows: list[Indicator]) -> list[Finding]:
 
 
 # -- dates --------------------------------------------------------------------------
-def _date_checks(doc_id: str, dates: list[DateMention], meta: Metadata | None) -> list[Finding]:
+# a date after these words is a deadline, a start or an end, not a past event ...
+_AHEAD_WORDS = regex.compile(r"(?:trước|từ|kể\s+từ|đến|tới|hết|chậm\s+nhất|hạn|bắt\s+đầu|kết\s+thúc)"
+                             r"\s+(?:(?:hết\s+)?ngày\s+)?$", regex.I)
+# ... and in a clause with these, a plan
+_AHEAD_CLAUSE = regex.compile(r"\b(?:dự\s+kiến|sẽ|kế\s+hoạch|thời\s+hạn|hạn\s+chót|hiệu\s+lực)\b", regex.I)
+
+
+def _ahead(d: DateMention) -> bool:
+    """Whether the text before the date makes it one still to come."""
+    at = d.sentence.find(d.text)
+    before = d.sentence[:at] if at >= 0 else ""
+    clause = regex.split(r"[;:,]", before)[-1]
+    return bool(_AHEAD_WORDS.search(before) or _AHEAD_CLAUSE.search(clause))
+
+
+def _cited_with(d: DateMention, citations: list[Citation]) -> Citation | None:
+    """The citation the date is the date of (the nearest one written with it)."""
+    near = [c for c in citations if abs(c.start - d.start) <= 300 and
+            (c.date == d.value if d.valid else c.date_text == d.text)]
+    return min(near, key=lambda c: abs(c.start - d.start)) if near else None
+
+
+def _date_checks(doc_id: str, dates: list[DateMention], meta: Metadata | None,
+                 citations: list[Citation]) -> list[Finding]:
+    """Dates that do not exist; and dates after the report's own date: a
+    cited document's in any document (it cannot cite what was not yet
+    issued), an event's in a report or a portal item (that tells what
+    happened) unless the words before it make it a deadline or a plan.
+    Dates before the document's own date line (a site's preamble, written
+    later) are not held against it.  A finding's id is the cited document's,
+    else empty."""
     out = []
     issued = meta.issued_date if meta else None
+    reporting = meta is None or meta.doc_kind in REPORTING_KINDS
+    own = next((d.start for d in dates if d.precision == "day" and d.value == issued), -1) if issued else -1
     for d in dates:
+        cited = _cited_with(d, citations)
+        cid = cited.id if cited else None
         if not d.valid:
-            out.append(_finding("date_invalid", "error", d.text, doc_id, d,
-                                f"{d.text} is not a calendar date"))
+            out.append(_finding("date_invalid", "error", cid, doc_id, d, f"{d.text} is not a calendar date"))
         elif issued and d.value and d.precision == "day" and d.role != "issued" and \
-                d.value[:len(issued)] > issued:
-            out.append(_finding("date_invalid", "warning", d.text, doc_id, d,
-                                f"{d.text} lies after the report's own date ({issued})", expected=issued))
+                d.value[:len(issued)] > issued and d.start > own and (cited or reporting and not _ahead(d)):
+            what = f"{cited.id} is dated {d.text}, which" if cited else d.text
+            out.append(_finding("date_invalid", "warning", cid, doc_id, d,
+                                f"{what} lies after the report's own date ({issued})", expected=issued))
     return out
 
 
@@ -345,14 +381,14 @@ def audit_document(doc_id: str, citations: list[Citation], indicators: list[Indi
     for block in _blocks(indicators):
         out.extend(_arith_prose(doc_id, block))
     out.extend(_arith_tables(doc_id, indicators))
-    out.extend(_date_checks(doc_id, dates, metadata))
+    out.extend(_date_checks(doc_id, dates, metadata, citations))
     return _dedupe(out)
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
     seen, out = set(), []
     for f in findings:
-        key = (f.doc_id, f.kind, f.id if f.id is not None else (f.explanation if f.kind == "arithmetic_mismatch" else None))
+        key = (f.doc_id, f.kind, f.id if f.id is not None else f.explanation)
         if key not in seen:
             seen.add(key)
             out.append(f)
@@ -360,8 +396,10 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 
 
 def audit_corpus(docs: Iterable[DocFacts], registry=None, frequent: Counter | None = None) -> list[Finding]:
-    """Every report's checks, the cross-report date conflicts, and (with a
-    registry) the registry checks.
+    """Every report's checks, the cross-report date conflicts, and the
+    registry checks when ``registry`` is given (a callable such as
+    :class:`~parmine.audit.registry.RegistryCheck`: DocFacts → (findings,
+    the (kind, id, start) of findings they replace)).
 
     ``docs`` is gone through once, so it can be a stream, when ``frequent``
     (how often each issuer symbol is cited in the corpus) is given; only the
@@ -375,10 +413,11 @@ def audit_corpus(docs: Iterable[DocFacts], registry=None, frequent: Counter | No
     out: list[Finding] = []
     cited: dict[tuple, list[tuple[str, Citation]]] = defaultdict(list)
     for d in docs:
-        out.extend(audit_document(d.doc_id, d.citations, d.indicators, d.dates, d.metadata,
-                                  known, frequent))
-        if registry is not None:
-            out.extend(registry_checks(d.doc_id, d.citations, registry))
+        found = audit_document(d.doc_id, d.citations, d.indicators, d.dates, d.metadata, known, frequent)
+        if registry is not None:  # the registry's findings, and those of the others they replace
+            extra, replaced = registry(d)
+            found = [f for f in found if (f.kind, f.id, f.start) not in replaced] + extra
+        out.extend(found)
         # for the dates one document is given by different reports
         for c in d.citations:
             if c.date:
@@ -400,25 +439,3 @@ def audit_corpus(docs: Iterable[DocFacts], registry=None, frequent: Counter | No
                                     f"citing it ({dates[majority]} of {sum(dates.values())})",
                                     expected=majority))
     return _dedupe(out)
-
-
-def registry_checks(doc_id: str, citations: list[Citation], registry) -> list[Finding]:
-    """Mentions that contradict the registry, and national ids it does not know."""
-    out = []
-    for c in citations:
-        entry = registry.get(_norm_id(c.id))
-        if entry is None:
-            if _is_national(c):
-                out.append(_finding("registry_unknown", "info", c.id, doc_id, c,
-                                    f"{c.id} is not in the registry"))
-            continue
-        if c.date and entry.date and c.date != entry.date:
-            out.append(_finding("registry_date_mismatch", "warning", c.id, doc_id, c,
-                                f"{c.id} is dated {c.date} here; the registry says {entry.date}",
-                                expected=entry.date))
-        if c.issuer and entry.issuer and fold(entry.issuer) not in fold(c.issuer) and \
-                fold(c.issuer) not in fold(entry.issuer):
-            out.append(_finding("registry_issuer_mismatch", "warning", c.id, doc_id, c,
-                                f"{c.id} is attributed to {c.issuer}; the registry says {entry.issuer}",
-                                expected=entry.issuer))
-    return out

@@ -51,7 +51,8 @@ from .signature import read_signature
 
 _RECIPIENT = regex.compile(r"^\s*\|?\s*Kính\s+gửi\s*:\s*\|?\s*(?P<r>[^\n|]+(?:\n\s*[-+][^\n]+)*)", regex.M)
 _PROVINCE_CONTEXT = regex.compile(r"(?:tỉnh|thành\s+phố|TỈNH|THÀNH\s+PHỐ|TP\.?)\s+$")
-_REPORTING_KINDS = (None, "báo cáo", "news", "statistics")
+# kinds that tell what happened (None: not known)
+REPORTING_KINDS = (None, "báo cáo", "news", "statistics")
 _LEAD_PREFIX = regex.compile(
     r"^\s*(?:\([^)\n]{1,40}\)\s*[-–—:]?\s*)?"                 # "(Chinhphu.vn) – "
     r"(?:(?:[Nn]gày|[Ss]áng|[Cc]hiều|[Tt]ối|[Tt]rưa)\s+(?:ngày\s+)?\d{1,2}/\d{1,2}(?:/\d{2,4})?\s*,\s*)?")
@@ -61,7 +62,7 @@ def report_type(title: str | None, text: str, kind: str | None = None) -> str:
     """cchc / tthc_control / inspection_followup / other, from the title (a
     report's) or the headline or lead (a portal item's); every other kind of
     document is ``other``."""
-    if kind not in _REPORTING_KINDS:
+    if kind not in REPORTING_KINDS:
         return "other"
     if title:
         t = fold(title)

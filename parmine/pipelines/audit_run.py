@@ -11,8 +11,11 @@ import itertools
 from collections import Counter
 from typing import Iterator
 
-from ..extract.records import Citation, DateMention, Indicator, Metadata, Period
 from ..audit.checks import DocFacts, audit_corpus
+from ..audit.registry import RegistryCheck, Resolved
+from ..corpus.registry import Registry
+from ..extract.records import Citation, DateMention, Indicator, Metadata, Period
+from .rows import REGISTRY_COLUMNS
 from .store import Store, fetch_batches
 
 
@@ -99,7 +102,7 @@ def load_facts(store: Store) -> Iterator[DocFacts]:
         meta = Metadata(province=d["province"], unit_2025=d["unit_2025"], agency=d["agency"],
                         report_type=d["report_type"] or "other", period=period,
                         issued_date=d["issued_date"], doc_number=d["doc_number"],
-                        signer=d["signer"], title=d["title"])
+                        signer=d["signer"], title=d["title"], doc_kind=d["doc_kind"])
         yield DocFacts(doc_id=d["doc_id"], province=d["province"], citations=cits.take(d["doc_id"]),
                        indicators=inds.take(d["doc_id"]), dates=dates.take(d["doc_id"]), metadata=meta)
 
@@ -132,15 +135,47 @@ def _places(store: Store, findings) -> dict[tuple[str, int], tuple]:
     return {(d, s): (page, sentence) for _, d, s, page, sentence in rows}
 
 
-def run_audit(store: Store, registry: str | None = None) -> int:
-    """Audit the whole store; returns the number of findings.  ``registry``
-    is a CSV path, or "builtin" for the registry parmine ships."""
-    from ..corpus.registry import load_registry
+def _write_resolutions(store: Store, resolved: Resolved) -> None:
+    """The citations' ``registry_*`` columns: the entry each resolved
+    mention stands for, none for the others (one hash join in DuckDB)."""
+    import pyarrow as pa
 
-    reg = None
-    if registry:
-        reg = load_registry(None if registry == "builtin" else registry)
-    findings = audit_corpus(load_facts(store), registry=reg, frequent=_symbol_counts(store))
+    index: dict[int, int] = {}
+    entries = []
+    for e in resolved.entries:
+        if id(e) not in index:
+            index[id(e)] = len(entries)
+            entries.append(e)
+    store.con.register("_resolved", pa.table({
+        "doc_id": pa.array(resolved.doc_ids, pa.string()), "start": pa.array(resolved.starts, pa.int32()),
+        "entry": pa.array([index[id(e)] for e in resolved.entries], pa.int32())}))
+    store.con.register("_entries", pa.table({
+        "entry": pa.array(range(len(entries)), pa.int32()),
+        **{col: pa.array([getattr(e, field) for e in entries], pa.string())
+           for col, field in REGISTRY_COLUMNS.items()}}))
+    sets = ", ".join(f'"{col}" = r."{col}"' for col in REGISTRY_COLUMNS)
+    store.con.execute("BEGIN TRANSACTION")
+    try:
+        store.con.execute("UPDATE citations SET " + ", ".join(f'"{c}" = NULL' for c in REGISTRY_COLUMNS)
+                          + " WHERE registry_id IS NOT NULL")
+        store.con.execute(f"UPDATE citations SET {sets} FROM (SELECT * FROM _resolved JOIN _entries "
+                          "USING (entry)) r WHERE citations.doc_id = r.doc_id AND citations.start = r.start "
+                          "AND citations.extractor <> 'ner'")
+        store.con.execute("COMMIT")
+    except BaseException:
+        store.con.execute("ROLLBACK")
+        raise
+    finally:
+        store.con.unregister("_resolved")
+        store.con.unregister("_entries")
+
+
+def run_audit(store: Store, registry: Registry | None = None) -> int:
+    """Audit the whole store, against ``registry`` too when given (and
+    write the entry each citation stands for in its ``registry_*``
+    columns); returns the number of findings."""
+    check = RegistryCheck(registry) if registry is not None else None
+    findings = audit_corpus(load_facts(store), registry=check, frequent=_symbol_counts(store))
     places = _places(store, findings)
     table_pages = dict(((d, t), p) for d, t, p in store.con.execute(
         "SELECT doc_id, table_no, min(page) FROM cells GROUP BY ALL").fetchall())
@@ -154,4 +189,5 @@ def run_audit(store: Store, registry: str | None = None) -> int:
                      "sentence": f.sentence or sentence, "explanation": f.explanation,
                      "expected": f.expected, "table_no": f.table_no, "col_no": f.col_no})
     store.replace_table("audit", rows)
+    _write_resolutions(store, check.resolved if check else Resolved())
     return len(rows)

@@ -2,7 +2,7 @@
 
     parmine --version
     parmine run INPUT... -o OUT [-j N] [--executor process|dask] [--scheduler URL]
-                                [--timeout S] [--force] [--registry FILE.csv] [--excel]
+                                [--timeout S] [--force] [--registry FILE.csv|none]... [--excel]
     parmine export OUT [--excel]
     parmine show FILE|FOLDER [--json]
     parmine query OUT "SQL" [--csv | --json | --wide]
@@ -51,9 +51,22 @@ def _terminate(signum, frame):
     raise KeyboardInterrupt(f"signal {signum}")
 
 
+def registries(given: list[str] | None) -> tuple[str, ...]:
+    """The registry specs of ``--registry`` options: the files given, then
+    the shipped registries unless one of them is "none".
+
+    >>> registries(None), registries(["a.csv", "b.csv"]), registries(["none", "a.csv"]), registries(["none"])
+    (('builtin',), ('a.csv', 'b.csv', 'builtin'), ('a.csv',), ())
+    """
+    given = given or []
+    files = tuple(g for g in given if g not in ("none", "builtin"))
+    return files if "none" in given else files + ("builtin",)
+
+
 def cmd_run(a) -> int:
     import signal
 
+    from ..corpus.registry import RegistryError, load_registry
     from .run import run
     from .store import StoreLocked
 
@@ -62,11 +75,16 @@ def cmd_run(a) -> int:
         for i in missing:
             print(f"parmine: {i}: no such file or folder", file=sys.stderr)
         return 1
+    try:  # so is a registry that cannot be used (read once: run() finds it loaded)
+        load_registry(registries(a.registry))
+    except RegistryError as exc:
+        print(f"parmine: registry {exc}", file=sys.stderr)
+        return 1
     # SIGTERM stops a run like Ctrl-C: the results in hand are committed first
     signal.signal(signal.SIGTERM, _terminate)
     try:
         s = run(a.inputs, a.out, jobs=a.jobs, executor=a.executor, scheduler=a.scheduler,
-                timeout=a.timeout, force=a.force, registry=a.registry, statistical=a.statistical,
+                timeout=a.timeout, force=a.force, registry=registries(a.registry), statistical=a.statistical,
                 excel=a.excel, progress=not a.quiet and sys.stderr.isatty() or a.progress)
     except StoreLocked as exc:
         print(f"parmine: {exc}", file=sys.stderr)
@@ -234,6 +252,21 @@ def citation_key(cid: str) -> str:
     return "".join(s.split()).casefold()
 
 
+def _registry_entries(store, ids: list[str]) -> list[str]:
+    """The registry entries the mentions of ``ids`` stand for, as lines."""
+    marks = ", ".join("?" * len(ids))
+    names, rows = store.query(
+        "SELECT DISTINCT registry_id AS id, registry_type AS type, CAST(registry_date AS VARCHAR) AS date, "
+        "registry_issuer AS issuer, registry_title AS title, registry_url AS link FROM citations "
+        f"WHERE (id IN ({marks}) OR registry_id IN ({marks})) AND registry_id IS NOT NULL ORDER BY date",
+        ids + ids)
+    lines = []
+    for row in rows:
+        lines.append(f"{row[0]} in the registry:")
+        lines += [f"  {n:<7}{v}" for n, v in zip(names[1:], row[1:]) if v]
+    return lines or [f"{ids[0]}: not in the registry of the run (or cited without what tells it apart)"]
+
+
 def cmd_citations(a) -> int:
     from rapidfuzz import process
 
@@ -244,7 +277,9 @@ def cmd_citations(a) -> int:
         return 1
     with Store(a.out, lock=False, read_only=True) as store:
         if a.id:
-            ids = [r[0] for r in store.query("SELECT DISTINCT id FROM citations WHERE id IS NOT NULL")[1]]
+            ids = [r[0] for r in store.query(
+                "SELECT id FROM citations WHERE id IS NOT NULL UNION "
+                "SELECT registry_id FROM citations WHERE registry_id IS NOT NULL")[1]]
             keys = {i: citation_key(i) for i in ids}
             wanted = [i for i in ids if keys[i] == citation_key(a.id)]
             if not wanted:
@@ -252,14 +287,17 @@ def cmd_citations(a) -> int:
                 print(f"parmine: no citation of {a.id} in {a.out}" +
                       (f"; did you mean: {', '.join(m[2] for m in near)}?" if near else ""), file=sys.stderr)
                 return 1
+            print("\n".join(_registry_entries(store, wanted)) + "\n")
+            marks = ", ".join("?" * len(wanted))
             names, rows = store.query(
                 'SELECT id, doc_id, page, section, start, "end", CAST(date AS VARCHAR) AS date, '
-                f"issuer, subject, sentence FROM citations WHERE id IN ({', '.join('?' * len(wanted))}) "
-                "ORDER BY doc_id, start", wanted)
+                f"issuer, subject, sentence FROM citations WHERE id IN ({marks}) OR registry_id IN ({marks}) "
+                "ORDER BY doc_id, start", wanted + wanted)
         else:
             names, rows = store.query(
                 "SELECT id, any_value(doc_type) AS type, count(*) AS mentions, "
-                "count(DISTINCT doc_id) AS reports, string_agg(DISTINCT CAST(date AS VARCHAR), ', ') AS dates "
+                "count(DISTINCT doc_id) AS reports, string_agg(DISTINCT CAST(date AS VARCHAR), ', ') AS dates, "
+                "any_value(registry_title) AS title "
                 "FROM citations GROUP BY id ORDER BY mentions DESC, reports DESC, id LIMIT ?", [a.top])
     print(_table(names, rows))
     return 0
@@ -317,8 +355,11 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 (default: a LocalCluster)")
     r.add_argument("--timeout", type=float, default=120.0, help="seconds allowed per document (default 120)")
     r.add_argument("--force", action="store_true", help="reprocess documents that are already stored")
-    r.add_argument("--registry", help="CSV of known documents (id,type,date,issuer,title) to check citations against, "
-                        "or 'builtin' for the registry parmine ships")
+    r.add_argument("--registry", action="append", metavar="FILE.csv|none",
+                   help="check citations also against this registry of documents (CSV with id, date and "
+                        "optionally type, issuer, title, status, source_url; other column names mapped as "
+                        "FILE.csv:id=COLUMN,date=COLUMN); repeatable; 'none': not against the central "
+                        "registry parmine ships (used by default)")
     r.add_argument("--statistical", action="store_true",
                    help="also run the learned extractor; its extra spans are kept with extractor 'ner'")
     r.add_argument("--excel", action="store_true", help="also write the Excel workbook parmine.xlsx")
@@ -348,8 +389,8 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("citations", help="the citation index")
     c.add_argument("out")
     g = c.add_mutually_exclusive_group(required=True)
-    g.add_argument("--id", help="every mention of this document id")
-    g.add_argument("--top", type=int, help="the N most cited documents")
+    g.add_argument("--id", help="the registry's entry for this document id and every mention of it")
+    g.add_argument("--top", type=int, help="the N most cited documents, with their titles in the registry")
     c.set_defaults(func=cmd_citations)
     rp = sub.add_parser("report", help="write the audit report as one self-contained HTML file")
     rp.add_argument("out")

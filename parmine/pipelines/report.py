@@ -8,7 +8,8 @@ script for the filters) holds:
   severity, its explanation in full, the expected value, its page, and a
   link to where it stands;
 - one section per report (``#doc-<doc_id>``), named by province, agency
-  and period: its text with page markers (``#doc-<doc_id>-page-<n>``),
+  and period: the documents it cites with their titles in the registry,
+  linked to the registry's copy; its text with page markers (``#doc-<doc_id>-page-<n>``),
   citations, dates and quantities highlighted, each finding's span marked
   (``#finding-<n>``) with its flag and explanation next to it, and the
   report's tables where they stood, numbered as in the dataset and the
@@ -47,7 +48,8 @@ border-radius:3px;border:1px solid #c75b00;background:#fff4ea;color:#222}
 table.cells{font-size:85%;margin:.5em 0;white-space:normal;background:#fff} table.cells caption{text-align:left;
 font-weight:600} table.cells th{background:#f3f3f3;color:#555} .part{background:#fff3c4}
 .total{background:#ffd6d6;font-weight:600} #findings td{font-size:90%} .filters label{margin-right:1em}
-.copy{color:#777} tr.hidden{display:none}
+.copy{color:#777} tr.hidden{display:none} table.cited{font-size:85%;margin:.5em 0}
+table.cited caption{text-align:left;font-weight:600}
 """
 
 FILTER_SCRIPT = """
@@ -215,9 +217,12 @@ def _findings_table(findings: list[dict], labels: dict[str, str]) -> list[str]:
 def _report_section(store: Store, d: dict, label: str, findings: list[dict]) -> list[str]:
     doc_id = d["doc_id"]
     text = _document_text(store, doc_id, d["format"])
-    highlights = []
-    for table, label_, where in (("citations", "CITATION", ""), ("dates", "DATE", " AND kind = 'date'"),
-                                 ("quantities", "QUANTITY", "")):
+    highlights = [(int(s), int(e), f"<mark class='CITATION' title='{_esc(rid)}: {_esc(title)}'>"
+                   if rid else "<mark class='CITATION'>", "</mark>")
+                  for s, e, rid, title in store.query(
+                      'SELECT start, "end", registry_id, registry_title FROM citations '
+                      "WHERE doc_id = ? AND start IS NOT NULL", [doc_id])[1]]
+    for table, label_, where in (("dates", "DATE", " AND kind = 'date'"), ("quantities", "QUANTITY", "")):
         highlights += [(int(s), int(e), f"<mark class='{label_}'>", "</mark>") for s, e in store.query(
             f'SELECT start, "end" FROM "{table}" WHERE doc_id = ? AND start IS NOT NULL{where}', [doc_id])[1]]
     flagged, unplaced = [], []
@@ -254,10 +259,34 @@ def _report_section(store: Store, d: dict, label: str, findings: list[dict]) -> 
              f"<p>{_esc(doc_id)} · {_esc(d['format'])} · {_esc(d['report_type'])} · issued "
              f"{_esc(d['issued_date'] or '?')}" + (f" · no. {_esc(d['doc_number'])}" if d["doc_number"] else "")
              + "</p>", copy]
+    parts += _cited_documents(store, doc_id)
     if unplaced:
         parts.append("<ul>" + "".join(f"<li class='flagged sev-{f['severity']}' id='finding-{f['n']}'>{_flag(f)}</li>"
                                       for f in unplaced) + "</ul>")
     parts.append(f"<div class='doc-text'>{render_text(text.text, highlights, flagged, points)}</div></section>")
+    return parts
+
+
+def _cited_documents(store: Store, doc_id: str) -> list[str]:
+    """The documents a report cites, each with its title in the registry
+    linked to the registry's copy."""
+    rows = store.query(
+        "SELECT id, count(*), any_value(registry_id), any_value(registry_type), "
+        "CAST(any_value(registry_date) AS VARCHAR), any_value(registry_title), any_value(registry_url) "
+        "FROM citations WHERE doc_id = ? AND extractor <> 'ner' GROUP BY id ORDER BY min(start)", [doc_id])[1]
+    if not rows:
+        return []
+    parts = [f"<table class='cited'><caption>Cited documents ({len(rows)}, "
+             f"{sum(1 for r in rows if r[2])} found in the registry)</caption>"
+             "<tr><th>document</th><th>mentions</th><th>in the registry</th></tr>"]
+    for cid, n, rid, kind, date, title, url in rows:
+        entry = ""
+        if rid:
+            text = " ".join(x for x in (kind, rid) if x) + (f" of {date}" if date else "") \
+                + (f": {title}" if title else "")
+            entry = f"<a href='{_esc(url)}'>{_esc(text)}</a>" if url else _esc(text)
+        parts.append(f"<tr><td>{_esc(cid)}</td><td>{n}</td><td>{entry}</td></tr>")
+    parts.append("</table>")
     return parts
 
 

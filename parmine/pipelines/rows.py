@@ -83,7 +83,13 @@ def _period_bounds(p: Period) -> tuple[str | None, str | None]:
             p.end_date or (str(p.end_year) if p.end_year else None))
 
 
-CITATIONS = RowMap("citations", Citation, CONTEXT_PROVENANCE, renames={})
+# the registry entry a citation stands for: column → field of the entry, set
+# across the store by the audit (audit_run.py), not by the worker
+REGISTRY_COLUMNS = {"registry_id": "id", "registry_type": "type", "registry_date": "date",
+                    "registry_issuer": "issuer", "registry_title": "title", "registry_url": "url"}
+
+CITATIONS = RowMap("citations", Citation, CONTEXT_PROVENANCE,
+                   derived={col: lambda c: None for col in REGISTRY_COLUMNS})
 DATES = RowMap("dates", DateMention, CONTEXT_PROVENANCE,
                derived={"kind": lambda d: "date", "end_value": lambda d: None})
 PERIODS = RowMap("dates", Period, CONTEXT_PROVENANCE,

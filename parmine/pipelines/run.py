@@ -16,6 +16,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from .. import PIPELINE_VERSION
+from ..corpus.registry import load_registry
 from .audit_run import run_audit
 from .copies import mark_copies
 from .executors import DaskExecutor, ProcessPool
@@ -100,12 +101,16 @@ def _sha256(path: Path) -> str:
 
 def run(inputs: list[str], out: str | Path, *, jobs: int | None = None,
         executor: str = "process", scheduler: str | None = None, timeout: float = 120.0,
-        force: bool = False, registry: str | None = None, progress: bool = True,
+        force: bool = False, registry: tuple[str, ...] = ("builtin",), progress: bool = True,
         ocr_cache: str | None = None, statistical: bool = False,
         excel: bool = False) -> Summary:
     """Mine ``inputs`` into the dataset in ``out`` (``excel``: also write
-    the workbook)."""
+    the workbook); the audit checks citations against the ``registry``
+    files (``FILE.csv[:field=column,...]``, "builtin" for the registries
+    parmine ships; none: no registry), read before anything is mined (a
+    malformed one raises :class:`~parmine.corpus.registry.RegistryError`)."""
     out = Path(out)
+    index = load_registry(tuple(registry)) if registry else None
     t0 = time.perf_counter()
     summary = Summary()
     with Store(out) as store:
@@ -138,7 +143,7 @@ def run(inputs: list[str], out: str | Path, *, jobs: int | None = None,
             bar.close()
         summary.copies = mark_copies(store)
         summary.reports = store.query("SELECT count(*) FROM documents")[1][0][0] - summary.copies
-        run_audit(store, registry=registry)
+        run_audit(store, registry=index)
         export_all(store, out, excel=excel)
     summary.failed += len(found.errors)
     summary.seconds = time.perf_counter() - t0

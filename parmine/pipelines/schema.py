@@ -55,6 +55,8 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("year", "INTEGER"), ("symbol", "VARCHAR"), ("issuer_symbol", "VARCHAR"),
         ("date", "DATE"), ("date_text", "VARCHAR"), ("issuer", "VARCHAR"),
         ("subject", "VARCHAR"), ("parenthetical", "BOOLEAN"),
+        ("registry_id", "VARCHAR"), ("registry_type", "VARCHAR"), ("registry_date", "DATE"),
+        ("registry_issuer", "VARCHAR"), ("registry_title", "VARCHAR"), ("registry_url", "VARCHAR"),
     ] + EXTRACTOR,
     "dates": PROVENANCE + [
         ("text", "VARCHAR"), ("kind", "VARCHAR"), ("value", "VARCHAR"),

@@ -9,6 +9,8 @@ gazetteers, the extractors and the models all compare text this way.
   unified dashes and spaces ("Thừa Thiên – Huế" → "thừa thiên - huế").
 - :func:`fold_chars` — :func:`fold` one character for one, so offsets hold.
 - :func:`id_key` — a document number as numbers are compared.
+- :func:`id_skeleton` — what stays of a number under slips of spelling
+  (separators, "D" for "Đ"), to find the number a slip stands for.
 - :func:`strip_diacritics` — "Hưng Yên" → "hung yen", for aliases written
   without diacritics.
 """
@@ -93,6 +95,20 @@ def id_key(number: str) -> str:
     """
     key = "".join(number.split()).translate(_DASHES)
     return key.replace("Ð", "Đ").replace("Ɖ", "Đ").replace("ð", "đ").casefold()
+
+
+_NOT_ALNUM = regex.compile(r"[^\p{L}\p{N}]+")
+
+
+def id_skeleton(number: str) -> str:
+    """:func:`id_key` with "đ" as "d" and every separator dropped: numbers
+    that differ only by a missing or extra "-", "/", "&", "." or by a
+    keyboard without "Đ" share it.
+
+    >>> id_skeleton("61/2018/ND-CP") == id_skeleton("61/2018/NĐ/CP") == id_skeleton("61/2018/NĐCP")
+    True
+    """
+    return _NOT_ALNUM.sub("", id_key(number).replace("đ", "d"))
 
 
 def strip_diacritics(text: str) -> str:
