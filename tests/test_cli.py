@@ -103,11 +103,41 @@ def test_query_csv_json_and_wide(out, capsys):
 @pytest.mark.parametrize("typed", ["61/2018/NĐ-CP", "61/2018/ND-CP", "61/2018/nđ-cp", "61 / 2018 / NĐ – CP"])
 def test_citation_index(out, capsys, typed):
     assert main(["citations", str(out), "--id", typed]) == 0
-    lines = capsys.readouterr().out.strip().splitlines()
+    entry, mentions = capsys.readouterr().out.strip().split("\n\n")
+    assert entry.splitlines()[0] == "61/2018/NĐ-CP in the registry:"
+    assert "  date   2018-04-23" in entry and "  issuer Chính phủ" in entry and "  link   http://vbpl.vn/" in entry
+    assert "  title  Về thực hiện cơ chế một cửa, một cửa liên thông" in entry
+    lines = mentions.splitlines()
     assert len(lines) == 2 + 4 and all("61/2018/NĐ-CP" in l for l in lines[2:])
     assert main(["citations", str(out), "--top", "3"]) == 0
-    top = capsys.readouterr().out.splitlines()[2]
+    head, _, top = capsys.readouterr().out.splitlines()[:3]
     assert top.startswith("61/2018/NĐ-CP") and " 4 " in top
+    assert head.split()[-1] == "title" and top.endswith("Về thực hiện cơ chế một cửa, một cửa liên thông trong giải …")
+
+
+def test_citation_rows_carry_the_registry_entry_unless_switched_off(out, tmp_path, capsys):
+    sql = ("SELECT DISTINCT id, registry_id, registry_type, CAST(registry_date AS VARCHAR), registry_issuer, "
+           "registry_url IS NOT NULL FROM citations WHERE registry_id IS NOT NULL ORDER BY 1")
+    assert main(["query", str(out), sql, "--json"]) == 0
+    rows = {r["id"]: list(r.values()) for r in json.loads(capsys.readouterr().out)}
+    assert rows["61/2018/NĐ-CP"][1:] == ["61/2018/NĐ-CP", "Nghị định", "2018-04-23", "Chính phủ", True]
+    assert not any("SKHCN" in i for i in rows)  # the department's own documents are in no registry
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(SEEDS / f"{STEM}.txt", src)
+    assert main(["run", str(src), "-o", str(tmp_path / "none"), "-j", "1", "--quiet", "--registry", "none"]) == 0
+    capsys.readouterr()
+    assert main(["query", str(tmp_path / "none"), "SELECT count(registry_id) AS n FROM citations"]) == 0
+    assert capsys.readouterr().out.splitlines()[2].strip() == "0"
+    assert main(["query", str(tmp_path / "none"), "SELECT count(*) AS n FROM audit WHERE kind LIKE 'registry%'"]) == 0
+    assert capsys.readouterr().out.splitlines()[2].strip() == "0"
+
+
+def test_a_malformed_registry_exits_1_before_anything_is_made(tmp_path):
+    (tmp_path / "reg.csv").write_text("id,date\n1/QĐ-UBND,2020-01-02\n2/QĐ-UBND,2020-31-01\n", encoding="utf-8")
+    proc = _cli("run", str(SEEDS / f"{STEM}.txt"), "-o", str(tmp_path / "out"), "--registry", str(tmp_path / "reg.csv"))
+    assert proc.returncode == 1 and "reg.csv: line 3: date '2020-31-01' is not a date" in proc.stderr
+    assert not (tmp_path / "out").exists()
 
 
 def test_an_unknown_citation_suggests_near_ids(out, capsys):
@@ -132,3 +162,26 @@ def test_components_can_be_switched_off():
     lean = build_nlp(("parmine_quantities", "parmine_indicators"))(text)
     assert "quantities" not in lean.spans and lean._.indicators is None
     assert len(lean.spans["citations"]) == 1
+
+
+def test_a_provinces_registry_adds_to_the_central_one(tmp_path, capsys):
+    from conftest import SHARED
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "bd.txt").write_text(
+        "UBND TỈNH BÌNH DƯƠNG\nSỞ TƯ PHÁP\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        "Số: 12/BC-STP\nBình Dương, ngày 20 tháng 8 năm 2022\nBÁO CÁO\nKết quả kiểm soát thủ tục hành chính\n\n"
+        "Thực hiện Quyết định số 1707/QĐ-UBND ngày 16/7/2022 của UBND tỉnh về công bố thủ tục hành chính "
+        "và Nghị định số 61/2018/NĐ-CP ngày 23/5/2018 của Chính phủ, Sở đã tiếp nhận 15 hồ sơ.\n",
+        encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["run", str(tmp_path / "in"), "-o", str(out), "-j", "1", "--quiet",
+                 "--registry", str(SHARED / "data" / "registries" / "binhduong.csv")]) == 0
+    capsys.readouterr()
+    assert main(["query", str(out), "SELECT kind, id, expected FROM audit WHERE kind LIKE 'registry%' "
+                 "ORDER BY id", "--csv"]) == 0
+    assert capsys.readouterr().out.splitlines()[1:] == [
+        "registry_date_conflict,1707/QĐ-UBND,2022-07-15", "registry_date_conflict,61/2018/NĐ-CP,2018-04-23"]
+    assert main(["citations", str(out), "--id", "1707/QĐ-UBND"]) == 0
+    entry = capsys.readouterr().out
+    assert "  issuer UBND tỉnh Bình Dương" in entry and "binhduong.gov.vn" in entry

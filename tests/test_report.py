@@ -164,3 +164,22 @@ def test_render_text_nests_crossing_spans():
     # the flagged span wins over the highlight crossing it, the one holding it stays;
     # the point stands where it belongs
     assert out == "ab<mark>c<span id='f'>de<br>f</span>gh</mark>ij"
+
+
+def test_render_text_nests_two_findings_on_one_span():
+    # a citation flagged by two checks: each flag stands right after its own span
+    out = render_text("abcdef", [], [(1, 3, "<i id='1'>", "</i>F1"), (1, 3, "<i id='2'>", "</i>F2")], [])
+    assert out == "a<i id='1'><i id='2'>bc</i>F2</i>F1def"
+
+
+def test_cited_documents_show_their_registry_title_and_link(report):
+    path, _ = report
+    html = path.read_text(encoding="utf-8")
+    section = html[html.index("id='doc-003_46d9f00a676a4ea6'"):]
+    section = section[:section.index("</section>")]
+    cited = section[section.index("<table class='cited'>"):section.index("</table>")]
+    row = re.search(r"<tr><td>61/2018/NĐ-CP</td><td>(\d+)</td><td><a href='(http://vbpl\.vn/[^']+)'>([^<]+)</a>", cited)
+    assert row and int(row.group(1)) >= 2
+    assert row.group(3).startswith("Nghị định 61/2018/NĐ-CP of 2018-04-23: Về thực hiện cơ chế một cửa")
+    assert "<tr><td>09/KH-SKHCCN</td><td>1</td><td></td></tr>" in cited  # no registry lists it
+    assert "<mark class='CITATION' title='61/2018/NĐ-CP: Về thực hiện cơ chế một cửa" in section

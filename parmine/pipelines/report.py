@@ -104,17 +104,17 @@ def render_text(text: str, highlights: list[tuple[int, int, str, str]],
     opens: dict[int, list] = defaultdict(list)
     closes: dict[int, list] = defaultdict(list)
     inserts: dict[int, list[str]] = defaultdict(list)
-    for s, e, o, c in spans:
-        opens[s].append((e, o))
-        closes[e].append((s, c))
+    for i, (s, e, o, c) in enumerate(spans):  # spans of one extent: the earlier one outside
+        opens[s].append((-e, i, o))
+        closes[e].append((-s, -i, c))
     for pos, h in points:
         inserts[min(max(pos, 0), n)].append(h)
     out, last = [], 0
     for pos in sorted(set(opens) | set(closes) | set(inserts)):
         out.append(html.escape(text[last:pos]))
-        out.extend(c for _, c in sorted(closes[pos], key=lambda x: -x[0]))   # innermost first
+        out.extend(c for *_, c in sorted(closes[pos]))   # innermost first
         out.extend(inserts[pos])
-        out.extend(o for _, o in sorted(opens[pos], key=lambda x: -x[0]))    # outermost first
+        out.extend(o for *_, o in sorted(opens[pos]))    # outermost first
         last = pos
     out.append(html.escape(text[last:]))
     return "".join(out)
