@@ -87,3 +87,15 @@ def test_a_registry_in_another_encoding_is_refused_with_its_line(tmp_path):
         read_registry(path)
     with pytest.raises(RegistryError, match="cannot be read"):
         read_registry(tmp_path / "missing.csv")
+
+
+def test_an_earlier_registry_takes_precedence(tmp_path):
+    path = tmp_path / "mine.csv"
+    path.write_text("id,date,type,title\n61/2018/NĐ-CP,2018-04-24,Nghị định,\n"
+                    "7/QĐ-UBND,2019-05-06,Quyết định,X\n7/QĐ-UBND,2020-05-06,Quyết định,Y\n", encoding="utf-8")
+    reg = Registry(read_registry(path)
+                   + [RegistryEntry("61/2018/NĐ-CP", "Nghị định", "2018-04-23", "Chính phủ", "Về một cửa")])
+    (decree,) = reg.entries("61/2018/nđ-cp")
+    assert (decree.date, decree.issuer, decree.title, decree.source) == ("2018-04-24", "Chính phủ", "Về một cửa",
+                                                                        "mine.csv")
+    assert [e.title for e in reg.entries("7/QĐ-UBND")] == ["X", "Y"]  # numbered anew every year

@@ -45,8 +45,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from ..corpus.gazetteer import Gazetteer
-from ..corpus.registry import Registry, RegistryEntry, number_year, type_family
+from ..corpus.registry import Registry, RegistryEntry, named_province, number_year, type_family
 from ..extract.records import Citation
 from ..text.normalize import id_key, strip_diacritics
 from .checks import DocFacts, Finding
@@ -62,8 +61,6 @@ _MINISTRY = regex.compile(r"(?<!\p{L})(?:Bộ|BỘ)\s+(?!(?:trưởng|Trưởng|
 _STOPWORDS = frozenset(("va", "bo"))
 _GENERIC_TYPES = frozenset(("văn bản", "văn bản hợp nhất"))
 _WELL_FORMED = regex.compile(r"^\d+\p{Ll}?/(?:(?:19|20)\d\d/)?\p{Lu}[\p{L}&]*\d*(?:-\p{L}[\p{L}&]*\d*)*$")
-_UNIT = regex.compile(r"(?i)tỉnh|thành\s+phố|tp\.")
-_UNIT_BEFORE = regex.compile(r"(?i)(?:tỉnh|thành\s+phố|tp\.?)\s*$")
 
 
 @dataclass(frozen=True)
@@ -78,11 +75,7 @@ class Resolution:
 def citation_province(c: Citation, province: str | None) -> str | None:
     """The province a citation belongs to: the one its issuer names as a
     local body's ("UBND tỉnh Bạc Liêu"), else the citing report's."""
-    if c.issuer and _UNIT.search(c.issuer):
-        for s, _, p in Gazetteer.default().mentions(c.issuer):
-            if _UNIT_BEFORE.search(c.issuer[max(0, s - 12):s]):
-                return p.name
-    return province
+    return named_province(c.issuer) or province
 
 
 def _pick(c: Citation, date: str | None, entries: list[RegistryEntry]) -> RegistryEntry | None:
@@ -204,9 +197,6 @@ class Resolved:
     doc_ids: list[str] = field(default_factory=list)
     starts: array = field(default_factory=lambda: array("q"))
     entries: list[RegistryEntry] = field(default_factory=list)
-
-    def __len__(self) -> int:
-        return len(self.doc_ids)
 
 
 class RegistryCheck:

@@ -77,6 +77,7 @@ _PARTS = regex.compile(r"^(?P<number>[^/]+)/(?:(?P<year>(?:19|20)\d\d)/)?(?P<sym
 _DMY = regex.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _DIGIT = regex.compile(r"\d")
 _SERIAL = regex.compile(r"\d+")
+_LOCAL_WORD = regex.compile(r"(?i)tỉnh|thành\s+phố|tp\.")
 _LOCAL_UNIT = regex.compile(r"(?i)(?:tỉnh|thành\s+phố|tp\.?)\s*$")  # the words before a province's name
 _FAMILY = {"bộ luật": "luật", "thông tư liên tịch": "thông tư", "thông tư liên bộ": "thông tư",
            "nghị quyết liên tịch": "nghị quyết", "quy định": "quyết định", "quy chế": "quyết định",
@@ -134,14 +135,13 @@ def type_family(kind: str | None) -> str | None:
 
 def _same_document(a: RegistryEntry, b: RegistryEntry) -> bool:
     """Two rows with one id that describe one document (fields one of them
-    leaves blank do not count against it)."""
+    leaves blank do not count against it): of one scope and type, and —
+    for a number without its year, given anew every year — of one date."""
     if a.province != b.province:
         return False
     if a.type and b.type and type_family(a.type) != type_family(b.type):
         return False
-    if a.date and b.date and a.date != b.date:
-        return False
-    return True
+    return not (a.date and b.date and a.date != b.date and number_year(a.id) is None)
 
 
 def _merged(a: RegistryEntry, b: RegistryEntry) -> RegistryEntry:
@@ -153,7 +153,7 @@ def _merged(a: RegistryEntry, b: RegistryEntry) -> RegistryEntry:
 class Registry:
     """The entries of one or several registry files, indexed (built once
     per run).  Earlier entries take precedence: a row that repeats one
-    already known only fills its blanks."""
+    already known (:func:`_same_document`) only fills its blanks."""
 
     def __init__(self, entries: Iterable[RegistryEntry], sources: Sequence[str] = ()):
         self.sources = tuple(sources)
@@ -306,20 +306,23 @@ def read_registry(spec: str | Path) -> list[RegistryEntry]:
     return _with_provinces(rows, path.name)
 
 
+def named_province(issuer: str | None) -> str | None:
+    """The province an issuer names as a local body's ("UBND tỉnh Bình
+    Dương", "HĐND thành phố Hà Nội"; not "Đoàn thanh niên cộng sản Hồ Chí
+    Minh"), or None."""
+    if not issuer or not _LOCAL_WORD.search(issuer):
+        return None
+    for start, _, province in Gazetteer.default().mentions(issuer):
+        if _LOCAL_UNIT.search(issuer[max(0, start - 12):start]):
+            return province.name
+    return None
+
+
 def _with_provinces(rows: list[dict], source: str) -> list[RegistryEntry]:
-    """Entries, each with the province its issuer names as a local body's
-    ("UBND tỉnh Bình Dương", "HĐND thành phố Hà Nội"; not "Đoàn thanh niên
-    cộng sản Hồ Chí Minh"); a row without an issuer takes the province of
-    most of the file's rows (a province's registry), else it is national."""
-    named: dict[str, str | None] = {}
-    for r in rows:
-        issuer = r.get("issuer")
-        if issuer and issuer not in named:
-            named[issuer] = None
-            if regex.search(r"(?i)tỉnh|thành\s+phố|tp\.", issuer):
-                found = [p for s, _, p in Gazetteer.default().mentions(issuer)
-                         if _LOCAL_UNIT.search(issuer[max(0, s - 12):s])]
-                named[issuer] = found[0].name if found else None
+    """Entries, each with the province its issuer names (:func:`named_province`);
+    a row without an issuer takes the province of most of the file's rows
+    (a province's registry), else it is national."""
+    named = {issuer: named_province(issuer) for issuer in {r["issuer"] for r in rows if r.get("issuer")}}
     provinces = [named[r["issuer"]] for r in rows if r.get("issuer")]
     top = max(set(provinces), key=provinces.count) if provinces else None
     default = top if top and provinces.count(top) * 2 > len(rows) else None
