@@ -72,10 +72,11 @@ class Resolution:
     exact: bool
 
 
-def citation_province(c: Citation, province: str | None) -> str | None:
+def citation_province(c: Citation, province: str | None, registry: Registry) -> str | None:
     """The province a citation belongs to: the one its issuer names as a
-    local body's ("UBND tỉnh Bạc Liêu"), else the citing report's."""
-    return named_province(c.issuer) or province
+    local body's ("UBND tỉnh Bạc Liêu"), else the citing report's — of
+    interest only to a registry with local documents."""
+    return (named_province(c.issuer) or province) if registry.provinces else None
 
 
 def _pick(c: Citation, date: str | None, entries: list[RegistryEntry]) -> RegistryEntry | None:
@@ -98,7 +99,7 @@ def resolve(c: Citation, province: str | None, registry: Registry,
     """The registry entry citation ``c`` of a report of ``province`` stands
     for (``date``: the date the report gives it, when this mention has
     none), or None."""
-    scope = citation_province(c, province)
+    scope = citation_province(c, province, registry)
     for exact, found in ((True, registry.entries(c.id)), (False, registry.near(c.id))):
         candidates = [e for e in found if e.province is None or e.province == scope]
         if candidates:
@@ -228,7 +229,7 @@ class RegistryCheck:
         return out, replaced
 
     def _unknown(self, doc_id: str, c: Citation, province: str | None) -> list[Finding]:
-        scope = citation_province(c, province)
+        scope = citation_province(c, province, self.registry)
         covered = self.registry.covers(c.id, scope)
         if covered is None or any(e.province is None or e.province == scope
                                   for e in self.registry.entries(c.id) + self.registry.near(c.id)):

@@ -166,6 +166,8 @@ class Registry:
                     break
             else:
                 same.append(e)
+        # the provinces of its local documents (none: a national registry)
+        self.provinces = frozenset(e.province for same in self.by_id.values() for e in same) - {None}
         self.by_skeleton: dict[str, list[str]] = defaultdict(list)
         for key in self.by_id:
             self.by_skeleton[id_skeleton(key)].append(key)
