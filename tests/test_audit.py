@@ -101,9 +101,27 @@ def test_table_total_row():
 
 def test_invalid_and_future_dates():
     meta = Metadata(issued_date="2022-06-10")
-    assert kinds("Ngày 31/6/2022 Sở họp; ngày 20/7/2022 Sở kiểm tra.", meta) == [
-        ("date_invalid", "20/7/2022"), ("date_invalid", "31/6/2022")]
+    text = "Ngày 31/6/2022 Sở họp; ngày 20/7/2022 Sở kiểm tra."
+    found = audit_document("d", [], [], find_dates(text), meta)
+    assert sorted((f.kind, f.id, f.explanation.split()[0]) for f in found) == [
+        ("date_invalid", None, "20/7/2022,"), ("date_invalid", None, "31/6/2022")]
     assert kinds("ngày 2/6/2022 Sở họp.", meta) == []
+
+
+def test_a_cited_documents_later_date_is_that_citations_finding_and_a_sites_dates_are_not_the_documents():
+    from parmine.extract.nlp import build_nlp
+    from parmine.extract.records import Metadata as Meta
+
+    text = ("Quyết định 7/QĐ-UBND đã được thay thế, áp dụng kể từ ngày 25/08/2015.\n\n"
+            "ỦY BAN NHÂN DÂN\nTỈNH BẮC GIANG\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 7/QĐ-UBND\n"
+            "Bắc Giang, ngày 23 tháng 11 năm 2009\nQUYẾT ĐỊNH\nVỀ VIỆC BỔ SUNG TTHC\n"
+            "Ngày 20/11/2010 UBND tỉnh ban hành Quyết định số 25/QĐ-UBND về việc thành lập Trung tâm.")
+    doc = build_nlp()(text)
+    dates, cits = doc._.records["dates"], doc._.records["citations"]
+    assert {d.text: d.role for d in dates} == {"25/08/2015": "page", "ngày 23 tháng 11 năm 2009": "issued",
+                                               "20/11/2010": "citation"}
+    found = audit_document("d", cits, [], dates, Meta(issued_date="2009-11-23"))
+    assert [(f.kind, f.id) for f in found] == [("date_invalid", "25/QĐ-UBND")]
 
 
 def test_registry_checks():

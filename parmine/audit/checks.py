@@ -186,6 +186,17 @@ def _citation_checks(doc_id: str, cits: list[Citation], known, frequent) -> list
                                 + ", ".join(f"{d} ({n}×)" for d, n in dates.most_common()),
                                 expected=majority))
     for c in cits:
+        if "/" not in c.id and "-" not in c.id:  # a bare number: fine as a short form of a full one
+            if c.resolved_id is None:
+                out.append(_finding("citation_malformed", "warning", c.id, doc_id, c,
+                                    f"{c.doc_type} {c.id} is cited by its number alone; "
+                                    "the text never gives its full number and symbol"))
+            continue
+        variant = _spelling_variant(c)
+        if variant:
+            out.append(_finding("symbol_variant", "info", c.id, doc_id, c,
+                                f"{c.id} is written for {variant} (hyphens, case or Đ/D)", expected=variant))
+            continue
         code = c.symbol.split("-")[0] if "-" in c.symbol else c.symbol.split("/")[0]
         if c.symbol.startswith(("NĐ-", "TT-", "TTLT-")) and not regex.search(r"/(?:19|20)\d\d/", c.id):
             out.append(_finding("citation_malformed", "warning", c.id, doc_id, c,
@@ -221,6 +232,28 @@ def _citation_checks(doc_id: str, cits: list[Citation], known, frequent) -> list
                                     f"issuer symbol {part} looks like a misspelling of {target}",
                                     expected=target))
     return out
+
+
+def _spelling_variant(c: Citation) -> str | None:
+    """The standard spelling of a symbol whose type code is written without
+    its hyphen, in another case, or with D for Đ: "63/2010/NĐCP" →
+    "63/2010/NĐ-CP", "61/2018/ND-CP" → "61/2018/NĐ-CP" (the code must be the
+    one the type word names)."""
+    def key(x: str) -> str:
+        return x.upper().replace("Đ", "D")
+
+    for code in TYPE_CODES.get(c.doc_type or "", ()) if "/" not in c.symbol else ():
+        if not key(c.symbol.replace("-", "")).startswith(key(code)):
+            continue
+        pos, seen = 0, 0
+        while pos < len(c.symbol) and seen < len(code):
+            seen += c.symbol[pos] != "-"
+            pos += 1
+        rest = c.symbol[pos:].lstrip("-")
+        standard = f"{code}-{rest}" if rest else code
+        if standard != c.symbol:
+            return c.id[:len(c.id) - len(c.symbol)] + standard
+    return None
 
 
 def _has_code(c: Citation, codes: tuple[str, ...]) -> bool:
@@ -319,18 +352,30 @@ def _arith_tables(doc_id: str, rows: list[Indicator]) -> list[Finding]:
 
 
 # -- dates --------------------------------------------------------------------------
-def _date_checks(doc_id: str, dates: list[DateMention], meta: Metadata | None) -> list[Finding]:
+def _date_checks(doc_id: str, dates: list[DateMention], meta: Metadata | None,
+                 citations: list[Citation]) -> list[Finding]:
+    """Dates that do not exist, and dates after the document's own (a
+    cited document's date is the finding of that citation's id; the dates
+    of a site's text around the document are not the document's)."""
     out = []
     issued = meta.issued_date if meta else None
     for d in dates:
+        if d.role in ("issued", "page"):
+            continue
+        cid = _cited_at(d, citations) if d.role == "citation" else None
         if not d.valid:
-            out.append(_finding("date_invalid", "error", d.text, doc_id, d,
-                                f"{d.text} is not a calendar date"))
-        elif issued and d.value and d.precision == "day" and d.role != "issued" and \
-                d.value[:len(issued)] > issued:
-            out.append(_finding("date_invalid", "warning", d.text, doc_id, d,
-                                f"{d.text} lies after the report's own date ({issued})", expected=issued))
+            out.append(_finding("date_invalid", "error", cid, doc_id, d, f"{d.text} is not a calendar date"))
+        elif issued and d.value and d.precision == "day" and d.value[:len(issued)] > issued:
+            what = f"{cid} is dated {d.text}" if cid else f"{d.text}"
+            out.append(_finding("date_invalid", "warning", cid, doc_id, d,
+                                f"{what}, after the document's own date ({issued})", expected=issued))
     return out
+
+
+def _cited_at(d: DateMention, citations: list[Citation]) -> str | None:
+    """The citation whose date ``d`` is (the nearest with that date text)."""
+    near = [c for c in citations if c.date_text == d.text]
+    return min(near, key=lambda c: abs(c.end - d.start)).id if near else None
 
 
 # -- entry points -------------------------------------------------------------------
@@ -345,14 +390,14 @@ def audit_document(doc_id: str, citations: list[Citation], indicators: list[Indi
     for block in _blocks(indicators):
         out.extend(_arith_prose(doc_id, block))
     out.extend(_arith_tables(doc_id, indicators))
-    out.extend(_date_checks(doc_id, dates, metadata))
+    out.extend(_date_checks(doc_id, dates, metadata, citations))
     return _dedupe(out)
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
     seen, out = set(), []
     for f in findings:
-        key = (f.doc_id, f.kind, f.id if f.id is not None else (f.explanation if f.kind == "arithmetic_mismatch" else None))
+        key = (f.doc_id, f.kind, f.id if f.id is not None else f.explanation)
         if key not in seen:
             seen.add(key)
             out.append(f)

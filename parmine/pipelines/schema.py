@@ -54,7 +54,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("id", "VARCHAR"), ("doc_type", "VARCHAR"), ("number", "VARCHAR"),
         ("year", "INTEGER"), ("symbol", "VARCHAR"), ("issuer_symbol", "VARCHAR"),
         ("date", "DATE"), ("date_text", "VARCHAR"), ("issuer", "VARCHAR"),
-        ("subject", "VARCHAR"), ("parenthetical", "BOOLEAN"),
+        ("subject", "VARCHAR"), ("parenthetical", "BOOLEAN"), ("resolved_id", "VARCHAR"),
     ] + EXTRACTOR,
     "dates": PROVENANCE + [
         ("text", "VARCHAR"), ("kind", "VARCHAR"), ("value", "VARCHAR"),
