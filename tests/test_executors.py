@@ -11,7 +11,7 @@ from parmine.pipelines.inputs import Item
 from parmine.pipelines.process import Options, Result
 
 
-def _fake(path, doc_id, options):
+def _fake(path, doc_id, options, source=None):
     if doc_id.startswith("slow"):
         time.sleep(60)
     if doc_id.startswith("steady"):  # long, but a page every 0.5 s
