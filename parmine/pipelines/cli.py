@@ -130,13 +130,15 @@ def cmd_show(a) -> int:
 def cmd_query(a) -> int:
     import duckdb
 
-    from .store import Store
+    from .store import Store, is_damage
 
     with Store(a.out, lock=False, read_only=True) as store:
         try:
             names, rows = store.read_query(a.sql)
         except duckdb.Error as exc:
-            print(f"parmine: {exc}", file=sys.stderr)
+            if is_damage(exc):
+                raise
+            print(f"parmine: {exc}", file=sys.stderr)  # the user's SQL: DuckDB says where
             return 1
     print(_table(names, rows))
     print(f"({len(rows)} rows)")

@@ -24,10 +24,12 @@ def explain(exc: BaseException) -> str:
     """The line to print for ``exc`` (without the ``parmine:`` prefix)."""
     import duckdb
 
-    from .store import StoreError
+    from .store import StoreError, damaged_message, is_damage
 
     if isinstance(exc, StoreError):
         return str(exc)
+    if is_damage(exc):
+        return damaged_message(exc)
     if _disk_full(exc):
         where = f" writing {exc.filename}" if getattr(exc, "filename", None) else ""
         return (f"the disk is full{where}: free some space and run the same command again "

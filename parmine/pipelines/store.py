@@ -26,6 +26,7 @@ import pyarrow as pa
 from .schema import PER_DOCUMENT, TABLES, arrow_table
 
 DB_NAME = "parmine.duckdb"
+HEADER_BYTES = 3 * 4096  # DuckDB's file header and its two database headers
 LOCK_NAME = ".parmine.lock"
 READ_ONLY_CONFIG = {"enable_external_access": False, "autoinstall_known_extensions": False,
                     "autoload_known_extensions": False, "lock_configuration": True}
@@ -82,18 +83,35 @@ class QueryRefused(StoreError):
     """A statement ``parmine query`` does not run: it would write."""
 
 
-def _opening_failed(exc: duckdb.Error, out: Path) -> StoreError:
+def damaged_message(exc: duckdb.Error, out: Path | str = "OUT") -> str:
+    return (f"the store {Path(out) / DB_NAME} cannot be read ({str(exc).splitlines()[0]}): it is "
+            f"damaged or was not written by parmine. `parmine run INPUT... -o {out} --rebuild` "
+            "sets it aside and rebuilds the dataset from the inputs")
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether a DuckDB error says the database file itself is unreadable."""
+    msg = str(exc)
+    return (isinstance(exc, (duckdb.IOException, duckdb.SerializationException,
+                             duckdb.InternalException, duckdb.FatalException))
+            and not any(s in msg for s in ("lock", "No space left", "Permission denied",
+                                           "Read-only file system", "Disk quota")))
+
+
+def _opening_failed(exc: duckdb.Error, out: Path) -> BaseException:
     """What a failed DuckDB connect means for the user."""
     msg = str(exc)
-    db = out / DB_NAME
     if "could not set lock" in msg.lower() or "conflicting lock" in msg.lower():
         pid = re.search(r"PID (\d+)", msg)
         who = f" (pid {pid.group(1)})" if pid else ""
-        return StoreBusy(f"{db} is in use by another process{who}: a parmine run still writing "
-                         "to it, or a program reading it; try again when it has finished")
-    return StoreDamaged(f"the store {db} cannot be read ({msg.splitlines()[0]}): it is damaged or "
-                        f"was not written by parmine. `parmine run INPUT... -o {out} --rebuild` sets "
-                        "it aside and rebuilds the dataset from the inputs")
+        return StoreBusy(f"{out / DB_NAME} is in use by another process{who}: a parmine run still "
+                         "writing to it, or a program reading it; try again when it has finished")
+    if "Permission denied" in msg or "Read-only file system" in msg:
+        return StoreError(f"cannot write to {out} ({msg.splitlines()[0]}): choose another output "
+                          "folder or make this one writable")
+    if "No space left" in msg or "Disk quota" in msg:
+        return exc  # the disk, not the store: said as such by the CLI
+    return StoreDamaged(damaged_message(exc, out))
 
 
 def _unwritable(out: Path, exc: OSError) -> StoreError:
@@ -124,6 +142,7 @@ class Store:
         try:
             if rebuild:
                 self._set_aside(db)
+            wal = db.with_name(db.name + ".wal").exists()
             try:
                 self.con = duckdb.connect(str(db), read_only=read_only,
                                           config=READ_ONLY_CONFIG if read_only else {})
@@ -132,16 +151,17 @@ class Store:
             except OSError as exc:
                 raise _unwritable(self.out, exc) from None
             self._stored: set[str] = set()
-            if not read_only:
-                try:
+            try:
+                self._probe(db, wal)
+                if not read_only:
                     self._create()
                     # documents with rows already: only those need deleting before a commit
                     # (a DELETE scans its table, which would make a long run quadratic)
                     self._stored = {r[0] for r in self.con.execute(
                         "SELECT doc_id FROM documents UNION SELECT doc_id FROM errors").fetchall()}
-                except duckdb.Error as exc:
-                    self.con.close()
-                    raise _opening_failed(exc, self.out) from None
+            except duckdb.Error as exc:
+                self.con.close()
+                raise _opening_failed(exc, self.out) from None
         except BaseException:
             self._unlock()
             raise
@@ -178,6 +198,20 @@ class Store:
         for f in (db, db.with_name(db.name + ".wal")):
             if f.exists():
                 f.rename(f.with_name(f"{f.name}.{stamp}.old"))
+
+    def _probe(self, db: Path, wal: bool) -> None:
+        """A file shorter than the blocks DuckDB says it holds was truncated
+        (a copy cut short, a full disk): refuse it at once rather than at
+        the first query that reaches a missing block.  (With a write-ahead
+        log to replay, the blocks are not all on disk yet: not checked.)"""
+        if wal:
+            return
+        block, blocks = self.con.execute(
+            "SELECT block_size, total_blocks FROM pragma_database_size()").fetchone()
+        expected = HEADER_BYTES + block * blocks
+        if db.stat().st_size < expected:
+            raise duckdb.IOException(f"the file is {db.stat().st_size} bytes, shorter than the "
+                                     f"{expected} its header describes (truncated)")
 
     def _create(self) -> None:
         """Create the tables, and add the columns a newer schema has to a store
@@ -299,7 +333,8 @@ class Store:
             return self.query(sql)
         except duckdb.PermissionException as exc:
             raise QueryRefused("parmine query is read-only and reads only the tables of the store "
-                               f"(no files, no other databases, no extensions): {exc}") from None
+                               f"(no files, no other databases, no extensions): "
+                               f"{str(exc).splitlines()[0]}") from None
 
     def frame(self, sql: str, params=None):
         """Run SQL into a pandas DataFrame."""
