@@ -94,6 +94,7 @@ def _worker(conn, options: Options, tmpdir: str, parent: int) -> None:
     from ..extract.nlp import build_nlp
 
     build_nlp(tuple(options.disable))("Sở đã tiếp nhận 1 hồ sơ.")  # load the models once per worker
+    conn.send(("ready",))
     progress.listen(lambda ocr: conn.send(("beat", ocr)))
     cache = Path(options.ocr_cache) if options.ocr_cache else None
     while True:
@@ -117,7 +118,7 @@ class _Slot:
 
     proc: object
     tmpdir: str = ""  # its temporary folder
-    task: Optional[str] = None  # "doc", "help" or None (idle)
+    task: Optional[str] = "load"  # "load" (its models), "doc", "help" or None (idle)
     item: Optional[Item] = None  # the document read, or helped with
     last: float = 0.0  # when it last showed progress
     ocr: bool = False  # its last page was OCRed (a scan: worth helping)
@@ -137,7 +138,8 @@ class ProcessPool:
 
     def map(self, items: Iterable[Item], options: Options) -> Iterator[Result]:
         """Results as documents finish.  A document is stopped when it goes
-        ``timeout`` seconds without progress (a page read or OCRed); when no
+        ``timeout`` seconds without progress (a page read or OCRed; a
+        worker's clock starts once its models are loaded); when no
         documents are left to hand out, an idle worker OCRs a busy one's
         scanned pages from the back (:func:`ocr_from_the_end`)."""
         todo = _order(items)
@@ -210,14 +212,18 @@ class ProcessPool:
                 busy = [c for c, s in slots.items() if s.task is not None]
                 if not busy:
                     break
-                now = time.monotonic()
-                deadline = min(slots[c].last + self.timeout for c in busy)
-                for conn in wait(busy, timeout=max(0.0, deadline - now)):
+                timed = [slots[c].last + self.timeout for c in busy if slots[c].task != "load"]
+                until = max(0.0, min(timed) - time.monotonic()) if timed else None
+                for conn in wait(busy, timeout=until):
                     slot = slots[conn]
                     try:
                         msg = conn.recv()
                     except (EOFError, OSError):
                         slot.proc.join(1)
+                        if slot.task == "load":  # no document to blame, and the next would die too
+                            raise RuntimeError(f"a worker process died while loading the models (exit "
+                                               f"code {slot.proc.exitcode}); check the installation "
+                                               "(`make deps`)") from None
                         failed = retire(conn, "worker", f"the worker process died (exit code "
                                         f"{slot.proc.exitcode}) while reading this file")
                         if failed:
@@ -225,6 +231,8 @@ class ProcessPool:
                         continue
                     if msg[0] == "beat":
                         slot.last, slot.ocr = time.monotonic(), msg[1]
+                    elif msg[0] == "ready":
+                        release(conn)
                     elif msg[0] == "result":
                         release(conn)
                         yield msg[1]
@@ -232,7 +240,8 @@ class ProcessPool:
                         self.helped_pages += msg[1]
                         release(conn)
                 now = time.monotonic()
-                for conn in [c for c, s in slots.items() if s.task and now - s.last > self.timeout]:
+                for conn in [c for c, s in slots.items()
+                             if s.task in ("doc", "help") and now - s.last > self.timeout]:
                     failed = retire(conn, "timeout", f"no progress for longer than the limit of "
                                     f"{self.timeout:g} s (a page, or the mining after reading); stopped")
                     if failed:

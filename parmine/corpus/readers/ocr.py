@@ -18,6 +18,7 @@ import os
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Iterator
 
 from ..document import Document, Page, ReadError
 from ..progress import beat
@@ -74,9 +75,10 @@ def ocr_image(data: bytes, suffix: str = ".png", cache: Path | None = None) -> s
     return text
 
 
-def _frames(data: bytes, suffix: str) -> list[tuple[bytes, str]]:
-    """The page images of an image file: the file itself when it has one
-    frame, else each frame as PNG (the frames of a multi-page TIFF)."""
+def _frames(data: bytes, suffix: str) -> Iterator[tuple[bytes, str]]:
+    """The page images of an image file, one at a time: the file itself when
+    it has one frame, else each frame as PNG (a multi-page TIFF).  Every
+    frame's size is checked before any is decoded."""
     import io
     import warnings
 
@@ -93,13 +95,12 @@ def _frames(data: bytes, suffix: str) -> list[tuple[bytes, str]]:
                                         "(a decompression bomb?; PARMINE_MAX_IMAGE_PIXELS)", "image")
                 if len(sizes) == 1:
                     im.verify()
-                    return [(data, suffix)]
-                pages = []
+                    yield data, suffix
+                    return
                 for frame in ImageSequence.Iterator(im):
                     buf = io.BytesIO()
-                    frame.save(buf, format="PNG")
-                    pages.append((buf.getvalue(), ".png"))
-                return pages
+                    frame.save(buf, format="PNG", compress_level=1)
+                    yield buf.getvalue(), ".png"
     except Image.DecompressionBombError as exc:
         raise ReadError(f"the image is too large to decode ({exc})", "image") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
