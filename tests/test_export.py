@@ -131,3 +131,17 @@ def _number(cell: str) -> bool:
         return True
     except ValueError:
         return False
+
+
+def test_the_workbook_holds_text_never_formulas(tmp_path):
+    from parmine.pipelines.store import Store
+
+    with Store(tmp_path) as store:
+        store.commit({"a": {"documents": [{"doc_id": "a", "province": "=HYPERLINK(\"http://x\",\"y\")",
+                                           "title": "+1+2", "pipeline_version": "v"}]}})
+        export.export_excel(store, tmp_path)
+    ws = openpyxl.load_workbook(tmp_path / "parmine.xlsx")["documents"]
+    header = [c.value for c in ws[1]]
+    for column, text in (("province", "=HYPERLINK(\"http://x\",\"y\")"), ("title", "+1+2")):
+        cell = ws.cell(row=2, column=header.index(column) + 1)
+        assert cell.data_type == "s" and cell.value == text

@@ -45,3 +45,20 @@ def test_browser_finds_findings_reports_and_highlights(report, tmp_path):
         assert f'id="finding-{n}"' in dom
     assert dom.count('<mark class="CITATION"') >= 40 and '<mark class="DATE"' in dom
     assert '<mark class="QUANTITY"' in dom
+
+
+def test_markup_in_a_report_or_a_file_name_stays_text(tmp_path):
+    from parmine.pipelines.report import build_report
+    from parmine.pipelines.store import Store
+
+    evil = "<script>alert(1)</script>"
+    doc_id = "x'><img src=x onerror=alert(2)>"
+    with Store(tmp_path) as store:
+        store.commit({doc_id: {
+            "documents": [{"doc_id": doc_id, "format": "txt", "province": evil, "pipeline_version": "v"}],
+            "pages": [{"doc_id": doc_id, "page": 1, "source": "text", "text": f"Báo cáo {evil} hết."}]}})
+        store.replace_table("audit", [{"kind": "date_invalid", "doc_id": doc_id, "id": evil,
+                                       "explanation": evil, "start": 0, "end": 3}])
+    html = build_report(tmp_path)
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
