@@ -190,3 +190,10 @@ def test_the_archives_of_one_run_share_a_size_budget(tmp_path, monkeypatch):
     c = collect([tmp_path], tmp_path / ".w")
     assert len(c.items) == 1 and len(c.errors) == 1
     assert "archives of this run" in c.errors[0]["reason"]
+
+
+def test_rows_stored_without_a_source_give_their_doc_id_to_the_file_of_that_stem(tmp_path):
+    (tmp_path / "report.txt").write_text("x")
+    legacy = {"in/report.txt": "report", f"{tmp_path}/out/.inputs/lo-0123/q1/bc.txt": "bc"}
+    c = collect([tmp_path / "report.txt"], tmp_path / ".w", known=legacy)
+    assert [i.doc_id for i in c.items] == ["report"] and not c.warnings

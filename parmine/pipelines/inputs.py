@@ -15,7 +15,10 @@ in the same folder as the holder (a format variant: ``báo-cáo.pdf`` beside
 is a variant within this run the run warns.  Among new files sharing a
 stem, text formats come first (``.txt`` keeps the bare stem).  So nothing
 stored is ever replaced by another file, and a unique stem stays the
-doc_id, as the scorer expects.
+doc_id, as the scorer expects.  (Rows stored by a parmine that recorded
+relative paths, or archive members by their extraction folder, cannot be
+matched to a source: their doc_ids go to whichever file has that stem, as
+they did then.)
 
 **Walking.** Hidden files and folders are skipped, and so is the output
 folder when it lies inside an input.  A symbolic link is followed only when
@@ -253,9 +256,16 @@ def _folder(source: str) -> str:
     return os.path.dirname(source)
 
 
+def _legacy(source: str) -> bool:
+    """A path stored before sources were recorded (relative, or an archive
+    member's extraction folder)."""
+    return not os.path.isabs(source) or f"{os.sep}.inputs{os.sep}" in source
+
+
 def assign_doc_ids(entries: list[_Entry], known: dict[str, str], warnings: list[str]) -> None:
     """Give every entry its doc_id (rules in the module docstring);
     ``known`` maps the sources already stored to their doc_ids."""
+    known = {source: doc_id for source, doc_id in known.items() if not _legacy(source)}
     holder = {doc_id: source for source, doc_id in known.items()}
     from_store = set(holder)
     fresh = []
