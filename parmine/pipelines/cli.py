@@ -75,8 +75,8 @@ def cmd_run(a) -> int:
     for e in s.errors:
         print(f"  error: {e['path']}: [{e['stage']}] {e['reason']}")
     if s.interrupted:
-        print(f"parmine: stopped by {signal.Signals(s.interrupted).name}: the documents above are "
-              "stored; run the same command again to resume", file=sys.stderr)
+        print(f"parmine: stopped by {signal.Signals(s.interrupted).name} before the end (what was "
+              "mined is stored): run the same command again to resume", file=sys.stderr)
         return 128 + s.interrupted
     return 2 if s.failed else 0
 

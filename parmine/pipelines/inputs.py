@@ -6,7 +6,7 @@ archive member's is ``/abs/ARCHIVE.zip!member/path`` (a second member of the
 same name is ``…!member/path#2``).  The source is what the ``path`` column
 records, and what identifies a document from one run to the next.
 
-**doc_ids** (:func:`assign_doc_ids`).  A source stored before keeps its
+**doc_ids** (:func:`_assign_doc_ids`).  A source stored before keeps its
 doc_id.  A new one gets its stem (``báo-cáo.txt`` → ``báo-cáo``) when no
 other source holds it — in this run or in the store.  When one does, a file
 in the same folder as the holder (a format variant: ``báo-cáo.pdf`` beside
@@ -188,7 +188,8 @@ def _inside(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
 
 
-def _walk(top: Path, root: Path, skip: set[Path], visited: set[Path]) -> Iterator[tuple[Path, Optional[str]]]:
+def _walk(top: Path, root: Path, skip: set[Path],
+          visited: set[Path]) -> Iterator[tuple[Path, Optional[str]]]:
     """(file, None) for every file under ``top``, or (path, why it is skipped)."""
     real = top.resolve()
     if real in visited or real in skip:
@@ -262,7 +263,7 @@ def _legacy(source: str) -> bool:
     return not os.path.isabs(source) or f"{os.sep}.inputs{os.sep}" in source
 
 
-def assign_doc_ids(entries: list[_Entry], known: dict[str, str], warnings: list[str]) -> None:
+def _assign_doc_ids(entries: list[_Entry], known: dict[str, str], warnings: list[str]) -> None:
     """Give every entry its doc_id (rules in the module docstring);
     ``known`` maps the sources already stored to their doc_ids."""
     known = {source: doc_id for source, doc_id in known.items() if not _legacy(source)}
@@ -309,15 +310,15 @@ def collect(inputs: list[str | Path], workdir: Path, *, skip: tuple = (),
             entries.append(_Entry(os.path.abspath(inp), inp.name, None, "input", "no such file or folder"))
             continue
         for path, problem in _files(inp, skip_real):
-            if problem:
-                entries.append(_Entry(os.path.abspath(path), path.name, None, "input", problem))
-                continue
-            source = str(path.resolve())
+            source = os.path.abspath(path) if problem else str(path.resolve())
             if source in seen:
                 if seen[source] != str(path):
                     warnings.append(f"{path}: the same file as {seen[source]}, read once")
                 continue
             seen[source] = str(path)
+            if problem:
+                entries.append(_Entry(source, path.name, None, "input", problem))
+                continue
             if path.suffix.lower() != ".zip":
                 entries.append(_Entry(source, path.name, path))
                 continue
@@ -328,7 +329,7 @@ def collect(inputs: list[str | Path], workdir: Path, *, skip: tuple = (),
                 continue
             for label, name, file in members:
                 entries.append(_Entry(f"{source}!{label}", name, file))
-    assign_doc_ids(entries, known or {}, warnings)
+    _assign_doc_ids(entries, known or {}, warnings)
     out = Collected(warnings=warnings)
     for e in sorted(entries, key=lambda e: e.source):
         if e.path is None:
