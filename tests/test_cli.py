@@ -3,20 +3,18 @@ off, and failures reported in one line with an exit status, never a
 traceback."""
 import os
 import re
-import select
 import shutil
 import signal
 import struct
 import subprocess
 import sys
-import time
 import zipfile
 import zlib
 from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE, SEEDS
+from conftest import SAMPLE, SEEDS, wait_for_progress
 from parmine.extract.nlp import build_nlp
 from parmine.pipelines.cli import main
 
@@ -198,17 +196,6 @@ def test_a_full_disk_during_export(out, tmp_path):
     assert proc.stdout.strip().endswith("(1 rows)") and proc.stdout.splitlines()[-2].strip() == "1"
 
 
-def _wait_for(proc, pattern: bytes, timeout: float = 120) -> bytes:
-    seen, deadline = b"", time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([proc.stderr], [], [], 0.5)
-        if ready:
-            seen += os.read(proc.stderr.fileno(), 65536)
-            if re.search(pattern, seen):
-                return seen
-    raise AssertionError(f"not seen: {seen[-500:]!r}")
-
-
 def test_ctrl_c_and_sigterm_stop_a_run_with_a_summary_and_no_traceback(tmp_path):
     src = tmp_path / "in"
     src.mkdir()
@@ -218,7 +205,7 @@ def test_ctrl_c_and_sigterm_stop_a_run_with_a_summary_and_no_traceback(tmp_path)
     cmd = [sys.executable, "-m", "parmine.pipelines.cli", "run", str(src), "-o", str(out), "-j", "2", "--progress"]
     for how, status in (("SIGINT", 130), ("SIGTERM", 143)):
         proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        seen = _wait_for(proc, rb"[1-9]\d*/\d+ \[")
+        seen = wait_for_progress(proc, 1)
         if how == "SIGINT":  # Ctrl-C: the terminal signals the whole process group
             os.killpg(proc.pid, signal.SIGINT)
         else:

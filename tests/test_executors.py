@@ -7,7 +7,7 @@ import threading
 import time
 from pathlib import Path
 
-from conftest import DERIVED, SAMPLE
+from conftest import DERIVED, SAMPLE, alive
 from parmine.corpus import progress
 from parmine.pipelines import executors
 from parmine.pipelines.executors import ProcessPool
@@ -126,12 +126,5 @@ def test_a_stopped_document_leaves_no_process_and_no_temporary_file(tmp_path):
     assert got.error["stage"] == "timeout"
     assert seen  # it was stopped while Tesseract was at work on a page
     time.sleep(0.5)
-    assert not any(Path(f"/proc/{pid}").exists() and _state(pid) != "Z" for pid in seen)
+    assert not any(map(alive, seen))
     assert list(work.iterdir()) == []  # the worker's temporary folder went with it
-
-
-def _state(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except FileNotFoundError:
-        return "gone"

@@ -5,8 +5,6 @@ gives the same dataset as the process pool, and a second writer is
 refused."""
 import json
 import os
-import re
-import select
 import shutil
 import signal
 import subprocess
@@ -18,6 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from conftest import alive, wait_for_progress
 from parmine.pipelines.run import run
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample"
@@ -91,19 +90,28 @@ def test_rerun_skips_unchanged_and_force_reprocesses(tmp_path):
     assert forced.processed == 3
 
 
-def test_kill_9_of_the_whole_run_then_resume_equals_an_uninterrupted_run(tmp_path):
-    src = tmp_path / "in"
+def _copies(src: Path, n: int) -> None:
+    """``n`` copies of the good documents in ``src`` (enough that a kill lands mid-run)."""
     src.mkdir()
-    for i in range(24):  # enough documents that the kill lands mid-run
+    for i in range(n):
         p = GOOD[i % len(GOOD)]
         shutil.copy(p, src / f"c{i:02d}-{p.name}")
+
+
+def _start_run(src: Path, out: Path, jobs: int) -> subprocess.Popen:
+    """``parmine run`` in a session of its own, its progress bar on a pipe."""
+    cmd = [sys.executable, "-m", "parmine.pipelines.cli", "run", str(src), "-o", str(out), "-j", str(jobs),
+           "--progress"]
+    return subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def test_kill_9_of_the_whole_run_then_resume_equals_an_uninterrupted_run(tmp_path):
+    src, out = tmp_path / "in", tmp_path / "killed"
+    _copies(src, 24)
     clean = run([str(src)], tmp_path / "clean", jobs=1, progress=False)
     assert clean.processed == 24
-    out = tmp_path / "killed"
-    cmd = [sys.executable, "-m", "parmine.pipelines.cli", "run", str(src), "-o", str(out), "-j", "1",
-           "--progress"]
-    proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _wait_for_progress(proc, 10)
+    proc = _start_run(src, out, 1)
+    wait_for_progress(proc, 10)  # a batch (2 s) has been committed by then
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     resumed = run([str(src)], out, jobs=1, progress=False)
@@ -122,58 +130,29 @@ def test_dask_local_cluster_equals_process_pool(tmp_path):
     assert _tables(tmp_path / "dask") == _tables(tmp_path / "pool")
 
 
-def _wait_for_progress(proc, done: int, timeout: float = 120) -> None:
-    """Read the progress bar of a run (``--progress``) until ``done``
-    documents have come back (wait for enough that a batch — 2 s — has been
-    committed)."""
-    seen, deadline = b"", time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([proc.stderr], [], [], 0.5)
-        if ready:
-            seen += os.read(proc.stderr.fileno(), 65536)
-            counts = [int(n) for n in re.findall(rb"(\d+)/\d+ \[", seen)]
-            if counts and max(counts) >= done:
-                return
-    raise AssertionError(f"no progress: {seen[-500:]!r}")
-
-
 def _children(pid: int) -> set[int]:
     return {int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
 
 
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except FileNotFoundError:
-        return False
-    return state != "Z"
-
-
 def test_kill_9_of_the_main_process_alone_then_resume_equals_an_uninterrupted_run(tmp_path):
-    src = tmp_path / "in"
-    src.mkdir()
-    for i in range(30):  # enough documents that the kill lands mid-run
-        p = GOOD[i % len(GOOD)]
-        shutil.copy(p, src / f"c{i:02d}-{p.name}")
+    src, out = tmp_path / "in", tmp_path / "killed"
+    _copies(src, 30)
     (src / "rong.txt").write_bytes(b"")  # an error row too
     clean = run([str(src)], tmp_path / "clean", jobs=2, progress=False)
     assert clean.processed == 30
-    out = tmp_path / "killed"
-    cmd = [sys.executable, "-m", "parmine.pipelines.cli", "run", str(src), "-o", str(out), "-j", "2",
-           "--progress"]
-    proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _wait_for_progress(proc, 18)
+    proc = _start_run(src, out, 2)
+    wait_for_progress(proc, 18)  # a batch (2 s) has been committed by then
     workers = _children(proc.pid)
     assert len(workers) == 2
     os.kill(proc.pid, signal.SIGKILL)  # the main process only, as `kill -9 PID` does
     proc.wait()
     try:  # the workers do not outlive it: nothing holds the lock or the pipes
         deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and any(map(_alive, workers)):
+        while time.monotonic() < deadline and any(map(alive, workers)):
             time.sleep(0.1)
-        assert not any(map(_alive, workers))
+        assert not any(map(alive, workers))
     finally:
-        for pid in filter(_alive, workers):
+        for pid in filter(alive, workers):
             os.kill(pid, signal.SIGKILL)
     resumed = run([str(src)], out, jobs=2, progress=False)  # at once: no "another run" refusal
     assert resumed.skipped >= 1 and resumed.processed >= 1  # the kill landed mid-run
