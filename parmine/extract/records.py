@@ -118,7 +118,8 @@ class Quantity:
     ``value`` is a number (int for counts, float for decimals/percent);
     ``kind``: ``count``, ``percent``, ``ratio`` (``value`` = x and
     ``denominator`` = y of "x/y"), ``decimal``, ``absence`` ("không có hồ sơ
-    trễ hạn" = 0); ``noun`` the counted noun ("hồ sơ", "thủ tục").
+    trễ hạn" = 0), ``money`` ("150.000 đồng", never an indicator); ``noun``
+    the counted noun ("hồ sơ", "thủ tục").
     """
 
     start: int
