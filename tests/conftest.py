@@ -1,5 +1,8 @@
 """Shared paths and helpers for the tests."""
+import os
 import re
+import select
+import time
 import unicodedata
 from pathlib import Path
 
@@ -35,3 +38,29 @@ def cer(hyp: str, ref: str) -> float:
 @pytest.fixture(scope="session")
 def seed_stems():
     return sorted(p.stem for p in SEEDS.glob("*.txt"))
+
+
+def wait_for_progress(proc, done: int, timeout: float = 120) -> bytes:
+    """Read the progress bar a run prints on stderr (``--progress``) until
+    ``done`` documents have come back; returns what it printed so far."""
+    seen, deadline = b"", time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([proc.stderr], [], [], 0.5)
+        if ready:
+            chunk = os.read(proc.stderr.fileno(), 65536)
+            seen += chunk
+            counts = [int(n) for n in re.findall(rb"(\d+)/\d+ \[", seen)]
+            if counts and max(counts) >= done:
+                return seen
+            if not chunk:
+                break
+    raise AssertionError(f"no progress to {done}: {seen[-500:]!r}")
+
+
+def alive(pid: int) -> bool:
+    """Whether a process runs (a zombie waiting for its parent does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"

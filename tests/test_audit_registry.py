@@ -69,8 +69,10 @@ def test_issuer_and_type_conflicts():
 
 
 def test_a_misspelt_id_is_a_symbol_variant_of_the_registrys_spelling():
-    (f,) = registry_findings("Nghị định số 61/2018/ND-CP ngày 23/4/2018 của Chính phủ")
-    assert (f.kind, f.severity, f.id, f.expected) == ("symbol_variant", "info", "61/2018/ND-CP", "61/2018/NĐ-CP")
+    (f,) = registry_findings("Thông tư số 21/2019/TT-BGDDT ngày 29/11/2019 của Bộ Giáo dục và Đào tạo")
+    assert (f.kind, f.severity, f.id, f.expected) == ("symbol_variant", "info", "21/2019/TT-BGDDT",
+                                                      "21/2019/TT-BGDĐT")
+    assert "as the registry spells it" in f.explanation and "Quy chế quản lý bằng tốt nghiệp" in f.explanation
 
 
 def test_the_numbers_year_wins_over_a_registry_date_that_disagrees_with_it():
@@ -79,8 +81,8 @@ def test_the_numbers_year_wins_over_a_registry_date_that_disagrees_with_it():
 
 
 def test_a_date_that_is_not_the_documents_replaces_the_year_mismatch():
-    text = ("Luật sửa đổi, bổ sung một số điều của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương "
-            "số 77/2015/QH13 ngày 22/11/2019;")
+    # (22/11/2019 is the date of the law amending it)
+    text = "Căn cứ Luật Tổ chức chính quyền địa phương số 77/2015/QH13 ngày 22/11/2019;"
     assert [(f.kind, f.expected) for f in audit(text)] == [("registry_date_conflict", "2015-06-19")]
     assert [f.kind for f in audit_corpus([DocFacts("d", "Huế", find_citations(text))])] == [
         "citation_year_mismatch"]
@@ -90,12 +92,23 @@ def test_a_date_that_is_not_the_documents_replaces_the_year_mismatch():
 
 
 def test_resolution_tells_documents_of_one_id_apart():
+    bare, = find_citations("căn cứ số 24/2008/QH12")
+    dated, = find_citations("căn cứ số 24/2008/QH12 ngày 13/11/2008")
     law, = find_citations("Luật Quốc tịch Việt Nam số 24/2008/QH12")
-    dated, = find_citations("Luật Quốc tịch Việt Nam số 24/2008/QH12 ngày 13/11/2008")
     resolution, = find_citations("Nghị quyết số 24/2008/QH12 của Quốc hội")
-    assert resolve(law, None, CENTRAL) is None  # a law or a resolution: nothing is guessed
+    assert resolve(bare, None, CENTRAL) is None  # a law or a resolution: nothing is guessed
     assert resolve(dated, None, CENTRAL).entry.title == "Quốc tịch Việt Nam"
+    assert resolve(law, None, CENTRAL).entry.title == "Quốc tịch Việt Nam"
     assert resolve(resolution, None, CENTRAL).entry.title == "Về việc thi hành Luật thi hành án dân sự"
     undated, = find_citations("Quyết định số 1707/QĐ-UBND của UBND tỉnh Bình Dương")
     assert resolve(undated, "Bình Dương", BINHDUONG) is None  # numbered anew every year: which one?
     assert resolve(undated, "Bình Dương", BINHDUONG, date="2020-06-29").entry.date == "2020-06-29"
+
+
+def test_a_short_form_stands_for_the_full_number_it_resolves_to():
+    text = ("Thực hiện Nghị định số 61/2018/NĐ-CP ngày 23/4/2018 của Chính phủ. "
+            "Theo Nghị định 61, bộ phận một cửa tiếp nhận hồ sơ.")
+    check = RegistryCheck(CENTRAL)
+    assert check(DocFacts("d", "Huế", find_citations(text))) == ([], set())
+    assert [e.id for e in check.resolved.entries] == ["61/2018/NĐ-CP", "61/2018/NĐ-CP"]
+    assert list(check.resolved.starts) == [23, 82]

@@ -1,4 +1,5 @@
-"""docs/dataset.md documents every column of every exported table."""
+"""docs/dataset.md documents every column of every exported table, and
+docs/reliability.md names only tests that exist."""
 import re
 import shutil
 
@@ -50,3 +51,12 @@ def test_exported_files_have_the_documented_columns(out):
     # every table is in the store, the wide table too
     assert {r[0] for r in con.execute('DESCRIBE "indicators_wide"').fetchall()} == wide
     assert con.execute('SELECT count(*) FROM "indicators_wide"').fetchone()[0] == 2
+
+
+def test_every_test_named_in_the_reliability_guide_exists():
+    guide = (ROOT / "docs" / "reliability.md").read_text(encoding="utf-8")
+    named = re.findall(r"`?(test_\w+\.py)::(test_\w+)`?", guide)
+    assert len(named) >= 30
+    for module, test in named:
+        source = (ROOT / "tests" / module).read_text(encoding="utf-8")
+        assert re.search(rf"^def {test}\(", source, flags=re.M), f"{module}::{test}"

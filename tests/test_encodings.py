@@ -71,3 +71,38 @@ def test_vni_copy_of_every_seed_reads_back(tmp_path, seed_stems):
         want = read(tmp_path / "utf" / f"{stem}.txt")
         assert [p.text for p in got.pages] == [p.text for p in want.pages], stem
         assert [t.rows for t in got.tables] == [t.rows for t in want.tables], stem
+
+
+def _with_stray_byte(data: bytes) -> bytes:
+    """``data`` with one 0xFF put between two characters in the middle."""
+    mid = len(data) // 2
+    while data[mid] >= 0x80:  # not inside a multi-byte character
+        mid += 1
+    return data[:mid] + b"\xff" + data[mid:]
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_one_stray_byte_does_not_change_the_encoding_of_a_utf8_file(tmp_path, bom):
+    text = (SEEDS / "000_8ec424762efb3ebc.txt").read_text(encoding="utf-8")
+    got, name = decode_bytes(bom + _with_stray_byte(text.encode("utf-8")))
+    assert name == ("utf-8-sig" if bom else "utf-8")
+    assert got.count("\ufffd") == 1 and got.replace("\ufffd", "") == text
+    f = tmp_path / "bc.txt"
+    f.write_bytes(bom + _with_stray_byte(text.encode("utf-8")))
+    doc = read(f)
+    assert any("replaced by U+FFFD" in w for w in doc.warnings)
+    assert not any("decoded from" in w for w in doc.warnings)
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_utf16_and_utf32_without_a_bom(tmp_path, codec):
+    text = (SEEDS / "003_46d9f00a676a4ea6.txt").read_text(encoding="utf-8")
+    assert decode_bytes(text.encode(codec)) == (text, codec)
+    (tmp_path / "utf8.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "wide.txt").write_bytes(text.encode(codec))
+    assert [p.text for p in read(tmp_path / "wide.txt").pages] == [p.text for p in read(tmp_path / "utf8.txt").pages]
+
+
+def test_utf32_with_a_bom_is_not_taken_for_utf16():
+    text, name = decode_bytes(SAMPLE.encode("utf-32"))
+    assert (text, name) == (SAMPLE, "utf-32")

@@ -1,9 +1,13 @@
 """The process pool: results for every document, a time limit on progress,
-a batch that survives a worker dying, and idle workers helping with OCR."""
+a batch that survives a worker dying, idle workers helping with OCR, and a
+stopped document's processes and temporary files ended with it."""
 import os
+import subprocess
+import threading
 import time
+from pathlib import Path
 
-from conftest import SAMPLE
+from conftest import DERIVED, SAMPLE, alive
 from parmine.corpus import progress
 from parmine.pipelines import executors
 from parmine.pipelines.executors import ProcessPool
@@ -11,7 +15,7 @@ from parmine.pipelines.inputs import Item
 from parmine.pipelines.process import Options, Result
 
 
-def _fake(path, doc_id, options):
+def _fake(path, doc_id, options, source=None):
     if doc_id.startswith("slow"):
         time.sleep(60)
     if doc_id.startswith("steady"):  # long, but a page every 0.5 s
@@ -79,3 +83,48 @@ def test_an_idle_worker_ocrs_a_busy_workers_scan_from_the_back(tmp_path):
     assert [p["source"] for p in pages] == ["ocr"] * got["scan"].pages
     assert all(p["chars"] > 200 for p in pages)
     assert len(list(cache.rglob("*.txt"))) == got["scan"].pages  # each page image OCRed into the cache
+
+
+def _tesseracts(under: Path) -> set[int]:
+    """Tesseract processes working on an image under ``under``."""
+    found = set()
+    for proc in Path("/proc").iterdir():
+        try:
+            cmd = (proc / "cmdline").read_bytes().split(b"\0")
+        except (OSError, ValueError):
+            continue
+        if cmd and cmd[0].endswith(b"tesseract") and any(str(under).encode() in c for c in cmd):
+            found.add(int(proc.name))
+    return found
+
+
+def test_a_stopped_document_leaves_no_process_and_no_temporary_file(tmp_path):
+    from PIL import Image
+
+    # black and white at 600 dpi: quick to turn into a page image, about 2 s for Tesseract
+    subprocess.run(["pdftoppm", "-r", "600", "-mono", "-f", "1", "-l", "3",
+                    str(DERIVED / "004_e0d8482e7872d50a.pdf"), str(tmp_path / "p")], check=True)
+    first, *rest = [Image.open(p) for p in sorted(tmp_path.glob("p-*.pbm"))]
+    first.save(tmp_path / "scan.tif", save_all=True, append_images=rest, compression="tiff_deflate")
+    work = tmp_path / "work"
+    work.mkdir()
+    seen, done = set(), threading.Event()
+
+    def watch():
+        while not done.is_set():
+            seen.update(_tesseracts(work))
+            time.sleep(0.05)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        pool = ProcessPool(1, timeout=1, workdir=str(work))
+        (got,) = pool.map([Item(tmp_path / "scan.tif", "scan")], Options(ocr_cache=str(tmp_path / "c")))
+    finally:
+        done.set()
+        watcher.join()
+    assert got.error["stage"] == "timeout"
+    assert seen  # it was stopped while Tesseract was at work on a page
+    time.sleep(0.5)
+    assert not any(map(alive, seen))
+    assert list(work.iterdir()) == []  # the worker's temporary folder went with it

@@ -93,3 +93,69 @@ def test_copies_of_a_report_are_not_added_up_in_the_wide_table(out):
         con.close()
     assert row["dossiers.received"].iloc[0] == received
     assert (wide.filter(like="rate.").fillna(0) <= 100).all().all()
+
+
+@pytest.mark.parametrize("name", [
+    "o'quote",
+    # a name that, pasted into COPY ... TO '...', wrote a second file outside OUT
+    "x' (FORMAT PARQUET); COPY (SELECT 42 AS pwned) TO '../pwned.csv' (FORMAT CSV); --",
+])
+def test_an_output_folder_name_never_reaches_sql(tmp_path, monkeypatch, name):
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(SEEDS / f"{STEM}.txt", src)
+    (tmp_path / "cwd").mkdir()
+    monkeypatch.chdir(tmp_path / "cwd")
+    out = tmp_path / "outs" / name
+    assert main(["run", str(src), "-o", str(out), "-j", "1", "--quiet"]) == 0
+    assert pd.read_parquet(out / "documents.parquet")["doc_id"].tolist() == [STEM]
+    assert (out / "indicators.csv").stat().st_size > 0 and (out / "pred" / f"{STEM}.pred.json").exists()
+    written_outside = [p for p in tmp_path.rglob("*") if p.is_file() and out not in p.parents]
+    assert written_outside == [src / f"{STEM}.txt"]
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_neutralised(tmp_path):
+    import csv
+
+    from parmine.pipelines.store import Store
+    from parmine.pipelines.schema import arrow_table, blank_row
+
+    evil = {"doc_id": "=cmd|' /C calc'!A0", "indicator": "dossiers.received", "value": -3.0,
+            "field": "+SUM(1,2)", "procedure": "@HYPERLINK(\"http://x\")", "grp": "-2+3",
+            "sentence": "\t=1+1", "province": "\r=2", "section": "II.1"}
+    with Store(tmp_path) as store:
+        store.commit({evil["doc_id"]: {
+            "documents": [blank_row("documents", doc_id=evil["doc_id"], province="=1+1", pipeline_version="v")],
+            "indicators": arrow_table("indicators", [blank_row("indicators", **evil)])}})
+        export.export_csv(store, tmp_path)
+    for name in ("indicators.csv", "indicators_wide.csv"):
+        with open(tmp_path / name, newline="", encoding="utf-8") as f:
+            rows = list(csv.reader(f))
+        cells = [c for r in rows[1:] for c in r]
+        assert all(not c[:1] or c[0] not in "=+-@\t\r" or _number(c) for c in cells), name
+    long = dict(zip(*list(csv.reader(open(tmp_path / "indicators.csv", newline="", encoding="utf-8")))))
+    assert long["field"] == "'+SUM(1,2)" and long["doc_id"] == "'" + evil["doc_id"]
+    assert long["sentence"] == "'\t=1+1" and long["value"] == "-3" and long["section"] == "II.1"
+
+
+def _number(cell: str) -> bool:
+    try:
+        float(cell)
+        return True
+    except ValueError:
+        return False
+
+
+def test_the_workbook_holds_text_never_formulas(tmp_path):
+    from parmine.pipelines.schema import blank_row
+    from parmine.pipelines.store import Store
+
+    with Store(tmp_path) as store:
+        store.commit({"a": {"documents": [blank_row("documents", doc_id="a", province="=HYPERLINK(\"http://x\",\"y\")",
+                                                     title="+1+2", pipeline_version="v")]}})
+        export.export_excel(store, tmp_path)
+    ws = openpyxl.load_workbook(tmp_path / "parmine.xlsx")["documents"]
+    header = [c.value for c in ws[1]]
+    for column, text in (("province", "=HYPERLINK(\"http://x\",\"y\")"), ("title", "+1+2")):
+        cell = ws.cell(row=2, column=header.index(column) + 1)
+        assert cell.data_type == "s" and cell.value == text

@@ -151,3 +151,50 @@ def test_bad_files_are_refused_with_a_reason(tmp_path):
         assert words in err.value.reason and err.value.stage, name
     with pytest.raises(ReadError, match="encrypted"):
         read(_encrypted_pdf(tmp_path))
+
+
+def _page_images(tmp_path, pdf: Path, pages: int, dpi: int = 150) -> list:
+    from PIL import Image
+
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", "-f", "1", "-l", str(pages),
+                    str(pdf), str(tmp_path / "p")], check=True)
+    return [Image.open(p) for p in sorted(tmp_path.glob("p-*.png"))]
+
+
+def test_every_page_of_a_multi_page_tiff_is_a_page(tmp_path):
+    from rapidfuzz.fuzz import ratio
+
+    from parmine.corpus import progress
+
+    pdf = DERIVED / "002_db644a6e68f0f5dc.pdf"
+    first, *rest = _page_images(tmp_path, pdf, 2)
+    first.save(tmp_path / "scan.tif", save_all=True, append_images=rest, compression="tiff_deflate")
+    beats = []
+    progress.listen(beats.append)
+    try:
+        doc = read(tmp_path / "scan.tif", ocr_cache=tmp_path / "c")
+    finally:
+        progress.listen(None)
+    assert doc.format == "image" and doc.ocr_pages == [1, 2] and beats == [True, True]
+    layer = [squash_page(p.text) for p in read(pdf).pages[:2]]
+    ocr = [squash_page(p.text) for p in doc.pages]
+    for i in range(2):  # each OCRed page is the page it was scanned from
+        assert ratio(ocr[i], layer[i]) > ratio(ocr[i], layer[1 - i]) and ratio(ocr[i], layer[i]) > 80
+
+
+def squash_page(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_a_pdf_of_blank_pages_is_refused_without_ocr(tmp_path):
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument.new()
+    for _ in range(500):
+        pdf.new_page(595, 842)
+    pdf.save(tmp_path / "trang.pdf")
+    pdf.close()
+    before = ocr_module.calls
+    with pytest.raises(ReadError, match="all 500 pages of the PDF are blank"):
+        read(tmp_path / "trang.pdf", ocr_cache=tmp_path / "c")
+    assert ocr_module.calls == before  # not one Tesseract run

@@ -166,6 +166,24 @@ def test_render_text_nests_crossing_spans():
     assert out == "ab<mark>c<span id='f'>de<br>f</span>gh</mark>ij"
 
 
+def test_markup_in_a_report_or_a_file_name_stays_text(tmp_path):
+    from parmine.pipelines.report import build_report
+    from parmine.pipelines.schema import blank_row
+    from parmine.pipelines.store import Store
+
+    evil = "<script>alert(1)</script>"
+    doc_id = "x'><img src=x onerror=alert(2)>"
+    with Store(tmp_path) as store:
+        store.commit({doc_id: {
+            "documents": [blank_row("documents", doc_id=doc_id, format="txt", province=evil, pipeline_version="v")],
+            "pages": [blank_row("pages", doc_id=doc_id, page=1, source="text", text=f"Báo cáo {evil} hết.")]}})
+        store.replace_table("audit", [blank_row("audit", kind="date_invalid", doc_id=doc_id, id=evil,
+                                                explanation=evil, start=0, end=3)])
+    html = build_report(tmp_path)
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
 def test_render_text_nests_two_findings_on_one_span():
     # a citation flagged by two checks: each flag stands right after its own span
     out = render_text("abcdef", [], [(1, 3, "<i id='1'>", "</i>F1"), (1, 3, "<i id='2'>", "</i>F2")], [])

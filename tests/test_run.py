@@ -1,6 +1,8 @@
 """Whole runs on real files: bad input loses nothing, reruns skip unchanged
-documents, a killed run resumes to the same tables, the Dask executor gives
-the same dataset as the process pool, and a second writer is refused."""
+documents, a killed run (even its main process alone, by kill -9) resumes to
+the same tables, no run replaces another file's document, the Dask executor
+gives the same dataset as the process pool, and a second writer is
+refused."""
 import json
 import os
 import shutil
@@ -14,24 +16,26 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from conftest import alive, wait_for_progress
 from parmine.pipelines.run import run
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample"
 GOOD = sorted(SAMPLE.glob("*.txt"))[:3]
-CONTENT_TABLES = ("documents", "sections", "citations", "dates", "quantities", "indicators")
+CONTENT_TABLES = ("documents", "pages", "sections", "citations", "dates", "quantities", "indicators",
+                  "errors")
 
 
 def _tables(out: Path) -> dict:
+    """Every table of a dataset, rows sorted, times of day left out."""
     con = duckdb.connect(str(out / "parmine.duckdb"), read_only=True)
     try:
         got = {}
         for t in CONTENT_TABLES:
             cols = [c for c in con.execute(f'SELECT * FROM "{t}" LIMIT 0').fetchdf().columns
-                    if c not in ("processed_at", "path")]
+                    if c not in ("processed_at", "at")]
             sel = ", ".join(f'"{c}"' for c in cols)
             got[t] = sorted(map(repr, con.execute(f'SELECT {sel} FROM "{t}"').fetchall()))
-        got["audit"] = sorted(map(repr, con.execute(
-            "SELECT kind, id, doc_id, start FROM audit").fetchall()))
+        got["audit"] = sorted(map(repr, con.execute("SELECT * FROM audit").fetchall()))
         return got
     finally:
         con.close()
@@ -86,34 +90,33 @@ def test_rerun_skips_unchanged_and_force_reprocesses(tmp_path):
     assert forced.processed == 3
 
 
-def test_kill_9_then_resume_equals_an_uninterrupted_run(tmp_path):
-    src = tmp_path / "in"
+def _copies(src: Path, n: int) -> None:
+    """``n`` copies of the good documents in ``src`` (enough that a kill lands mid-run)."""
     src.mkdir()
-    for i in range(12):  # enough documents that the kill lands mid-run
+    for i in range(n):
         p = GOOD[i % len(GOOD)]
         shutil.copy(p, src / f"c{i:02d}-{p.name}")
+
+
+def _start_run(src: Path, out: Path, jobs: int) -> subprocess.Popen:
+    """``parmine run`` in a session of its own, its progress bar on a pipe."""
+    cmd = [sys.executable, "-m", "parmine.pipelines.cli", "run", str(src), "-o", str(out), "-j", str(jobs),
+           "--progress"]
+    return subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def test_kill_9_of_the_whole_run_then_resume_equals_an_uninterrupted_run(tmp_path):
+    src, out = tmp_path / "in", tmp_path / "killed"
+    _copies(src, 24)
     clean = run([str(src)], tmp_path / "clean", jobs=1, progress=False)
-    assert clean.processed == 12
-    out = tmp_path / "killed"
-    cmd = [sys.executable, "-m", "parmine.pipelines.cli", "run", str(src), "-o", str(out), "-j", "1", "--quiet"]
-    proc = subprocess.Popen(cmd, start_new_session=True)
-    db = out / "parmine.duckdb"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:  # wait until some documents are committed
-        time.sleep(0.2)
-        if db.exists():
-            try:
-                con = duckdb.connect(str(db), read_only=True)
-                n = con.execute("SELECT count(*) FROM documents").fetchone()[0]
-                con.close()
-            except duckdb.Error:
-                continue
-            if n >= 2:
-                break
+    assert clean.processed == 24
+    proc = _start_run(src, out, 1)
+    wait_for_progress(proc, 10)  # a batch (2 s) has been committed by then
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     resumed = run([str(src)], out, jobs=1, progress=False)
-    assert resumed.skipped >= 2 and resumed.processed + resumed.skipped == 12
+    assert resumed.skipped >= 1 and resumed.processed >= 1  # the kill landed mid-run
+    assert resumed.processed + resumed.skipped == 24
     assert _tables(out) == _tables(tmp_path / "clean")
 
 
@@ -125,3 +128,61 @@ def test_dask_local_cluster_equals_process_pool(tmp_path):
     run([str(src)], tmp_path / "pool", jobs=2, progress=False)
     run([str(src)], tmp_path / "dask", jobs=2, executor="dask", progress=False)
     assert _tables(tmp_path / "dask") == _tables(tmp_path / "pool")
+
+
+def _children(pid: int) -> set[int]:
+    return {int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
+
+
+def test_kill_9_of_the_main_process_alone_then_resume_equals_an_uninterrupted_run(tmp_path):
+    src, out = tmp_path / "in", tmp_path / "killed"
+    _copies(src, 30)
+    (src / "rong.txt").write_bytes(b"")  # an error row too
+    clean = run([str(src)], tmp_path / "clean", jobs=2, progress=False)
+    assert clean.processed == 30
+    proc = _start_run(src, out, 2)
+    wait_for_progress(proc, 18)  # a batch (2 s) has been committed by then
+    workers = _children(proc.pid)
+    assert len(workers) == 2
+    os.kill(proc.pid, signal.SIGKILL)  # the main process only, as `kill -9 PID` does
+    proc.wait()
+    try:  # the workers do not outlive it: nothing holds the lock or the pipes
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(map(alive, workers)):
+            time.sleep(0.1)
+        assert not any(map(alive, workers))
+    finally:
+        for pid in filter(alive, workers):
+            os.kill(pid, signal.SIGKILL)
+    resumed = run([str(src)], out, jobs=2, progress=False)  # at once: no "another run" refusal
+    assert resumed.skipped >= 1 and resumed.processed >= 1  # the kill landed mid-run
+    assert resumed.processed + resumed.skipped == 30
+    assert not (out / ".tmp").exists()
+    assert _tables(out) == _tables(tmp_path / "clean")
+
+
+def test_a_later_run_never_replaces_another_files_document(tmp_path):
+    for folder, seed in (("a", GOOD[0]), ("b", GOOD[1])):
+        (tmp_path / folder).mkdir()
+        shutil.copy(seed, tmp_path / folder / "report.txt")
+    out = tmp_path / "out"
+    first = run([str(tmp_path / "b")], out, jobs=1, progress=False)
+    second = run([str(tmp_path / "a")], out, jobs=1, progress=False)
+    assert (first.processed, second.processed) == (1, 1)
+    assert second.warnings and "report~" in second.warnings[0]
+    con = duckdb.connect(str(out / "parmine.duckdb"), read_only=True)
+    stored = dict(con.execute("SELECT path, doc_id FROM documents").fetchall())
+    con.close()
+    a, b = (str((tmp_path / f / "report.txt").resolve()) for f in ("a", "b"))
+    assert stored[b] == "report" and stored[a].startswith("report~")
+    assert {p.name for p in (out / "pred").iterdir()} == {f"{d}.pred.json" for d in stored.values()}
+    again = run([str(tmp_path / "a"), str(tmp_path / "b")], out, jobs=1, progress=False)
+    assert (again.skipped, again.processed, again.warnings) == (2, 0, [])
+
+
+def test_an_output_folder_inside_the_input_folder_is_left_out(tmp_path):
+    shutil.copy(GOOD[0], tmp_path / GOOD[0].name)
+    first = run([str(tmp_path)], tmp_path / "out", jobs=1, progress=False)
+    again = run([str(tmp_path)], tmp_path / "out", jobs=1, progress=False)
+    assert (first.documents, first.failed) == (1, 0)
+    assert (again.documents, again.failed, again.skipped) == (1, 0, 1)

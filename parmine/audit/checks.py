@@ -20,7 +20,8 @@ Within one report (:func:`audit_document`):
   total; a part that is not stated is unknown, so a total is contradicted
   only when the stated parts are complete or already exceed it;
 - ``date_invalid`` — a date that does not exist, or lies after the
-  report's own date.
+  report's own date: a cited document's, or in a report or portal item a
+  past event's (not a deadline or a plan).
 
 Across reports (:func:`audit_corpus`): date conflicts of one document cited
 by several reports — keyed by the id alone for national symbols (NĐ-CP,
@@ -188,6 +189,17 @@ def _citation_checks(doc_id: str, cits: list[Citation], known, frequent) -> list
                                 + ", ".join(f"{d} ({n}×)" for d, n in dates.most_common()),
                                 expected=majority))
     for c in cits:
+        if "/" not in c.id and "-" not in c.id:  # a bare number: fine as a short form of a full one
+            if c.resolved_id is None:
+                out.append(_finding("citation_malformed", "warning", c.id, doc_id, c,
+                                    f"{c.doc_type} {c.id} is cited by its number alone; "
+                                    "the text never gives its full number and symbol"))
+            continue
+        variant = _spelling_variant(c)
+        if variant:
+            out.append(_finding("symbol_variant", "info", c.id, doc_id, c,
+                                f"{c.id} is written for {variant} (hyphens, case or Đ/D)", expected=variant))
+            continue
         code = c.symbol.split("-")[0] if "-" in c.symbol else c.symbol.split("/")[0]
         if c.symbol.startswith(("NĐ-", "TT-", "TTLT-")) and not regex.search(r"/(?:19|20)\d\d/", c.id):
             out.append(_finding("citation_malformed", "warning", c.id, doc_id, c,
@@ -223,6 +235,28 @@ def _citation_checks(doc_id: str, cits: list[Citation], known, frequent) -> list
                                     f"issuer symbol {part} looks like a misspelling of {target}",
                                     expected=target))
     return out
+
+
+def _spelling_variant(c: Citation) -> str | None:
+    """The standard spelling of a symbol whose type code is written without
+    its hyphen, in another case, or with D for Đ: "63/2010/NĐCP" →
+    "63/2010/NĐ-CP", "61/2018/ND-CP" → "61/2018/NĐ-CP" (the code must be the
+    one the type word names)."""
+    def key(x: str) -> str:
+        return x.upper().replace("Đ", "D")
+
+    for code in TYPE_CODES.get(c.doc_type or "", ()) if "/" not in c.symbol else ():
+        if not key(c.symbol.replace("-", "")).startswith(key(code)):
+            continue
+        pos, seen = 0, 0
+        while pos < len(c.symbol) and seen < len(code):
+            seen += c.symbol[pos] != "-"
+            pos += 1
+        rest = c.symbol[pos:].lstrip("-")
+        standard = f"{code}-{rest}" if rest else code
+        if standard != c.symbol:
+            return c.id[:len(c.id) - len(c.symbol)] + standard
+    return None
 
 
 def _has_code(c: Citation, codes: tuple[str, ...]) -> bool:
@@ -336,37 +370,36 @@ def _ahead(d: DateMention) -> bool:
     return bool(_AHEAD_WORDS.search(before) or _AHEAD_CLAUSE.search(clause))
 
 
-def _cited_with(d: DateMention, citations: list[Citation]) -> Citation | None:
-    """The citation the date is the date of (the nearest one written with it)."""
-    near = [c for c in citations if abs(c.start - d.start) <= 300 and
-            (c.date == d.value if d.valid else c.date_text == d.text)]
-    return min(near, key=lambda c: abs(c.start - d.start)) if near else None
-
-
 def _date_checks(doc_id: str, dates: list[DateMention], meta: Metadata | None,
                  citations: list[Citation]) -> list[Finding]:
-    """Dates that do not exist; and dates after the report's own date: a
-    cited document's in any document (it cannot cite what was not yet
-    issued), an event's in a report or a portal item (that tells what
-    happened) unless the words before it make it a deadline or a plan.
-    Dates before the document's own date line (a site's preamble, written
-    later) are not held against it.  A finding's id is the cited document's,
-    else empty."""
+    """Dates that do not exist, and dates after the document's own: a cited
+    document's in any document (it cannot cite what was not yet issued; the
+    finding of that citation's id), an event's only in a report or a portal
+    item (they tell what happened), and not when the words before it make
+    it a deadline, a start or a plan ("trước ngày", "kể từ ngày", "dự
+    kiến").  The dates of a site's text around the document are not the
+    document's."""
     out = []
     issued = meta.issued_date if meta else None
     reporting = meta is None or meta.doc_kind in REPORTING_KINDS
-    own = next((d.start for d in dates if d.precision == "day" and d.value == issued), -1) if issued else -1
     for d in dates:
-        cited = _cited_with(d, citations)
-        cid = cited.id if cited else None
+        if d.role in ("issued", "page"):
+            continue
+        cid = _cited_at(d, citations) if d.role == "citation" else None
         if not d.valid:
             out.append(_finding("date_invalid", "error", cid, doc_id, d, f"{d.text} is not a calendar date"))
-        elif issued and d.value and d.precision == "day" and d.role != "issued" and \
-                d.value[:len(issued)] > issued and d.start > own and (cited or reporting and not _ahead(d)):
-            what = f"{cited.id} is dated {d.text}, which" if cited else d.text
+        elif issued and d.value and d.precision == "day" and d.value[:len(issued)] > issued and \
+                (cid or reporting and not _ahead(d)):
+            what = f"{cid} is dated {d.text}" if cid else f"{d.text}"
             out.append(_finding("date_invalid", "warning", cid, doc_id, d,
-                                f"{what} lies after the report's own date ({issued})", expected=issued))
+                                f"{what}, after the document's own date ({issued})", expected=issued))
     return out
+
+
+def _cited_at(d: DateMention, citations: list[Citation]) -> str | None:
+    """The citation whose date ``d`` is (the nearest with that date text)."""
+    near = [c for c in citations if c.date_text == d.text]
+    return min(near, key=lambda c: abs(c.end - d.start)).id if near else None
 
 
 # -- entry points -------------------------------------------------------------------

@@ -1,9 +1,10 @@
 """Citations checked against a registry of documents: citations and a
 :class:`~parmine.corpus.registry.Registry` in, findings out (no I/O).
 
-:func:`resolve` finds the entry a citation stands for.  Its id is looked up
-as written (:func:`~parmine.text.normalize.id_key`), else by its skeleton
-(a misspelt id: "61/2018/ND-CP", "61/2018/NĐCP").  Only entries of the
+:func:`resolve` finds the entry a citation stands for.  Its id (a short
+form's full number: "Nghị quyết 36a" → ``36a/NQ-CP``) is looked up as
+written (:func:`~parmine.text.normalize.id_key`), else by its skeleton (a
+misspelt id: "61/2018/ND-CP", "61/2018/NĐCP").  Only entries of the
 citation's scope count: national ones, and local ones of the province the
 citation's issuer names ("của UBND tỉnh Bình Dương"), else of the citing
 report's province — local numbers repeat from province to province.
@@ -35,7 +36,8 @@ The findings (:class:`RegistryCheck`, one report at a time):
   holds most numbers (:meth:`~parmine.corpus.registry.Registry.covers`),
   that is not in it.
 - ``symbol_variant`` (info) — an id matched only by its skeleton, the
-  registry's spelling as the expected form.
+  registry's spelling as the expected form (it replaces the registry-less
+  ``symbol_variant`` of the mention).
 """
 from __future__ import annotations
 
@@ -79,17 +81,24 @@ def citation_province(c: Citation, province: str | None, registry: Registry) -> 
     return (named_province(c.issuer) or province) if registry.provinces else None
 
 
+def full_id(c: Citation) -> str:
+    """The number a mention stands for: its own, or the full number of a
+    short form ("Nghị quyết 36a" → ``36a/NQ-CP``)."""
+    return c.resolved_id or c.id
+
+
 def _pick(c: Citation, date: str | None, entries: list[RegistryEntry]) -> RegistryEntry | None:
     """The one entry of ``entries`` the citation (dated ``date``) stands for, or None."""
     family = type_family(c.doc_type)
     entries = [e for e in entries if type_family(e.type) == family] or entries
+    yearless = number_year(full_id(c)) is None
     if date:
         same_day = [e for e in entries if e.date == date]
         if same_day:
             entries = same_day
-        elif number_year(c.id) is None:  # numbered anew every year: only that year's document
+        elif yearless:  # numbered anew every year: only that year's document
             entries = [e for e in entries if e.date and e.date[:4] == date[:4]]
-    elif number_year(c.id) is None:
+    elif yearless:
         return None
     return entries[0] if len(entries) == 1 else None
 
@@ -100,7 +109,8 @@ def resolve(c: Citation, province: str | None, registry: Registry,
     for (``date``: the date the report gives it, when this mention has
     none), or None."""
     scope = citation_province(c, province, registry)
-    for exact, found in ((True, registry.entries(c.id)), (False, registry.near(c.id))):
+    cid = full_id(c)
+    for exact, found in ((True, registry.entries(cid)), (False, registry.near(cid))):
         candidates = [e for e in found if e.province is None or e.province == scope]
         if candidates:
             entry = _pick(c, c.date or date, candidates)
@@ -215,7 +225,7 @@ class RegistryCheck:
         replaced: set[tuple] = set()
         dated = _report_dates(doc.citations)
         for c in doc.citations:
-            found = resolve(c, doc.province, self.registry, dated.get(id_key(c.id)))
+            found = resolve(c, doc.province, self.registry, dated.get(id_key(full_id(c))))
             if found is not None:
                 self.resolved.doc_ids.append(doc.doc_id)
                 self.resolved.starts.append(c.start)
@@ -224,15 +234,17 @@ class RegistryCheck:
                 out.extend(findings)
                 if misdated:
                     replaced.add(("citation_year_mismatch", c.id, c.start))
+                if any(f.kind == "symbol_variant" for f in findings):  # the registry's spelling wins
+                    replaced.add(("symbol_variant", c.id, c.start))
             else:
                 out.extend(self._unknown(doc.doc_id, c, doc.province))
         return out, replaced
 
     def _unknown(self, doc_id: str, c: Citation, province: str | None) -> list[Finding]:
-        scope = citation_province(c, province, self.registry)
-        covered = self.registry.covers(c.id, scope)
+        scope, cid = citation_province(c, province, self.registry), full_id(c)
+        covered = self.registry.covers(cid, scope)
         if covered is None or any(e.province is None or e.province == scope
-                                  for e in self.registry.entries(c.id) + self.registry.near(c.id)):
+                                  for e in self.registry.entries(cid) + self.registry.near(cid)):
             return []
         held, highest = covered
         return [_finding("registry_unknown", "warning", doc_id, c,
@@ -246,5 +258,5 @@ def _report_dates(citations: list[Citation]) -> dict[str, str]:
     dates: dict[str, Counter] = {}
     for c in citations:
         if c.date:
-            dates.setdefault(id_key(c.id), Counter())[c.date] += 1
+            dates.setdefault(id_key(full_id(c)), Counter())[c.date] += 1
     return {k: v.most_common(1)[0][0] for k, v in dates.items()}

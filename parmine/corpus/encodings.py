@@ -11,9 +11,12 @@ Older government files were typed with font-based encodings, not Unicode:
   ("á" = "a" + 0xF9 "ù", "ấ" = "a" + 0xE1 "á", "đ" = 0xF1 "ñ"); read as
   Windows-1252 it looks like "Baùo caùo".
 
-:func:`decode_bytes` tries UTF-8 (with or without BOM), UTF-16 (BOM),
-Windows-1258, TCVN3 and VNI and keeps the reading that looks most like
-Vietnamese; the result is NFC.
+:func:`decode_bytes` follows a byte-order mark (UTF-8, UTF-16, UTF-32) when
+there is one; otherwise it takes strict UTF-8 when the file is, and else
+keeps the reading that looks most like Vietnamese among UTF-8 with its few
+invalid bytes replaced (one stray byte does not make a Unicode file legacy),
+UTF-16 and UTF-32 without a mark (when the file is full of NUL bytes),
+Windows-1258, TCVN3 and VNI; the result is NFC.
 """
 from __future__ import annotations
 
@@ -207,25 +210,45 @@ def vietnamese_score(text: str) -> float:
     return common * 4 + viet - bad * 10
 
 
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32-be", "utf-32"),
+         (b"\xef\xbb\xbf", "utf-8", "utf-8-sig"), (b"\xff\xfe", "utf-16-le", "utf-16"),
+         (b"\xfe\xff", "utf-16-be", "utf-16"))
+
+
+def _wide(data: bytes) -> list[tuple[str, str]]:
+    """UTF-16 and UTF-32 readings of a file without a byte-order mark, when
+    it has the NUL bytes they put beside ASCII letters."""
+    if data.count(0) < len(data) // 8:
+        return []
+    out = []
+    for codec, width in (("utf-32-le", 4), ("utf-32-be", 4), ("utf-16-le", 2), ("utf-16-be", 2)):
+        if len(data) % width == 0:
+            try:
+                out.append((unicodedata.normalize("NFC", data.decode(codec)), codec))
+            except UnicodeDecodeError:
+                pass
+    return out
+
+
 def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Decode a text file: returns (text in NFC, encoding name).
+    """Decode a text file: returns (text in NFC, encoding name).  Invalid
+    bytes in a Unicode reading become U+FFFD.
 
     Raises UnicodeError when no reading gives text.
     """
-    if data.startswith(b"\xef\xbb\xbf"):
-        return unicodedata.normalize("NFC", data[3:].decode("utf-8")), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return unicodedata.normalize("NFC", data.decode("utf-16")), "utf-16"
+    for bom, codec, name in _BOMS:
+        if data.startswith(bom):
+            return unicodedata.normalize("NFC", data[len(bom):].decode(codec, errors="replace")), name
     try:
         return unicodedata.normalize("NFC", data.decode("utf-8")), "utf-8"
     except UnicodeDecodeError:
         pass
-    candidates = []
+    candidates = _wide(data)
+    candidates.append((unicodedata.normalize("NFC", data.decode("utf-8", errors="replace")), "utf-8"))
     try:
         candidates.append((unicodedata.normalize("NFC", data.decode("cp1258")), "windows-1258"))
     except UnicodeDecodeError:
         pass
     candidates.append((decode_tcvn3(data), "tcvn3"))
     candidates.append((decode_vni(data), "vni"))
-    best = max(candidates, key=lambda c: vietnamese_score(c[0]))
-    return best
+    return max(candidates, key=lambda c: vietnamese_score(c[0]))

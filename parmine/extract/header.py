@@ -30,6 +30,7 @@ from the page's headline and its posting date or timestamp.
 from __future__ import annotations
 
 import datetime as _dt
+from dataclasses import dataclass, field
 
 import regex
 
@@ -259,8 +260,9 @@ def _site(head: str) -> dict[str, str]:
 _NUMBERED = regex.compile(r"^\s*(?:[IVXLC]+|\d{1,2}(?:\.\d{1,2})*|[a-zđ])\s*[.):]\s")
 
 
-def _portal(text: str, head_end: int) -> tuple[str | None, str | None, int, int, int]:
-    """A portal page: (issued date, headline, headline start, end, header end)."""
+def _portal(text: str, head_end: int) -> tuple[str | None, str | None, int, int, int, tuple[int, int]]:
+    """A portal page: (posting date, headline, headline start, end, header
+    end, where the posting date stands)."""
     lines = [(a, b, l) for a, b, l in _lines(text, 0, min(len(text), head_end)) if l.strip()][:14]
     for i, (a, b, line) in enumerate(lines):
         date = _stamp(line)
@@ -269,13 +271,13 @@ def _portal(text: str, head_end: int) -> tuple[str | None, str | None, int, int,
         head = lines[i - 1] if i > 0 and len(lines[i - 1][2].strip()) < 250 else None
         if head:
             hs = head[0] + len(head[2]) - len(head[2].lstrip())
-            return date, head[2].strip(), hs, head[1], b
-        return date, None, -1, -1, b
+            return date, head[2].strip(), hs, head[1], b, (a, b)
+        return date, None, -1, -1, b, (a, b)
     if lines and len(lines[0][2].strip()) < 200 and not lines[0][2].rstrip().endswith((".", ":", ";")) \
             and not _NUMBERED.match(lines[0][2]) and len(lines) > 1 and len(lines[1][2]) > len(lines[0][2]):
         a, b, l = lines[0]
-        return None, l.strip(), a + len(l) - len(l.lstrip()), b, b
-    return None, None, -1, -1, 0
+        return None, l.strip(), a + len(l) - len(l.lstrip()), b, b, (-1, -1)
+    return None, None, -1, -1, 0, (-1, -1)
 
 
 def _stamp(line: str) -> str | None:
@@ -303,78 +305,123 @@ def _stamp(line: str) -> str | None:
     return None
 
 
+@dataclass
+class _Draft:
+    """A header being read, part by part."""
+
+    head: str
+    start: int = 0
+    pieces: list = field(default_factory=list)
+    anchor: int = 0          # the end of the motto or the number line, 0 without either
+    after: int = 0           # the end of the number and place-date lines
+    number: str | None = None
+    symbol: str | None = None
+    letter_subject: str | None = None
+    place: str | None = None
+    issued: str | None = None
+    date_span: tuple[int, int] = (-1, -1)
+    kind: str | None = None
+    ts: int = -1
+    te: int = -1
+    end: int = 0
+    authority: str | None = None
+    layout: str = "none"
+    headline: bool = False
+    signer: str | None = None
+
+    def title(self) -> str | None:
+        if self.ts >= 0:
+            return regex.sub(r"\s+", " ", self.head[self.ts:self.te]).strip(" *") or None
+        return self.letter_subject
+
+    def set_place_date(self, pd: regex.Match | None) -> None:
+        if pd:
+            self.place, self.issued = _place_date(pd)
+            self.date_span = pd.span()
+
+
+def _read_top(d: _Draft, motto: regex.Match | None) -> regex.Match | None:
+    """Issuer block, number, place-date line, kind word and subject."""
+    head = d.head
+    if motto:
+        d.start, d.pieces = _issuer_block(head, motto)
+    number_m = _NUMBER.search(head, d.start, d.start + 3000)
+    if motto is None and number_m is not None:  # no motto: the issuer stands above the number
+        d.start, d.pieces = _issuer_block(head, number_m)
+    if number_m:
+        d.number, d.symbol, d.letter_subject = _number(number_m.group("rest"))
+    d.anchor = max(x.end() for x in (motto, number_m) if x is not None) if (motto or number_m) else 0
+    if d.anchor:
+        d.set_place_date(_PLACE_DATE.search(head, max(d.start, d.anchor - 400), min(len(head), d.anchor + 600)))
+    d.after = max(d.anchor, d.date_span[1])
+    d.kind, d.ts, d.te, d.end = _kind_and_subject(head, d.after, min(len(head), d.after + 2500))
+    if not d.anchor and d.kind is not None:  # no motto, no number: a place-date line, the issuer above the kind word
+        d.set_place_date(_PLACE_DATE.search(head, 0, d.ts if d.ts > 0 else d.end))
+        kind_line = _KIND_LINE.search(head, 0, d.ts if d.ts > 0 else d.end)
+        if kind_line:
+            d.start, d.pieces = _issuer_block(head, kind_line)
+    d.layout = "table" if motto and "|" in head[max(0, motto.start() - 200):motto.end()] \
+        else ("lines" if (motto or number_m or d.kind) else "none")
+    return number_m
+
+
+def _complete(d: _Draft, motto: regex.Match | None) -> None:
+    """The kind from the symbol; a subject without a kind word; the
+    issuing authority's line that closes a decision's header."""
+    head = d.head
+    # a consolidated text (VBHN) prints the kind word of the document it consolidates
+    if d.symbol and (d.kind is None or kind_of_symbol(d.symbol) == "văn bản hợp nhất"):
+        d.kind = kind_of_symbol(d.symbol)
+    elif d.kind is None and d.letter_subject:
+        d.kind = "công văn"
+    # a decision whose kind word the site dropped: its subject opens with "VỀ VIỆC"
+    if d.ts < 0 and d.letter_subject is None and d.anchor:
+        s, e, end = _subject(head, d.after, min(len(head), d.after + 2500))
+        if s >= 0 and regex.match(r"(?i)\s*(?:về|v/v)\b", head[s:e]):
+            d.ts, d.te, d.end = s, e, max(d.end, end)
+    subject_end = d.te if d.te > 0 else d.after
+    if motto:
+        d.authority = _authority(head, subject_end, min(len(head), max(d.end, subject_end) + 600))
+    if d.authority:
+        m = regex.search(regex.escape(d.authority.split()[0]), head[d.end:d.end + 600])
+        d.end = max(d.end, head.find("\n", d.end + m.start()) if m else d.end)
+
+
+def _read_portal(d: _Draft) -> None:
+    issued, headline, hs, he, d.end, d.date_span = _portal(d.head, len(d.head))
+    d.issued = issued
+    if headline:
+        d.ts, d.te, d.headline = hs, he, True
+    d.layout = "portal" if issued or headline else "none"
+
+
+def _read_site(d: _Draft, site: dict[str, str]) -> None:
+    """A legal database's metadata fills what the header leaves blank."""
+    d.signer = person_name(site["người ký"]) if "người ký" in site else None
+    if d.number is None and "số hiệu" in site and regex.match(r"\d", site["số hiệu"]):
+        d.number = "".join(site["số hiệu"].split())
+    if d.kind is None and "loại văn bản" in site:
+        d.kind = kind_of_word(site["loại văn bản"])
+    if d.issued is None and "ngày ban hành" in site:
+        found = find_dates(site["ngày ban hành"])
+        d.issued = found[0].value if found and found[0].valid else None
+    if not d.pieces and "nơi ban hành" in site:
+        d.pieces = [site["nơi ban hành"]]
+    if site and d.layout in ("none", "portal"):
+        d.layout = "site"
+
+
 def read_header(text: str) -> Header:
     """Every part of the header ``text`` shows (see the module docstring)."""
-    head = text[:LIMIT]
-    site = _site(head)
-    motto = _MOTTO.search(head)
-    start, pieces = (_issuer_block(head, motto) if motto else (0, []))
-    lo = start if motto else 0
-    number_m = _NUMBER.search(head, lo, lo + 3000)
-    if motto is None and number_m is not None:  # no motto: the issuer stands above the number
-        start, pieces = _issuer_block(head, number_m)
-    number = symbol_id = letter_subject = None
-    if number_m:
-        number, symbol_id, letter_subject = _number(number_m.group("rest"))
-    place = issued = None
-    anchor = max(x.end() for x in (motto, number_m) if x is not None) if (motto or number_m) else 0
-    pd = _PLACE_DATE.search(head, max(lo, anchor - 400), min(len(head), anchor + 600)) if anchor else None
-    if pd:
-        place, issued = _place_date(pd)
-    after = max([anchor] + ([pd.end()] if pd else []))
-    kind, ts, te, end = _kind_and_subject(head, after if anchor else 0, min(len(head), (after or 0) + 2500))
-    if not anchor and kind is not None:  # no motto, no number: a place-date line, the issuer above the kind word
-        pd = _PLACE_DATE.search(head, 0, ts if ts > 0 else end)
-        if pd:
-            place, issued = _place_date(pd)
-        kind_line = _KIND_LINE.search(head, 0, ts if ts > 0 else end)
-        if kind_line:
-            start, pieces = _issuer_block(head, kind_line)
-    layout = "table" if motto and "|" in head[motto.start() - 200 if motto.start() > 200 else 0:motto.end()] \
-        else ("lines" if (motto or number_m or kind) else "none")
-    if ts < 0 and letter_subject:
-        title = letter_subject
-    elif ts >= 0:
-        title = regex.sub(r"\s+", " ", head[ts:te]).strip(" *") or None
-    else:
-        title = None
-    # a consolidated text (VBHN) prints the kind word of the document it consolidates
-    if symbol_id and (kind is None or kind_of_symbol(symbol_id) == "văn bản hợp nhất"):
-        kind = kind_of_symbol(symbol_id)
-    elif kind is None and letter_subject:
-        kind = "công văn"
-    # a decision whose kind word the site dropped: its subject opens with "VỀ VIỆC"
-    if ts < 0 and title is None and anchor:
-        s, e, end2 = _subject(head, after, min(len(head), after + 2500))
-        if s >= 0 and regex.match(r"(?i)\s*(?:về|v/v)\b", head[s:e]):
-            ts, te, end = s, e, max(end, end2)
-            title = regex.sub(r"\s+", " ", head[s:e]).strip(" *") or None
-    subject_end = te if te > 0 else after
-    authority = _authority(head, subject_end, min(len(head), max(end, subject_end) + 600)) if motto else None
-    if authority:
-        m = regex.search(regex.escape(authority.split()[0]), head[end:end + 600])
-        end = max(end, head.find("\n", end + (m.start() if m else 0)) if m else end)
-    headline = None
-    if not motto and not number_m and kind is None:
-        issued, headline, hs, he, end = _portal(head, len(head))
-        if headline:
-            ts, te, title = hs, he, headline
-        layout = "portal" if issued or headline else "none"
-    # legal-database site metadata fills what the header leaves blank
-    signer = person_name(site["người ký"]) if "người ký" in site else None
-    if number is None and "số hiệu" in site and regex.match(r"\d", site["số hiệu"]):
-        number = "".join(site["số hiệu"].split())
-    if kind is None and "loại văn bản" in site:
-        kind = kind_of_word(site["loại văn bản"])
-    if issued is None and "ngày ban hành" in site:
-        found = find_dates(site["ngày ban hành"])
-        issued = found[0].value if found and found[0].valid else None
-    if not pieces and "nơi ban hành" in site:
-        pieces = [site["nơi ban hành"]]
-    if site and layout in ("none", "portal"):
-        layout = "site"
-    bodies = tuple(split_bodies(" ".join(pieces)))
-    return Header(start=start, end=max(end, te if te > 0 else 0), layout=layout, bodies=bodies,
-                  authority=authority, doc_number=number, symbol=symbol_id, place=place,
-                  issued_date=issued, kind=kind, title=title, title_start=ts, title_end=te,
-                  signer=signer, headline=headline is not None)
+    d = _Draft(text[:LIMIT])
+    motto = _MOTTO.search(d.head)
+    number_m = _read_top(d, motto)
+    _complete(d, motto)
+    if not motto and not number_m and d.kind is None:
+        _read_portal(d)
+    _read_site(d, _site(d.head))
+    return Header(start=d.start, end=max(d.end, d.te if d.te > 0 else 0), layout=d.layout,
+                  bodies=tuple(split_bodies(" ".join(d.pieces))), authority=d.authority,
+                  doc_number=d.number, symbol=d.symbol, place=d.place, issued_date=d.issued,
+                  date_start=d.date_span[0], date_end=d.date_span[1], kind=d.kind, title=d.title(),
+                  title_start=d.ts, title_end=d.te, signer=d.signer, headline=d.headline)

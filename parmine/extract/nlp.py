@@ -37,6 +37,7 @@ Records keep exact character offsets; spans are widened to token bounds.
 from __future__ import annotations
 
 import bisect
+from dataclasses import replace
 
 import spacy
 from spacy.attrs import IDX, LENGTH
@@ -141,17 +142,29 @@ class HeaderReader:
 
 
 class DateFinder:
-    """Dates and the periods written around them (:mod:`~parmine.extract.dates`)."""
+    """Dates and the periods written around them (:mod:`~parmine.extract.dates`).
+    A date's role: ``issued`` in the header's place-date line or a portal's
+    posting date, ``page`` before the header (a site's or crawler's text
+    around the document), ``event`` elsewhere (``citation`` once a citation
+    claims it)."""
 
     def __init__(self, dates_key: str, periods_key: str):
         self.dates_key, self.periods_key = dates_key, periods_key
 
     def __call__(self, doc: Doc) -> Doc:
-        text = _text(doc)
+        text, header = _text(doc), doc._.header
         dates = find_dates(text)
+        if header is not None:
+            dates = [replace(d, role=_date_role(d, header)) for d in dates]
         store(doc, self.dates_key, "DATE", dates)
         store(doc, self.periods_key, "PERIOD", find_periods(text, dates))
         return doc
+
+
+def _date_role(d, header) -> str:
+    if header.date_start <= d.start < max(header.date_end, header.date_start + 1):
+        return "issued"
+    return "page" if d.end <= header.start else d.role
 
 
 class CitationFinder:
@@ -166,10 +179,27 @@ class CitationFinder:
     def __call__(self, doc: Doc) -> Doc:
         meta = doc._.metadata
         own = id_key(meta.doc_number) if meta is not None and meta.doc_number else None
-        found = find_citations(_text(doc), records(doc, self.dates_key), _sentences(doc))
+        dates = records(doc, self.dates_key)
+        found = find_citations(_text(doc), dates, _sentences(doc))
         store(doc, self.key, "CITATION", [c for c in found if own is None or id_key(c.id) != own])
         store(doc, self.self_key, "SELF_REFERENCE", [c for c in found if own is not None and id_key(c.id) == own])
+        if dates:  # the dates a citation claims are a cited document's
+            doc._.records[self.dates_key] = _claimed(dates, found)
         return doc
+
+
+def _claimed(dates: list, citations: list) -> list:
+    """``dates`` with role ``citation`` where a citation took its date (the
+    nearest date of that text)."""
+    out = list(dates)
+    for c in citations:
+        if c.date_text is None:
+            continue
+        near = [k for k, d in enumerate(out) if d.text == c.date_text and d.role != "issued"]
+        if near:
+            k = min(near, key=lambda k: abs(out[k].start - c.end))
+            out[k] = replace(out[k], role="citation")
+    return out
 
 
 class QuantityFinder:
@@ -208,7 +238,7 @@ def make_header(nlp: Language, name: str) -> HeaderReader:
 
 
 @Language.factory("parmine_dates", default_config={"dates_key": "dates", "periods_key": "periods"},
-                  assigns=["doc.spans", "doc._.records"])
+                  requires=["doc._.header"], assigns=["doc.spans", "doc._.records"])
 def make_dates(nlp: Language, name: str, dates_key: str, periods_key: str) -> DateFinder:
     return DateFinder(dates_key, periods_key)
 

@@ -8,6 +8,10 @@ Forms (:func:`find_quantities`):
 - ratios: "28/29 nhiệm vụ" → 28 of 29 (``kind="ratio"``);
 - percentages: "100%", "đạt tỷ lệ 100 %" (``kind="percent"``);
 - small number words before a counted noun: "một hồ sơ", "hai thủ tục";
+- money, never a count: "150.000 đồng/hồ sơ", "1,2 tỷ đồng"
+  (``kind="money"``);
+- approximate figures at the stated number: "hơn 2.500 hồ sơ", "gần 97%",
+  "hơn4.500" (a space lost);
 - stated absence: "không có hồ sơ trễ hạn", "không nhận được đơn thư",
   and "Không." as the answer to a count ("Số phản ánh đã xử lý: Không.")
   → 0 (``kind="absence"``).
@@ -32,13 +36,15 @@ NOUNS = ("hồ sơ", "thủ tục hành chính", "thủ tục", "TTHC", "nhiệm
 _NOUN = regex.compile(r"\s*(?:bộ\s+|lượt\s+|nhóm\s+)?(" + "|".join(
     regex.escape(n) for n in sorted(NOUNS, key=len, reverse=True)) + r")(?![\p{L}])")
 _NUMBER = regex.compile(
-    r"(?<![\p{L}\d/.,\-:])"
-    r"(?:(?P<x>\d{1,6})\s*/\s*(?P<y>\d{1,6})(?![\d/])"
+    r"(?:(?<![\p{L}\d/.,\-:])|(?<=(?<!\p{L})(?:hơn|gần|trên|khoảng|dưới)))"
+    r"(?:(?P<x>\d{1,3}(?:\.\d{3})+|\d{1,6})\s*/\s*(?P<y>\d{1,3}(?:\.\d{3})+|\d{1,6})(?![\d/])"
     r"|(?P<pct>\d{1,3}(?:[.,]\d{1,2})?)\s*%"
     r"|(?P<thou>\d{1,3}(?:\.\d{3})+)(?!\d|,\d)"
     r"|(?P<dec>\d{1,4},\d{1,3})(?!\d)"
     r"|(?P<int>\d{1,7}))"
     r"(?![\p{L}\d])")
+# an amount of money: "150.000 đồng/hồ sơ", "1,2 tỷ đồng", "500 nghìn" (never a count)
+_MONEY = regex.compile(r"\s*(?:đồng|đ(?![\p{L}])|vnđ|VNĐ|VND|USD|triệu|tỷ(?!\s+lệ)|nghìn|ngàn)(?![\p{L}])")
 _WORDS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8,
           "chín": 9, "mười": 10}
 _WORD_NUMBER = regex.compile(r"(?<![\p{L}])(?P<w>" + "|".join(_WORDS) + r")(?=\s+(?:hồ sơ|thủ tục|TTHC|đơn vị|nhiệm vụ|công chức|viên chức|trường hợp)\b)")
@@ -89,7 +95,7 @@ def find_quantities(text: str, masks: list[tuple[int, int]] | None = None,
             continue
         denominator = None
         if m.group("x"):
-            value, kind, denominator = int(m.group("x")), "ratio", int(m.group("y"))
+            value, kind, denominator = _int(m.group("x")), "ratio", _int(m.group("y"))
         elif m.group("pct"):
             v = float(m.group("pct").replace(",", "."))
             value, kind = (int(v) if v.is_integer() else v), "percent"
@@ -99,6 +105,8 @@ def find_quantities(text: str, masks: list[tuple[int, int]] | None = None,
             value, kind = float(m.group("dec").replace(",", ".")), "decimal"
         else:
             value, kind = int(m.group("int")), "count"
+        if _MONEY.match(text, e):
+            kind = "money"
         noun = _NOUN.match(text, e)
         ss, se = sents.span(s, e)
         out.append(Quantity(s, e, m.group(0), value, kind, denominator,

@@ -88,6 +88,9 @@ class Citation:
     - ``subject``: what follows ("về việc ...", "ban hành ...").
     - ``parenthetical``: the mention stands in brackets as a reference
       "(Kế hoạch số 03/KH-SKHCN ngày 13/01/2020)".
+    - ``resolved_id``: the full id the mention stands for — its own id for
+      a full number, the full citation of a short form ("Nghị quyết 36a" →
+      ``36a/NQ-CP``), None for a bare number the text never gives in full.
     """
 
     start: int
@@ -105,6 +108,7 @@ class Citation:
     subject: Optional[str] = None
     parenthetical: bool = False
     sentence: str = ""
+    resolved_id: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -114,7 +118,8 @@ class Quantity:
     ``value`` is a number (int for counts, float for decimals/percent);
     ``kind``: ``count``, ``percent``, ``ratio`` (``value`` = x and
     ``denominator`` = y of "x/y"), ``decimal``, ``absence`` ("không có hồ sơ
-    trễ hạn" = 0); ``noun`` the counted noun ("hồ sơ", "thủ tục").
+    trễ hạn" = 0), ``money`` ("150.000 đồng", never an indicator); ``noun``
+    the counted noun ("hồ sơ", "thủ tục").
     """
 
     start: int
@@ -194,7 +199,9 @@ class Header:
     ``authority``: the issuing authority's line before "Căn cứ";
     ``doc_number``: "12/BC-SKHCN" (None when left blank); ``symbol``: the
     number symbol even when the number is blank ("0/BC-SKHCN"); ``place``
-    and ``issued_date`` (ISO, "YYYY-MM" for a blank day); ``kind``: the
+    and ``issued_date`` (ISO, "YYYY-MM" for a blank day) written at
+    ``date_start``/``date_end`` (the place-date line or the posting date);
+    ``kind``: the
     kind word ("quyết định") or the kind the symbol states; ``title``: the
     subject (trích yếu) or a portal page's headline, at
     ``title_start``/``title_end``; ``signer``: the "Người ký" of a site's
@@ -210,6 +217,8 @@ class Header:
     symbol: Optional[str] = None
     place: Optional[str] = None
     issued_date: Optional[str] = None
+    date_start: int = -1
+    date_end: int = -1
     kind: Optional[str] = None
     title: Optional[str] = None
     title_start: int = -1

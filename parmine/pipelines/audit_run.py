@@ -64,7 +64,7 @@ def _citation(r: dict) -> Citation:
                     symbol=r["symbol"] or "", issuer_symbol=r["issuer_symbol"],
                     date=_iso(r["date"]), date_text=r["date_text"], issuer=r["issuer"],
                     subject=r["subject"], parenthetical=bool(r["parenthetical"]),
-                    sentence=r["sentence"] or "")
+                    sentence=r["sentence"] or "", resolved_id=r["resolved_id"])
 
 
 def _indicator(r: dict) -> Indicator:

@@ -14,7 +14,10 @@
 
 Exit status, for every command: 0 ok; 1 a usage or environment problem
 (bad arguments, an input that does not exist, no dataset in OUT, OUT in
-use by another run); 2 some documents failed (their error rows say why).
+use by another run); 2 some documents failed (their error rows say why);
+128 + the signal (130, 143) when Ctrl-C or SIGTERM stopped a run.  No
+command ends in a traceback: a failure is one line saying what to do
+(:mod:`.failures`).
 """
 from __future__ import annotations
 
@@ -48,7 +51,25 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _terminate(signum, frame):
-    raise KeyboardInterrupt(f"signal {signum}")
+    raise KeyboardInterrupt(signum)
+
+
+def _positive(value: str) -> int:
+    """An argparse type: a whole number above zero."""
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number above 0, not {value!r}")
+    return n
+
+
+def _output_folder(path: str | None) -> str | None:
+    """Why ``path`` cannot be written (its folder is missing), or None."""
+    if path and not Path(path).absolute().parent.is_dir():
+        return f"the folder {Path(path).absolute().parent} does not exist: create it first"
+    return None
 
 
 def registries(given: list[str] | None) -> tuple[str, ...]:
@@ -68,7 +89,6 @@ def cmd_run(a) -> int:
 
     from ..corpus.registry import RegistryError, load_registry
     from .run import run
-    from .store import StoreLocked
 
     missing = [i for i in a.inputs if not os.path.lexists(i)]
     if missing:  # before OUT is created: a typo must not leave an empty dataset behind
@@ -82,34 +102,33 @@ def cmd_run(a) -> int:
         return 1
     # SIGTERM stops a run like Ctrl-C: the results in hand are committed first
     signal.signal(signal.SIGTERM, _terminate)
-    try:
-        s = run(a.inputs, a.out, jobs=a.jobs, executor=a.executor, scheduler=a.scheduler,
-                timeout=a.timeout, force=a.force, registry=registries(a.registry), statistical=a.statistical,
-                excel=a.excel, progress=not a.quiet and sys.stderr.isatty() or a.progress)
-    except StoreLocked as exc:
-        print(f"parmine: {exc}", file=sys.stderr)
-        return 1
+    s = run(a.inputs, a.out, jobs=a.jobs, executor=a.executor, scheduler=a.scheduler,
+            timeout=a.timeout, force=a.force, registry=registries(a.registry), statistical=a.statistical,
+            excel=a.excel, progress=not a.quiet and sys.stderr.isatty() or a.progress,
+            rebuild=a.rebuild)
     print(f"{s.documents} documents: {s.processed} mined, {s.skipped} unchanged (skipped), "
           f"{s.failed} failed; {s.pages} pages ({s.ocr_pages} OCR) in {s.seconds:.1f} s -> {a.out}")
     print(f"{a.out} holds {s.reports} reports ({s.copies} copies of them folded: same report, other file)")
+    for w in s.warnings:
+        print(f"  warning: {w}")
     for e in s.errors:
         print(f"  error: {e['path']}: [{e['stage']}] {e['reason']}")
+    if s.interrupted:
+        print(f"parmine: stopped by {signal.Signals(s.interrupted).name} before the end (what was "
+              "mined is stored): run the same command again to resume", file=sys.stderr)
+        return 128 + s.interrupted
     return 2 if s.failed else 0
 
 
 def cmd_export(a) -> int:
     from .export import export_all
-    from .store import Store, StoreLocked
+    from .store import Store
 
     if not (Path(a.out) / "parmine.duckdb").exists():
         print(f"parmine: no dataset in {a.out}", file=sys.stderr)
         return 1
-    try:
-        with Store(a.out) as store:
-            export_all(store, Path(a.out), excel=a.excel)
-    except StoreLocked as exc:
-        print(f"parmine: {exc}", file=sys.stderr)
-        return 1
+    with Store(a.out) as store:
+        export_all(store, Path(a.out), excel=a.excel)
     print(f"exports rewritten in {a.out}" + (" (with parmine.xlsx)" if a.excel else ""))
     return 0
 
@@ -156,20 +175,22 @@ def cmd_show(a) -> int:
 
     from ..corpus.document import ReadError
     from ..extract.sections import format_tree
-    from .inputs import _files as walk  # the files a run would take from a folder
+    from .inputs import files_in
     from .vocabulary import counted
 
     target = Path(a.file)
     if not os.path.lexists(target):
         print(f"parmine: {target}: no such file or folder", file=sys.stderr)
         return 1
-    files = list(walk(target))
+    files = list(files_in(target))
     shown, failed = [], []
     for path in files:
         try:
             shown.append(_show_one(path))
         except ReadError as exc:
             failed.append({"file": str(path), "stage": exc.stage, "reason": exc.reason})
+        except Exception as exc:  # a reader bug: reported as a run reports it
+            failed.append({"file": str(path), "stage": "read", "reason": f"{type(exc).__name__}: {exc}"})
     if a.json:
         rows = [{k: v for k, v in d.items() if k != "_sections"} |
                 {"sections": [{"path": s.path, "kind": s.kind, "number": s.number, "title": s.title}
@@ -210,23 +231,24 @@ def cmd_query(a) -> int:
     import csv
     import json
 
-    from .store import Store
+    import duckdb
+
+    from .csv_safe import safe_cell
+    from .store import Store, is_damage
     from .vocabulary import counted
 
-    db = Path(a.out) / "parmine.duckdb"
-    if not db.exists():
-        print(f"parmine: no dataset in {a.out} (run `parmine run ... -o {a.out}` first)", file=sys.stderr)
-        return 1
     with Store(a.out, lock=False, read_only=True) as store:
         try:
-            names, rows = store.query(a.sql)
-        except Exception as exc:
-            print(f"parmine: {exc}", file=sys.stderr)
+            names, rows = store.read_query(a.sql)
+        except duckdb.Error as exc:
+            if is_damage(exc):
+                raise
+            print(f"parmine: {exc}", file=sys.stderr)  # the user's SQL: DuckDB says where
             return 1
     if a.csv:
         w = csv.writer(sys.stdout)
         w.writerow(names)
-        w.writerows([_jsonable(v) for v in r] for r in rows)
+        w.writerows([safe_cell(_jsonable(v)) for v in r] for r in rows)
     elif a.json:
         print(json.dumps([{n: _jsonable(v) for n, v in zip(names, r)} for r in rows], ensure_ascii=False,
                          indent=1))
@@ -309,6 +331,9 @@ def cmd_report(a) -> int:
     if not (Path(a.out) / "parmine.duckdb").exists():
         print(f"parmine: no dataset in {a.out}", file=sys.stderr)
         return 1
+    if problem := _output_folder(a.output):
+        print(f"parmine: {problem}", file=sys.stderr)
+        return 1
     print(write_report(a.out, a.output))
     return 0
 
@@ -355,6 +380,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 (default: a LocalCluster)")
     r.add_argument("--timeout", type=float, default=120.0, help="seconds allowed per document (default 120)")
     r.add_argument("--force", action="store_true", help="reprocess documents that are already stored")
+    r.add_argument("--rebuild", action="store_true",
+                   help="set the store aside (kept as parmine.duckdb.<time>.old) and mine every input afresh")
     r.add_argument("--registry", action="append", metavar="FILE.csv|none",
                    help="check citations also against this registry of documents (CSV with id, date and "
                         "optionally type, issuer, title, status, source_url; other column names mapped as "
@@ -390,7 +417,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("out")
     g = c.add_mutually_exclusive_group(required=True)
     g.add_argument("--id", help="the registry's entry for this document id and every mention of it")
-    g.add_argument("--top", type=int, help="the N most cited documents, with their titles in the registry")
+    g.add_argument("--top", type=_positive, help="the N most cited documents, with their titles in the registry")
     c.set_defaults(func=cmd_citations)
     rp = sub.add_parser("report", help="write the audit report as one self-contained HTML file")
     rp.add_argument("out")
@@ -418,8 +445,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .failures import debugging, explain
+
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        status = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return status
+    except BrokenPipeError:  # `parmine show X | head`: the reader has all it wants
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    except KeyboardInterrupt:
+        print("parmine: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if debugging():
+            raise
+        print(f"parmine: {explain(exc)}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

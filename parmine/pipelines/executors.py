@@ -8,14 +8,24 @@ documents and yield results as they finish.
   Tesseract) and becomes an error row, and a fresh worker takes its place.
   Largest documents go first, and once none is left to hand out an idle
   worker OCRs a busy worker's scan from the back, so the pool finishes even.
+  Each worker is a process group of its own (Ctrl-C reaches the main
+  process only, which stops the workers itself) with a temporary folder of
+  its own: a stopped worker is killed with its whole group (Tesseract,
+  LibreOffice) and its folder removed.  A worker whose main process dies
+  (even by ``kill -9``) is sent SIGTERM by the kernel, removes its folder and
+  ends its group.
 - :class:`DaskExecutor`: the same function on a Dask distributed cluster
   (``scheduler="tcp://host:port"``, or a ``LocalCluster`` of ``jobs``
   single-threaded worker processes when no scheduler is given).
 """
 from __future__ import annotations
 
+import ctypes
 import multiprocessing as mp
 import os
+import shutil
+import signal
+import tempfile
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import wait
@@ -35,13 +45,56 @@ def _order(items: Iterable[Item]) -> list[Item]:
     return sorted(items, key=size, reverse=True)
 
 
-def _worker(conn, options: Options) -> None:
+PR_SET_PDEATHSIG = 1
+
+
+def _end_worker(tmpdir: str) -> None:
+    """Remove the worker's temporary folder and kill its process group
+    (the worker and whatever it started)."""
+    shutil.rmtree(tmpdir, ignore_errors=True)
+    if os.getpgid(0) == os.getpid():  # never the main process's group
+        os.killpg(os.getpid(), signal.SIGKILL)
+    os._exit(1)
+
+
+def _become_worker(tmpdir: str, parent: int) -> None:
+    """A process group of its own, deaf to the terminal's Ctrl-C, ended
+    when its parent dies, with temporary files in ``tmpdir``."""
+    try:
+        os.setpgid(0, 0)
+    except OSError:
+        pass
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda *_: _end_worker(tmpdir))
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # not Linux
+        pass
+    if os.getppid() != parent:  # the parent died before the line above
+        _end_worker(tmpdir)
+    os.environ["TMPDIR"] = tempfile.tempdir = tmpdir
+
+
+def _stop(proc, tmpdir: str) -> None:
+    """Kill a worker's process group and remove its temporary folder."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    proc.kill()
+    proc.join(5)
+    shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+def _worker(conn, options: Options, tmpdir: str, parent: int) -> None:
+    _become_worker(tmpdir, parent)
     os.environ["OMP_THREAD_LIMIT"] = "1"
     from ..corpus import progress
     from ..corpus.readers.pdf import ocr_from_the_end
     from .process import pipeline
 
     pipeline(options)("Sở đã tiếp nhận 1 hồ sơ.")  # load the models once per worker
+    conn.send(("ready",))
     progress.listen(lambda ocr: conn.send(("beat", ocr)))
     cache = Path(options.ocr_cache) if options.ocr_cache else None
     while True:
@@ -49,7 +102,7 @@ def _worker(conn, options: Options) -> None:
         if task is None:
             break
         if task[0] == "doc":
-            conn.send(("result", process_document(task[1], task[2], options)))
+            conn.send(("result", process_document(task[1], task[2], options, task[3])))
         elif task[0] == "help":
             try:
                 pages = ocr_from_the_end(task[1], cache, stop=conn.poll)
@@ -64,7 +117,8 @@ class _Slot:
     """A worker process and what it is doing."""
 
     proc: object
-    task: Optional[str] = None  # "doc", "help" or None (idle)
+    tmpdir: str = ""  # its temporary folder
+    task: Optional[str] = "load"  # "load" (its models), "doc", "help" or None (idle)
     item: Optional[Item] = None  # the document read, or helped with
     last: float = 0.0  # when it last showed progress
     ocr: bool = False  # its last page was OCRed (a scan: worth helping)
@@ -76,14 +130,16 @@ class ProcessPool:
     """A pool of worker processes with a time limit per document, and OCR
     shared out at the end of a run."""
 
-    def __init__(self, jobs: int | None = None, timeout: float = 120.0):
+    def __init__(self, jobs: int | None = None, timeout: float = 120.0, workdir: str | None = None):
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.timeout = timeout
+        self.workdir = workdir  # where the workers' temporary folders go (default: the system's)
         self.helped_pages = 0  # pages OCRed by a worker for another one's document
 
     def map(self, items: Iterable[Item], options: Options) -> Iterator[Result]:
         """Results as documents finish.  A document is stopped when it goes
-        ``timeout`` seconds without progress (a page read or OCRed); when no
+        ``timeout`` seconds without progress (a page read or OCRed; a
+        worker's clock starts once its models are loaded); when no
         documents are left to hand out, an idle worker OCRs a busy one's
         scanned pages from the back (:func:`ocr_from_the_end`)."""
         todo = _order(items)
@@ -92,10 +148,15 @@ class ProcessPool:
 
         def spawn():
             parent, child = ctx.Pipe()
-            proc = ctx.Process(target=_worker, args=(child, options), daemon=True)
+            tmpdir = tempfile.mkdtemp(prefix="parmine-worker-", dir=self.workdir)
+            proc = ctx.Process(target=_worker, args=(child, options, tmpdir, os.getpid()), daemon=True)
             proc.start()
+            try:
+                os.setpgid(proc.pid, proc.pid)  # also done by the worker: whichever comes first
+            except OSError:
+                pass
             child.close()
-            slots[parent] = _Slot(proc)
+            slots[parent] = _Slot(proc, tmpdir)
             return parent
 
         def start(conn, task: str, item: Item, *msg):
@@ -117,14 +178,15 @@ class ProcessPool:
             slot.task, slot.item, slot.helper, slot.owner = None, None, None, None
 
         def retire(conn, stage: str, reason: str) -> Optional[Result]:
-            """Take a dead or killed worker out (a fresh one comes in while
-            documents are left); its document, if it was reading one, fails."""
+            """Take a dead or stopped worker out with everything it started
+            (a fresh one comes in while documents are left); its document,
+            if it was reading one, fails."""
             slot = slots[conn]
-            slot.proc.join(5)
+            _stop(slot.proc, slot.tmpdir)
             failed = None
             if slot.task == "doc":
-                failed = Result(slot.item.doc_id, str(slot.item.path),
-                                error=error_row(slot.item.doc_id, str(slot.item.path), stage, reason))
+                failed = Result(slot.item.doc_id, slot.item.source,
+                                error=error_row(slot.item.doc_id, slot.item.source, stage, reason))
             release(conn)
             del slots[conn]
             if todo:
@@ -140,7 +202,7 @@ class ProcessPool:
                         continue
                     if todo:
                         item = todo.pop(0)
-                        start(conn, "doc", item, item.doc_id)
+                        start(conn, "doc", item, item.doc_id, item.source)
                         continue
                     owner = next((c for c, s in slots.items() if s.task == "doc" and s.ocr
                                   and s.helper is None), None)
@@ -150,14 +212,18 @@ class ProcessPool:
                 busy = [c for c, s in slots.items() if s.task is not None]
                 if not busy:
                     break
-                now = time.monotonic()
-                deadline = min(slots[c].last + self.timeout for c in busy)
-                for conn in wait(busy, timeout=max(0.0, deadline - now)):
+                timed = [slots[c].last + self.timeout for c in busy if slots[c].task != "load"]
+                until = max(0.0, min(timed) - time.monotonic()) if timed else None
+                for conn in wait(busy, timeout=until):
                     slot = slots[conn]
                     try:
                         msg = conn.recv()
                     except (EOFError, OSError):
                         slot.proc.join(1)
+                        if slot.task == "load":  # no document to blame, and the next would die too
+                            raise RuntimeError(f"a worker process died while loading the models (exit "
+                                               f"code {slot.proc.exitcode}); check the installation "
+                                               "(`make deps`)") from None
                         failed = retire(conn, "worker", f"the worker process died (exit code "
                                         f"{slot.proc.exitcode}) while reading this file")
                         if failed:
@@ -165,6 +231,8 @@ class ProcessPool:
                         continue
                     if msg[0] == "beat":
                         slot.last, slot.ocr = time.monotonic(), msg[1]
+                    elif msg[0] == "ready":
+                        release(conn)
                     elif msg[0] == "result":
                         release(conn)
                         yield msg[1]
@@ -172,8 +240,8 @@ class ProcessPool:
                         self.helped_pages += msg[1]
                         release(conn)
                 now = time.monotonic()
-                for conn in [c for c, s in slots.items() if s.task and now - s.last > self.timeout]:
-                    slots[conn].proc.kill()
+                for conn in [c for c, s in slots.items()
+                             if s.task in ("doc", "help") and now - s.last > self.timeout]:
                     failed = retire(conn, "timeout", f"no progress for longer than the limit of "
                                     f"{self.timeout:g} s (a page, or the mining after reading); stopped")
                     if failed:
@@ -186,8 +254,7 @@ class ProcessPool:
                     pass
             for slot in slots.values():
                 slot.proc.join(2)
-                if slot.proc.is_alive():
-                    slot.proc.kill()
+                _stop(slot.proc, slot.tmpdir)
 
 
 class DaskExecutor:
@@ -211,7 +278,7 @@ class DaskExecutor:
             client = Client(cluster)
         try:
             todo = _order(items)
-            futures = {client.submit(process_document, str(it.path), it.doc_id, options,
+            futures = {client.submit(process_document, str(it.path), it.doc_id, options, it.source,
                                      key=f"parmine-{it.doc_id}-{i}", pure=False): it
                        for i, it in enumerate(todo)}
             for fut in as_completed(futures):
@@ -219,8 +286,8 @@ class DaskExecutor:
                 try:
                     yield fut.result()
                 except Exception as exc:
-                    yield Result(item.doc_id, str(item.path), error=error_row(
-                        item.doc_id, str(item.path), "worker", f"{type(exc).__name__}: {exc}"))
+                    yield Result(item.doc_id, item.source, error=error_row(
+                        item.doc_id, item.source, "worker", f"{type(exc).__name__}: {exc}"))
         finally:
             client.close()
             if cluster is not None:

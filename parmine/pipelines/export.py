@@ -4,7 +4,8 @@
   ``quantities`` and ``indicators`` also as
   ``<table>/report_year=YYYY/*.parquet``, partitioned by the year of the
   report's period, 0 when unknown);
-- ``indicators.csv``;
+- ``indicators.csv`` (text cells that a spreadsheet would run as a formula
+  neutralised: :mod:`.csv_safe`);
 - ``indicators_wide.csv`` / ``.parquet`` (and the store's table
   ``indicators_wide``): one row per province × reporting agency × period,
   one column per indicator, built by
@@ -17,7 +18,9 @@
   ../shared/spec/gold-format.md.
 
 Every file is written to a temporary name and renamed into place, so a
-reader never sees a half-written export.
+reader never sees a half-written export (a failed write, e.g. a full disk,
+removes its temporary file and leaves the previous export in place).  File
+names reach DuckDB as arguments of its Python API, never inside SQL text.
 """
 from __future__ import annotations
 
@@ -31,6 +34,7 @@ from pathlib import Path
 import pandas as pd
 
 from .aggregate import wide_table
+from .csv_safe import safe_cell, safe_sql
 from .schema import TABLES, columns
 from .store import Store, fetch_batches
 
@@ -51,37 +55,62 @@ def _replace(tmp: Path, final: Path) -> None:
         os.replace(tmp, final)
 
 
-def _table_sql(table: str) -> str:
-    cols = ", ".join(f'"{c}"' for c in columns(table))
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+
+
+def _atomic(final: Path, write) -> None:
+    """``write(tmp)`` then rename ``tmp`` to ``final``; on failure nothing
+    is left but the previous ``final``."""
+    tmp = final.with_name(f".{final.name}.tmp")
+    _remove(tmp)
+    try:
+        write(tmp)
+    except BaseException:
+        _remove(tmp)
+        raise
+    _replace(tmp, final)
+
+
+def _csv_column(c: str, t: str) -> str:
+    """A column as the CSV writes it: text a spreadsheet would run as a
+    formula neutralised, a number with nothing after the point as an
+    integer (466, not 466.0)."""
+    if t == "VARCHAR":
+        return f'{safe_sql(c)} AS "{c}"'
+    if t == "DOUBLE":
+        return (f'CASE WHEN "{c}" = trunc("{c}") THEN CAST(CAST("{c}" AS HUGEINT) AS VARCHAR) '
+                f'ELSE CAST("{c}" AS VARCHAR) END AS "{c}"')
+    return f'"{c}"'
+
+
+def _table_sql(table: str, csv: bool = False) -> str:
+    """SELECT of a table's columns in order (``csv``: as the CSV writes them)."""
+    cols = ", ".join(_csv_column(c, t) if csv else f'"{c}"' for c, t in TABLES[table])
     order = {"documents": "doc_id", "pages": "doc_id, page", "sections": "doc_id, start",
              "audit": "doc_id, kind, id", "errors": "doc_id",
              "cells": "doc_id, table_no, row_no, col_no"}.get(table, "doc_id, start")
     return f'SELECT {cols} FROM "{table}" ORDER BY {order}'
 
 
+def _partitioned(store: Store, sql: str):
+    def write(tmp: Path) -> None:
+        store.con.sql(sql).write_parquet(str(tmp), partition_by=["report_year"])
+        tmp.mkdir(exist_ok=True)  # an empty table writes no partition
+    return write
+
+
 def export_parquet(store: Store, out: Path) -> None:
     for table in TABLES:
-        tmp = out / f".{table}.parquet.tmp"
-        store.con.execute(f"COPY ({_table_sql(table)}) TO '{tmp}' (FORMAT PARQUET)")
-        _replace(tmp, out / f"{table}.parquet")
+        _atomic(out / f"{table}.parquet",
+                lambda tmp: store.con.sql(_table_sql(table)).write_parquet(str(tmp)))
     for table in PARTITIONED:
-        tmp = out / f".{table}.part.tmp"
-        shutil.rmtree(tmp, ignore_errors=True)
         sql = (f'SELECT t.*, coalesce(d.period_year, 0) AS report_year FROM "{table}" t '
                f'LEFT JOIN documents d ON d.doc_id = t.doc_id')
-        store.con.execute(f"COPY ({sql}) TO '{tmp}' (FORMAT PARQUET, PARTITION_BY (report_year))")
-        tmp.mkdir(exist_ok=True)
-        _replace(tmp, out / table)
-
-
-def _csv_sql(table: str) -> str:
-    """The table's rows for CSV: a number with nothing after the point is
-    written as an integer (466, not 466.0)."""
-    cols = ", ".join(
-        f'CASE WHEN "{c}" = trunc("{c}") THEN CAST(CAST("{c}" AS HUGEINT) AS VARCHAR) '
-        f'ELSE CAST("{c}" AS VARCHAR) END AS "{c}"' if t == "DOUBLE" else f'"{c}"'
-        for c, t in TABLES[table])
-    return f"SELECT {cols} FROM ({_table_sql(table)})"
+        _atomic(out / table, _partitioned(store, sql))
 
 
 def _csv_cells(frame: pd.DataFrame) -> pd.DataFrame:
@@ -91,17 +120,13 @@ def _csv_cells(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def export_csv(store: Store, out: Path) -> None:
-    tmp = out / ".indicators.csv.tmp"
-    store.con.execute(f"COPY ({_csv_sql('indicators')}) TO '{tmp}' (FORMAT CSV, HEADER)")
-    _replace(tmp, out / "indicators.csv")
+    _atomic(out / "indicators.csv",
+            lambda tmp: store.con.sql(_table_sql("indicators", csv=True)).write_csv(str(tmp), header=True))
     wide = wide_table(store)
     store.replace_frame("indicators_wide", wide)
-    tmp = out / ".indicators_wide.csv.tmp"
-    _csv_cells(wide).to_csv(tmp, index=False)
-    _replace(tmp, out / "indicators_wide.csv")
-    tmp = out / ".indicators_wide.parquet.tmp"
-    wide.to_parquet(tmp, index=False)
-    _replace(tmp, out / "indicators_wide.parquet")
+    safe = _csv_cells(wide.map(safe_cell)).rename(columns=safe_cell)
+    _atomic(out / "indicators_wide.csv", lambda tmp: safe.to_csv(tmp, index=False))
+    _atomic(out / "indicators_wide.parquet", lambda tmp: wide.to_parquet(tmp, index=False))
 
 
 EXCEL_MAX_ROWS = 1_048_575  # an Excel sheet's rows, less the header
@@ -155,24 +180,24 @@ def export_excel(store: Store, out: Path) -> None:
     out: too long for a cell), written by xlsxwriter row by row."""
     import xlsxwriter
 
-    tmp = out / ".parmine.xlsx.tmp"
-    wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_numbers": False,
-                                        "strings_to_formulas": False, "strings_to_urls": False})
-    try:
-        formats = {"header": wb.add_format({"bold": True}),
-                   "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
-                   "datetime": wb.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})}
-        for table in TABLES:
-            if table != "pages":
-                _write_sheets(wb, table, columns(table), fetch_batches(store.con.execute(_table_sql(table))),
-                              formats)
-        wide = wide_table(store).astype(object)
-        wide = wide.where(wide.notna(), None)
-        _write_sheets(wb, "indicators_wide", list(wide.columns),
-                      [wide.itertuples(index=False, name=None)], formats)
-    finally:
-        wb.close()
-    _replace(tmp, out / "parmine.xlsx")
+    def write(tmp: Path) -> None:
+        wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_numbers": False,
+                                            "strings_to_formulas": False, "strings_to_urls": False})
+        try:
+            formats = {"header": wb.add_format({"bold": True}),
+                       "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
+                       "datetime": wb.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})}
+            for table in TABLES:
+                if table != "pages":
+                    _write_sheets(wb, table, columns(table),
+                                  fetch_batches(store.con.execute(_table_sql(table))), formats)
+            wide = wide_table(store).astype(object)
+            wide = wide.where(wide.notna(), None)
+            _write_sheets(wb, "indicators_wide", list(wide.columns),
+                          [wide.itertuples(index=False, name=None)], formats)
+        finally:
+            wb.close()
+    _atomic(out / "parmine.xlsx", write)
 
 
 def _num(v):
@@ -227,13 +252,12 @@ def pred_documents(store: Store) -> dict[str, dict]:
 
 
 def export_pred(store: Store, out: Path) -> None:
-    tmp = out / ".pred.tmp"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
-    for doc_id, pred in pred_documents(store).items():
-        (tmp / f"{doc_id}.pred.json").write_text(
-            json.dumps(pred, ensure_ascii=False, indent=1), encoding="utf-8")
-    _replace(tmp, out / "pred")
+    def write(tmp: Path) -> None:
+        tmp.mkdir()
+        for doc_id, pred in pred_documents(store).items():
+            (tmp / f"{doc_id}.pred.json").write_text(
+                json.dumps(pred, ensure_ascii=False, indent=1), encoding="utf-8")
+    _atomic(out / "pred", write)
 
 
 def export_all(store: Store, out: Path, *, excel: bool = False) -> None:

@@ -67,26 +67,31 @@ def error_row(doc_id: str, path: str, stage: str, reason: str, sha256: str | Non
             "reason": reason, "at": _now()}
 
 
-def process_document(path: str, doc_id: str, options: Options | None = None) -> Result:
-    """Read, clean and mine one file; never raises."""
+def process_document(path: str, doc_id: str, options: Options | None = None,
+                     source: str | None = None) -> Result:
+    """Read, clean and mine one file; never raises.  ``source`` is what the
+    rows record as the document's path (an archive member's
+    ``ARCHIVE.zip!member``; default ``path``)."""
     import time
 
     options = options or Options()
+    source = source or str(path)
     t0 = time.perf_counter()
     try:
         doc = read(path, doc_id, ocr_cache=Path(options.ocr_cache) if options.ocr_cache else None)
     except ReadError as exc:
-        return Result(doc_id, str(path), error=error_row(doc_id, str(path), exc.stage, exc.reason))
+        return Result(doc_id, source, error=error_row(doc_id, source, exc.stage, exc.reason))
     except Exception as exc:  # a reader bug must not stop the batch
-        return Result(doc_id, str(path), error=error_row(
-            doc_id, str(path), "read", f"{type(exc).__name__}: {exc}"))
+        return Result(doc_id, source, error=error_row(
+            doc_id, source, "read", f"{type(exc).__name__}: {exc}"))
+    doc.path = source
     try:
         rows = {table: arrow_table(table, r) for table, r in mine(doc, options).items()}
     except Exception as exc:
         tb = traceback.format_exc(limit=3).strip().splitlines()[-1]
-        return Result(doc_id, str(path), sha256=doc.sha256, error=error_row(
-            doc_id, str(path), "extract", f"{type(exc).__name__}: {exc} ({tb})", doc.sha256))
-    return Result(doc_id, str(path), sha256=doc.sha256, rows=rows, pages=len(doc.pages),
+        return Result(doc_id, source, sha256=doc.sha256, error=error_row(
+            doc_id, source, "extract", f"{type(exc).__name__}: {exc} ({tb})", doc.sha256))
+    return Result(doc_id, source, sha256=doc.sha256, rows=rows, pages=len(doc.pages),
                   ocr_pages=len(doc.ocr_pages), seconds=time.perf_counter() - t0)
 
 

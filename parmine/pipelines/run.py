@@ -3,11 +3,15 @@
 Documents already stored by this pipeline version with the same sha256 are
 skipped (``force`` reprocesses them); results are committed in small
 batches as they arrive, so an interrupted run resumes where it stopped.  The audit and
-the exports are rebuilt from the store at the end of every run.
+the exports are rebuilt from the store at the end of every run.  A run
+stopped by Ctrl-C or SIGTERM commits the batch in hand and returns its
+summary marked ``interrupted`` (the audit and exports are left to the run
+that finishes).
 """
 from __future__ import annotations
 
-import hashlib
+import shutil
+import signal
 import sys
 import time
 from dataclasses import dataclass, field
@@ -21,7 +25,7 @@ from .audit_run import run_audit
 from .copies import mark_copies
 from .executors import DaskExecutor, ProcessPool
 from .export import export_all
-from .inputs import collect
+from .inputs import collect, file_sha256
 from .process import Options, Result, error_row
 from .store import Store
 
@@ -38,6 +42,8 @@ class Summary:
     reports: int = 0  # distinct reports in OUT (copies of one report counted once)
     copies: int = 0   # documents in OUT that are copies of another
     errors: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    interrupted: int = 0  # the signal that stopped the run before its end (0: it ran to the end)
 
 
 class _Batch:
@@ -91,60 +97,64 @@ class _Batch:
                 s.ocr_pages += r.ocr_pages
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def run(inputs: list[str], out: str | Path, *, jobs: int | None = None,
         executor: str = "process", scheduler: str | None = None, timeout: float = 120.0,
         force: bool = False, registry: tuple[str, ...] = ("builtin",), progress: bool = True,
         ocr_cache: str | None = None, statistical: bool = False,
-        excel: bool = False) -> Summary:
+        excel: bool = False, rebuild: bool = False) -> Summary:
     """Mine ``inputs`` into the dataset in ``out`` (``excel``: also write
-    the workbook); the audit checks citations against the ``registry``
-    files (``FILE.csv[:field=column,...]``, "builtin" for the registries
-    parmine ships; none: no registry), read before anything is mined (a
-    malformed one raises :class:`~parmine.corpus.registry.RegistryError`)."""
+    the workbook; ``rebuild``: set the store aside and start afresh); the
+    audit checks citations against the ``registry`` files
+    (``FILE.csv[:field=column,...]``, "builtin" for the registries parmine
+    ships; none: no registry), read before anything is mined (a malformed
+    one raises :class:`~parmine.corpus.registry.RegistryError`)."""
     out = Path(out)
     index = load_registry(tuple(registry)) if registry else None
     t0 = time.perf_counter()
     summary = Summary()
-    with Store(out) as store:
-        found = collect(inputs, out / ".inputs")
-        for err in found.errors:
-            row = error_row(err["doc_id"], err["path"], err["stage"], err["reason"])
-            store.commit_error(row)
-            summary.errors.append(row)
-        done = {} if force else store.done(PIPELINE_VERSION)
-        todo = []
-        for item in found.items:
-            if done.get(item.doc_id) and done[item.doc_id] == _sha256(item.path):
-                summary.skipped += 1
-            else:
-                todo.append(item)
-        summary.documents = len(found.items) + len(found.errors)
-        options = Options(ocr_cache=ocr_cache or str(out / ".cache" / "ocr"), statistical=statistical)
-        pool = (DaskExecutor(scheduler, jobs, timeout) if executor == "dask"
-                else ProcessPool(jobs, timeout))
-        bar = tqdm(total=len(todo), unit="doc", disable=not progress, file=sys.stderr,
-                   dynamic_ncols=True)
+    with Store(out, rebuild=rebuild) as store:
+        tmp = out / ".tmp"  # the workers' temporary folders (a killed run's are removed here)
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir()
         batch = _Batch(store, summary)
         try:
-            for result in pool.map(todo, options):
-                batch.add(result)
-                bar.update(1)
-                bar.set_postfix(pages=summary.pages + batch.pages, errors=summary.failed, refresh=False)
+            found = collect(inputs, out / ".inputs", skip=(out,), known=store.sources())
+            summary.warnings.extend(found.warnings)
+            for err in found.errors:
+                row = error_row(err["doc_id"], err["path"], err["stage"], err["reason"])
+                store.commit_error(row)
+                summary.errors.append(row)
+            summary.failed += len(found.errors)
+            done = {} if force else store.done(PIPELINE_VERSION)
+            todo = []
+            for item in found.items:
+                if done.get(item.doc_id) and done[item.doc_id] == file_sha256(item.path):
+                    summary.skipped += 1
+                else:
+                    todo.append(item)
+            summary.documents = len(found.items) + len(found.errors)
+            options = Options(ocr_cache=ocr_cache or str(out / ".cache" / "ocr"), statistical=statistical)
+            pool = (DaskExecutor(scheduler, jobs, timeout) if executor == "dask"
+                    else ProcessPool(jobs, timeout, workdir=str(tmp)))
+            with tqdm(total=len(todo), unit="doc", disable=not progress, file=sys.stderr,
+                      dynamic_ncols=True) as bar:
+                try:
+                    for result in pool.map(todo, options):
+                        batch.add(result)
+                        bar.update(1)
+                        bar.set_postfix(pages=summary.pages + batch.pages, errors=summary.failed,
+                                        refresh=False)
+                finally:
+                    batch.flush()  # also when interrupted: what is done is kept
+            summary.copies = mark_copies(store)
+            summary.reports = store.query("SELECT count(*) FROM documents")[1][0][0] - summary.copies
+            run_audit(store, registry=index)
+            export_all(store, out, excel=excel)
+        except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM turned into one by the CLI
+            batch.flush()
+            summary.interrupted = exc.args[0] if exc.args and isinstance(exc.args[0], int) \
+                else signal.SIGINT
         finally:
-            batch.flush()  # also when interrupted: what is done is kept
-            bar.close()
-        summary.copies = mark_copies(store)
-        summary.reports = store.query("SELECT count(*) FROM documents")[1][0][0] - summary.copies
-        run_audit(store, registry=index)
-        export_all(store, out, excel=excel)
-    summary.failed += len(found.errors)
+            shutil.rmtree(tmp, ignore_errors=True)
     summary.seconds = time.perf_counter() - t0
     return summary

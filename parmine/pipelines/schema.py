@@ -54,7 +54,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("id", "VARCHAR"), ("doc_type", "VARCHAR"), ("number", "VARCHAR"),
         ("year", "INTEGER"), ("symbol", "VARCHAR"), ("issuer_symbol", "VARCHAR"),
         ("date", "DATE"), ("date_text", "VARCHAR"), ("issuer", "VARCHAR"),
-        ("subject", "VARCHAR"), ("parenthetical", "BOOLEAN"),
+        ("subject", "VARCHAR"), ("parenthetical", "BOOLEAN"), ("resolved_id", "VARCHAR"),
         ("registry_id", "VARCHAR"), ("registry_type", "VARCHAR"), ("registry_date", "DATE"),
         ("registry_issuer", "VARCHAR"), ("registry_title", "VARCHAR"), ("registry_url", "VARCHAR"),
     ] + EXTRACTOR,

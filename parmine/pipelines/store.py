@@ -3,12 +3,21 @@
 A batch of documents' rows is committed in one transaction (their old
 rows, if any, are deleted in the same transaction), so a run killed at any
 moment leaves every document either fully stored or not at all.  A lock file
-keeps a second run off the same folder.
+keeps a second run off the same folder; the lock is never inherited by a
+forked worker, so workers orphaned by a killed run cannot block the next one.
+
+Read-only stores (``query``, ``report``, ``citations``, ``plot``) are opened
+with DuckDB's file-system access switched off and locked that way: a
+statement can read the store's tables but not write, attach or load
+anything.  Every way the store can fail to open raises a
+:class:`StoreError` whose message says what to do.
 """
 from __future__ import annotations
 
 import fcntl
 import os
+import re
+import time
 from pathlib import Path
 
 import duckdb
@@ -17,7 +26,27 @@ import pyarrow as pa
 from .schema import PER_DOCUMENT, TABLES, arrow_table
 
 DB_NAME = "parmine.duckdb"
+HEADER_BYTES = 3 * 4096  # DuckDB's file header and its two database headers
 LOCK_NAME = ".parmine.lock"
+READ_ONLY_CONFIG = {"enable_external_access": False, "autoinstall_known_extensions": False,
+                    "autoload_known_extensions": False, "lock_configuration": True}
+# the only statements ``parmine query`` runs
+QUERY_STATEMENTS = ("SELECT", "EXPLAIN")
+
+_held_locks: set[int] = set()  # lock file descriptors of this process
+
+
+def _drop_locks_in_child() -> None:
+    """A forked child must not keep the run's lock alive: close its copies."""
+    for fd in _held_locks:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _held_locks.clear()
+
+
+os.register_at_fork(after_in_child=_drop_locks_in_child)
 
 
 def _arrow(table: str, data) -> pa.Table:
@@ -30,37 +59,159 @@ def fetch_batches(cur, size: int = 10_000):
         yield batch
 
 
-class StoreLocked(RuntimeError):
+class StoreError(RuntimeError):
+    """The store cannot be used; the message says why and what to do."""
+
+
+class StoreLocked(StoreError):
     """Another run holds the output folder."""
+
+
+class StoreBusy(StoreError):
+    """Another process has the database open (DuckDB's own lock)."""
+
+
+class StoreDamaged(StoreError):
+    """The database file cannot be read."""
+
+
+class NoStore(StoreError):
+    """There is no dataset in the folder."""
+
+
+class QueryRefused(StoreError):
+    """A statement ``parmine query`` does not run: it would write."""
+
+
+def damaged_message(exc: duckdb.Error, out: Path | str = "OUT") -> str:
+    return (f"the store {Path(out) / DB_NAME} cannot be read ({str(exc).splitlines()[0]}): it is "
+            f"damaged or was not written by parmine. `parmine run INPUT... -o {out} --rebuild` "
+            "sets it aside and rebuilds the dataset from the inputs")
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether a DuckDB error says the database file itself is unreadable."""
+    msg = str(exc)
+    return (isinstance(exc, (duckdb.IOException, duckdb.SerializationException,
+                             duckdb.InternalException, duckdb.FatalException))
+            and not any(s in msg for s in ("lock", "No space left", "Permission denied",
+                                           "Read-only file system", "Disk quota")))
+
+
+def _opening_failed(exc: duckdb.Error, out: Path) -> BaseException:
+    """What a failed DuckDB connect means for the user."""
+    msg = str(exc)
+    if "could not set lock" in msg.lower() or "conflicting lock" in msg.lower():
+        pid = re.search(r"PID (\d+)", msg)
+        who = f" (pid {pid.group(1)})" if pid else ""
+        return StoreBusy(f"{out / DB_NAME} is in use by another process{who}: a parmine run still "
+                         "writing to it, or a program reading it; try again when it has finished")
+    if "Permission denied" in msg or "Read-only file system" in msg:
+        return StoreError(f"cannot write to {out} ({msg.splitlines()[0]}): choose another output "
+                          "folder or make this one writable")
+    if "No space left" in msg or "Disk quota" in msg:
+        return exc  # the disk, not the store: said as such by the CLI
+    return StoreDamaged(damaged_message(exc, out))
+
+
+def _unwritable(out: Path, exc: OSError) -> StoreError:
+    if isinstance(exc, (FileExistsError, NotADirectoryError)):
+        return StoreError(f"{out} is a file, not a folder: choose another output folder")
+    return StoreError(f"cannot write to {out} ({exc.strerror or exc}): choose another output "
+                      "folder or make this one writable")
 
 
 class Store:
     """The DuckDB database in ``out``; use as a context manager."""
 
-    def __init__(self, out: str | Path, *, lock: bool = True, read_only: bool = False):
+    def __init__(self, out: str | Path, *, lock: bool = True, read_only: bool = False,
+                 rebuild: bool = False):
         self.out = Path(out)
-        self.out.mkdir(parents=True, exist_ok=True)
+        db = self.out / DB_NAME
         self._lock_fd = None
-        if lock:
-            self._lock_fd = os.open(self.out / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+        if read_only:
+            if not db.is_file():  # never create the folder to read it
+                raise NoStore(f"no dataset in {self.out} (run `parmine run INPUT... -o {self.out}` first)")
+        else:
             try:
-                fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                os.close(self._lock_fd)
-                self._lock_fd = None
-                raise StoreLocked(
-                    f"another parmine run is writing to {self.out} (lock {LOCK_NAME}); "
-                    "wait for it to finish or choose another output folder") from None
-            os.ftruncate(self._lock_fd, 0)
-            os.write(self._lock_fd, str(os.getpid()).encode())
-        self.con = duckdb.connect(str(self.out / DB_NAME), read_only=read_only)
-        self._stored: set[str] = set()
-        if not read_only:
-            self._create()
-            # documents with rows already: only those need deleting before a commit
-            # (a DELETE scans its table, which would make a long run quadratic)
-            self._stored = {r[0] for r in self.con.execute(
-                "SELECT doc_id FROM documents UNION SELECT doc_id FROM errors").fetchall()}
+                self.out.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise _unwritable(self.out, exc) from None
+        if lock:
+            self._lock()
+        try:
+            if rebuild:
+                self._set_aside(db)
+            wal = db.with_name(db.name + ".wal").exists()
+            try:
+                self.con = duckdb.connect(str(db), read_only=read_only,
+                                          config=READ_ONLY_CONFIG if read_only else {})
+            except duckdb.Error as exc:
+                raise _opening_failed(exc, self.out) from None
+            except OSError as exc:
+                raise _unwritable(self.out, exc) from None
+            self._stored: set[str] = set()
+            try:
+                self._probe(db, wal)
+                if not read_only:
+                    self._create()
+                    # documents with rows already: only those need deleting before a commit
+                    # (a DELETE scans its table, which would make a long run quadratic)
+                    self._stored = {r[0] for r in self.con.execute(
+                        "SELECT doc_id FROM documents UNION SELECT doc_id FROM errors").fetchall()}
+            except duckdb.Error as exc:
+                self.con.close()
+                raise _opening_failed(exc, self.out) from None
+        except BaseException:
+            self._unlock()
+            raise
+
+    def _lock(self) -> None:
+        try:
+            self._lock_fd = os.open(self.out / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise _unwritable(self.out, exc) from None
+        try:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+            raise StoreLocked(
+                f"another parmine run is writing to {self.out} (lock {LOCK_NAME}); "
+                "wait for it to finish or choose another output folder") from None
+        _held_locks.add(self._lock_fd)
+        os.ftruncate(self._lock_fd, 0)
+        os.write(self._lock_fd, str(os.getpid()).encode())
+
+    def _unlock(self) -> None:
+        if self._lock_fd is not None:
+            _held_locks.discard(self._lock_fd)
+            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    @staticmethod
+    def _set_aside(db: Path) -> None:
+        """Move the database (and its write-ahead log) out of the way, kept
+        as ``parmine.duckdb.<time>.old``: a rebuild never deletes data."""
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        for f in (db, db.with_name(db.name + ".wal")):
+            if f.exists():
+                f.rename(f.with_name(f"{f.name}.{stamp}.old"))
+
+    def _probe(self, db: Path, wal: bool) -> None:
+        """A file shorter than the blocks DuckDB says it holds was truncated
+        (a copy cut short, a full disk): refuse it at once rather than at
+        the first query that reaches a missing block.  (With a write-ahead
+        log to replay, the blocks are not all on disk yet: not checked.)"""
+        if wal:
+            return
+        block, blocks = self.con.execute(
+            "SELECT block_size, total_blocks FROM pragma_database_size()").fetchone()
+        expected = HEADER_BYTES + block * blocks
+        if db.stat().st_size < expected:
+            raise duckdb.IOException(f"the file is {db.stat().st_size} bytes, shorter than the "
+                                     f"{expected} its header describes (truncated)")
 
     def _create(self) -> None:
         """Create the tables, and add the columns a newer schema has to a store
@@ -76,10 +227,7 @@ class Store:
 
     def close(self) -> None:
         self.con.close()
-        if self._lock_fd is not None:
-            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
-            os.close(self._lock_fd)
-            self._lock_fd = None
+        self._unlock()
 
     def __enter__(self) -> "Store":
         return self
@@ -93,6 +241,11 @@ class Store:
         rows = self.con.execute(
             "SELECT doc_id, sha256 FROM documents WHERE pipeline_version = ?", [version]).fetchall()
         return dict(rows)
+
+    def sources(self) -> dict[str, str]:
+        """Where each stored document (or error) was read from → its doc_id."""
+        return dict(self.con.execute(
+            "SELECT path, doc_id FROM documents UNION SELECT path, doc_id FROM errors").fetchall())
 
     def failed(self) -> dict[str, str]:
         """doc_id → sha256 (may be None) of documents whose last attempt failed."""
@@ -172,6 +325,25 @@ class Store:
         cur = self.con.execute(sql, params or [])
         names = [d[0] for d in cur.description] if cur.description else []
         return names, cur.fetchall()
+
+    def read_query(self, sql: str):
+        """Run a user's SQL read-only: only SELECT-like statements (on top of
+        the connection's own read-only sandbox); returns (names, rows)."""
+        try:
+            statements = self.con.extract_statements(sql)
+        except duckdb.Error:
+            statements = []  # a syntax error: let execute() say where
+        for st in statements:
+            kind = st.type.name
+            if kind not in QUERY_STATEMENTS:
+                raise QueryRefused(f"parmine query is read-only: {kind} statements are refused "
+                                   f"(only {', '.join(QUERY_STATEMENTS)} run)")
+        try:
+            return self.query(sql)
+        except duckdb.PermissionException as exc:
+            raise QueryRefused("parmine query is read-only and reads only the tables of the store "
+                               f"(no files, no other databases, no extensions): "
+                               f"{str(exc).splitlines()[0]}") from None
 
     def frame(self, sql: str, params=None):
         """Run SQL into a pandas DataFrame."""

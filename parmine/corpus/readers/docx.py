@@ -7,6 +7,7 @@ their text is not part of the body.  Explicit page breaks start new pages.
 from __future__ import annotations
 
 import io
+import zipfile
 from pathlib import Path
 
 from ..document import Document, Page, ReadError, Table
@@ -50,6 +51,10 @@ def read_docx(data: bytes, path: Path, doc_id: str, sha256: str, fmt: str = "doc
         d = docx.Document(io.BytesIO(data))
     except KeyError as exc:
         raise ReadError(f"not a Word document ({exc})", "docx") from None
+    except zipfile.BadZipFile:
+        raise
+    except Exception as exc:  # damaged XML inside the archive (lxml, python-docx errors)
+        raise ReadError(f"the Word file is damaged ({type(exc).__name__}: {exc})", "docx") from None
     pages: list[Page] = []
     tables: list[Table] = []
     lines: list[str] = []

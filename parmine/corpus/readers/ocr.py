@@ -5,6 +5,11 @@ Every call runs ``tesseract IMAGE - -l vie --psm 3`` with
 small machine; parallelism comes from processes).  The text of a page image
 is cached under the sha256 of the image bytes, so no image is ever OCRed
 twice; cache files are written to a temporary name and renamed.
+
+An image file is checked before Tesseract sees it: more than
+``MAX_PIXELS`` pixels in a frame is refused (a decompression bomb), and
+every frame of a multi-page TIFF is a page of its own, with a progress
+beat after each.
 """
 from __future__ import annotations
 
@@ -13,12 +18,15 @@ import os
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Iterator
 
 from ..document import Document, Page, ReadError
+from ..progress import beat
 
 OCR_TIMEOUT = float(os.environ.get("PARMINE_OCR_TIMEOUT", 300))
 # Latin Ð (U+00D0) and ð that Tesseract returns for Vietnamese Đ/đ
 _OCR_FIXES = str.maketrans({"\u00d0": "Đ", "\u00f0": "đ"})
+MAX_PIXELS = int(os.environ.get("PARMINE_MAX_IMAGE_PIXELS", 89_478_485))  # Pillow's own default
 calls = 0  # Tesseract runs in this process (the tests read it)
 
 
@@ -67,17 +75,44 @@ def ocr_image(data: bytes, suffix: str = ".png", cache: Path | None = None) -> s
     return text
 
 
-def read_image(data: bytes, path: Path, doc_id: str, sha256: str, *, ocr_cache: Path | None = None) -> Document:
-    """A scanned page as an image file (.png, .jpg, .tif)."""
-    from PIL import Image, UnidentifiedImageError
+def _frames(data: bytes, suffix: str) -> Iterator[tuple[bytes, str]]:
+    """The page images of an image file, one at a time: the file itself when
+    it has one frame, else each frame as PNG (a multi-page TIFF).  Every
+    frame's size is checked before any is decoded."""
     import io
+    import warnings
+
+    from PIL import Image, ImageSequence, UnidentifiedImageError
 
     try:
-        with Image.open(io.BytesIO(data)) as im:
-            im.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # checked below
+            with Image.open(io.BytesIO(data)) as im:
+                sizes = [frame.size for frame in ImageSequence.Iterator(im)]
+                for w, h in sizes:
+                    if w * h > MAX_PIXELS:
+                        raise ReadError(f"the image is {w}×{h} pixels, more than the limit of {MAX_PIXELS} "
+                                        "(a decompression bomb?; PARMINE_MAX_IMAGE_PIXELS)", "image")
+                if len(sizes) == 1:
+                    im.verify()
+                    yield data, suffix
+                    return
+                for frame in ImageSequence.Iterator(im):
+                    buf = io.BytesIO()
+                    frame.save(buf, format="PNG", compress_level=1)
+                    yield buf.getvalue(), ".png"
+    except Image.DecompressionBombError as exc:
+        raise ReadError(f"the image is too large to decode ({exc})", "image") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
         raise ReadError(f"the image cannot be decoded ({exc})", "image") from None
-    text = ocr_image(data, path.suffix.lower() or ".png", ocr_cache)
-    if not text.strip():
+
+
+def read_image(data: bytes, path: Path, doc_id: str, sha256: str, *, ocr_cache: Path | None = None) -> Document:
+    """A scanned page (.png, .jpg, .tif), or pages (a multi-page TIFF)."""
+    pages = []
+    for n, (image, suffix) in enumerate(_frames(data, path.suffix.lower() or ".png"), 1):
+        pages.append(Page(n, ocr_image(image, suffix, ocr_cache), "ocr"))
+        beat(ocr=True)
+    if not any(p.text.strip() for p in pages):
         raise ReadError("OCR found no text in the image", "ocr")
-    return Document(doc_id, str(path), sha256, "image", [Page(1, text, "ocr")])
+    return Document(doc_id, str(path), sha256, "image", pages)

@@ -11,7 +11,9 @@ pages without usable text.
   top of the next page is joined to the one before.
 - A page whose text layer is empty or garbage is OCRed: a scan's embedded
   page image is taken out as it is (no re-rendering), else the page is
-  rendered at 200 dpi.
+  rendered at 200 dpi.  A page that draws nothing at all is blank: it is
+  kept as an empty page, not OCRed, so a PDF of blank pages is refused at
+  once.
 """
 from __future__ import annotations
 
@@ -37,6 +39,13 @@ def _usable(text: str) -> bool:
     if bad and bad > 0.05 * len(_LETTER.findall(text)):
         return False
     return _ENOUGH_LETTERS.match(text) is not None
+
+
+def _blank(page) -> bool:
+    """A page with no objects on it: nothing to read, nothing to OCR."""
+    import pypdfium2.raw as raw
+
+    return raw.FPDFPage_CountObjects(page.raw) == 0
 
 
 def _page_image(page) -> tuple[bytes, str]:
@@ -89,6 +98,7 @@ def read_pdf(data: bytes, path: Path, doc_id: str, sha256: str, *, ocr_cache: Pa
     warnings: list[str] = []
     plumber = None
     since_table = 0  # characters of body text since the last table ended
+    blank: set[int] = set()  # numbers of the blank pages
     try:
         n = len(pdf)
         if n == 0:
@@ -97,6 +107,11 @@ def read_pdf(data: bytes, path: Path, doc_id: str, sha256: str, *, ocr_cache: Pa
             page = pdf[i]
             textpage = page.get_textpage()
             text = _clean_layer(textpage.get_text_range())
+            if not _usable(text) and _blank(page):
+                pages.append(Page(i + 1, "", "text"))
+                blank.add(i + 1)
+                beat()
+                continue
             if not _usable(text):
                 img, suffix = _page_image(page)
                 pages.append(Page(i + 1, ocr_image(img, suffix, ocr_cache), "ocr"))
@@ -139,7 +154,9 @@ def read_pdf(data: bytes, path: Path, doc_id: str, sha256: str, *, ocr_cache: Pa
         if plumber is not None:
             plumber.close()
         pdf.close()
-    fmt = "scan-pdf" if all(p.source == "ocr" for p in pages) else "pdf"
+    if len(blank) == len(pages):
+        raise ReadError(f"all {len(blank)} pages of the PDF are blank", "pdf")
+    fmt = "scan-pdf" if all(p.source == "ocr" for p in pages if p.number not in blank) else "pdf"
     if not any(p.text.strip() for p in pages):
         raise ReadError("no text could be read from the PDF (neither text layer nor OCR)", "pdf")
     return Document(doc_id, str(path), sha256, fmt, pages, tables, warnings)
@@ -163,7 +180,7 @@ def ocr_from_the_end(path: str | Path, ocr_cache: Path | None = None, stop=lambd
             if stop():
                 break
             page = pdf[i]
-            if _usable(_clean_layer(page.get_textpage().get_text_range())):
+            if _blank(page) or _usable(_clean_layer(page.get_textpage().get_text_range())):
                 continue
             img, suffix = _page_image(page)
             if is_cached(img, ocr_cache):

@@ -1,7 +1,8 @@
 """Plain text (.txt, .md) in any encoding Vietnamese files come in.
 
-The encoding is detected (UTF-8 with or without BOM, UTF-16, Windows-1258,
-TCVN3, VNI: :mod:`parmine.corpus.encodings`); what converters leave behind
+The encoding is detected (UTF-8, UTF-16 and UTF-32 with or without BOM,
+Windows-1258, TCVN3, VNI: :mod:`parmine.corpus.encodings`; a few invalid
+bytes in a Unicode file are replaced and counted in a warning); what converters leave behind
 is stripped (``**đậm**``, ``*nghiêng*``, ``^{XT}``, ``<http://…>``); blocks
 of tab-separated lines become tables; a form feed starts a new page.
 """
@@ -70,6 +71,8 @@ def read_text(data: bytes, path: Path, doc_id: str, sha256: str, fmt: str = "txt
                                        sum(c.isalpha() for c in text) < 0.5 * len(text.strip())):
         raise ReadError("the file is not text (binary content or an unknown encoding)", "decode")
     warnings = [] if encoding.startswith(("utf", "ascii")) else [f"decoded from {encoding}"]
+    if encoding.startswith("utf") and (bad := text.count("\ufffd")):
+        warnings.append(f"{bad} byte sequence(s) not valid {encoding.upper()} replaced by U+FFFD")
     pages = []
     tables = []
     for n, chunk in enumerate(strip_markup(text.replace("\r\n", "\n").replace("\r", "\n")).split("\f"), 1):
