@@ -4,7 +4,7 @@ and citations it does not cover left alone."""
 from conftest import SHARED
 from parmine.audit.checks import DocFacts, audit_corpus
 from parmine.audit.registry import RegistryCheck, resolve, same_issuer
-from parmine.corpus.registry import load_registry
+from parmine.corpus.registry import Registry, RegistryEntry, load_registry
 from parmine.extract.citations import find_citations
 
 CENTRAL = load_registry(("builtin",))
@@ -109,6 +109,14 @@ def test_a_short_form_stands_for_the_full_number_it_resolves_to():
     text = ("Thực hiện Nghị định số 61/2018/NĐ-CP ngày 23/4/2018 của Chính phủ. "
             "Theo Nghị định 61, bộ phận một cửa tiếp nhận hồ sơ.")
     check = RegistryCheck(CENTRAL)
-    assert check(DocFacts("d", "Huế", find_citations(text))) == ([], set())
+    findings, _ = check(DocFacts("d", "Huế", find_citations(text)))
+    assert findings == []
     assert [e.id for e in check.resolved.entries] == ["61/2018/NĐ-CP", "61/2018/NĐ-CP"]
     assert list(check.resolved.starts) == [23, 82]
+
+
+def test_an_id_written_as_the_registry_writes_it_is_no_variant():
+    text = "Quyết định số 9/QĐ-UBDN ngày 5/1/2022 của UBND tỉnh Huế."
+    assert [f.kind for f in audit_corpus([DocFacts("d", "Huế", find_citations(text))])] == ["symbol_variant"]
+    odd = Registry([RegistryEntry("9/QĐ-UBDN", "Quyết định", "2022-01-05", "UBND tỉnh Thừa Thiên Huế")])
+    assert audit(text, "Thừa Thiên Huế", odd) == []

@@ -36,8 +36,10 @@ The findings (:class:`RegistryCheck`, one report at a time):
   holds most numbers (:meth:`~parmine.corpus.registry.Registry.covers`),
   that is not in it.
 - ``symbol_variant`` (info) — an id matched only by its skeleton, the
-  registry's spelling as the expected form (it replaces the registry-less
-  ``symbol_variant`` of the mention).
+  registry's spelling as the expected form.  The registry's spelling wins:
+  this finding replaces the registry-less ``symbol_variant`` of the
+  mention, and an id written exactly as the registry writes it is no
+  variant.
 """
 from __future__ import annotations
 
@@ -234,8 +236,8 @@ class RegistryCheck:
                 out.extend(findings)
                 if misdated:
                     replaced.add(("citation_year_mismatch", c.id, c.start))
-                if any(f.kind == "symbol_variant" for f in findings):  # the registry's spelling wins
-                    replaced.add(("symbol_variant", c.id, c.start))
+                if any(f.kind == "symbol_variant" for f in findings) or c.id == found.entry.id:
+                    replaced.add(("symbol_variant", c.id, c.start))  # the registry's spelling wins
             else:
                 out.extend(self._unknown(doc.doc_id, c, doc.province))
         return out, replaced
