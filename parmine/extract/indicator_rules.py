@@ -41,6 +41,7 @@ DOSSIER_RULES = (
     ("dossiers.carried_over", ("kỳ trước", "chuyển qua", "chuyển sang", "tồn")),
     ("dossiers.new", ("mới tiếp nhận", "tiếp nhận mới", "nhận mới")),
     ("dossiers.received", ("đã và đang giải quyết", "đã và đang xử lý")),
+    ("dossiers.received.offline", ("không trực tuyến",)),
     ("dossiers.received.online", ("trực tuyến",)),
     ("dossiers.received.offline", ("trực tiếp", "bưu chính")),
     ("dossiers.pending.within_deadline", ("chưa đến hạn", "trong hạn")),
