@@ -74,8 +74,10 @@ def audit_times(out: Path, repeat: int) -> dict:
     runs = {"without": [], "with": []}
     for _ in range(repeat):
         for key in runs:
-            proc = subprocess.run([sys.executable, "-c", _AUDIT, str(out), key], check=True,
+            proc = subprocess.run([sys.executable, "-c", _AUDIT, str(out), key],
                                   capture_output=True, text=True, cwd=ROOT)
+            if proc.returncode:
+                sys.exit(f"the audit {key} the registry failed:\n{proc.stderr}")
             runs[key].append(json.loads(proc.stdout))
     return runs
 

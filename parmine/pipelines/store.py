@@ -206,8 +206,9 @@ class Store:
         log to replay, the blocks are not all on disk yet: not checked.)"""
         if wal:
             return
+        # the used blocks, not the total: DuckDB cuts free blocks off the end of the file
         block, blocks = self.con.execute(
-            "SELECT block_size, total_blocks FROM pragma_database_size()").fetchone()
+            "SELECT block_size, used_blocks FROM pragma_database_size()").fetchone()
         expected = HEADER_BYTES + block * blocks
         if db.stat().st_size < expected:
             raise duckdb.IOException(f"the file is {db.stat().st_size} bytes, shorter than the "
