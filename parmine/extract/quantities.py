@@ -54,7 +54,7 @@ _ABSENCE = regex.compile(
 _ANSWER_NONE = regex.compile(r":\s*(?P<w>[Kk]hông)\s*(?=[.;]|$)", regex.M)
 _SKIP_BEFORE = regex.compile(r"(?:ISO|TCVN|[Qq]uý|[Kk]hóa|[Kk]hoá|[Đđ]iều|[Kk]hoản|[Mm]ục|[Pp]hụ\s+lục|"
                              r"[Nn]ăm|[Tt]háng|[Nn]gày|[Mm]ức\s+độ|[Gg]iai\s+đoạn|[Ll]oại|[Nn]hóm|"
-                             r"[Nn]hiệm\s+kỳ|[Cc]ấp\s+độ)\s*$")
+                             r"[Nn]hiệm\s+kỳ|[Cc]ấp\s+độ|(?:[Mm]ức|[Cc]ấp)\s+độ\s+\d\s*(?:,|và|-)|[Mm]ức\s+độ\s+\d,?)\s*$")
 
 
 def _masked(text: str, found: list[tuple[int, int]] | None) -> bytearray:
