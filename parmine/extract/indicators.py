@@ -103,7 +103,8 @@ class Reading:
 
     def row(self, name: str, value, role: str = "single", fld: str | None = None) -> Indicator:
         return Indicator(indicator=name, value=value, field=fld, start=self.q.start, end=self.q.end,
-                         text=self.q.text, sentence=self.text[self.ss:self.se], group=self.group, role=role)
+                         text=self.q.text, sentence=self.text[self.ss:self.se], group=self.group, role=role,
+                         approximate=self.q.approximate)
 
     def pair(self, part: str, total: str) -> list[Indicator]:
         """"x/y": x under ``part``, y under ``total``."""
@@ -464,8 +465,8 @@ def _part(r: Reading, st: _State) -> list[Indicator]:
     if fld is None:
         return []
     return [Indicator(indicator=b.indicator, value=r.q.value, field=fld, start=r.q.start, end=r.q.end,
-                      text=r.q.text, sentence=r.text[r.ss:r.se], group=b.group, role="part")
-            for b in st.breakdown]
+                      text=r.q.text, sentence=r.text[r.ss:r.se], group=b.group, role="part",
+                      approximate=r.q.approximate) for b in st.breakdown]
 
 
 def _list_item(r: Reading) -> list[Indicator]:
