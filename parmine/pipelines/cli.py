@@ -86,6 +86,7 @@ def cmd_run(a) -> int:
     signal.signal(signal.SIGTERM, _terminate)
     s = run(a.inputs, a.out, jobs=a.jobs, executor=a.executor, scheduler=a.scheduler,
             timeout=a.timeout, force=a.force, registry=a.registry, statistical=a.statistical,
+            segment=a.segment,
             excel=a.excel, progress=not a.quiet and sys.stderr.isatty() or a.progress,
             rebuild=a.rebuild)
     print(f"{s.documents} documents: {s.processed} mined, {s.skipped} unchanged (skipped), "
@@ -346,6 +347,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="set the store aside (kept as parmine.duckdb.<time>.old) and mine every input afresh")
     r.add_argument("--registry", help="CSV of known documents (id,type,date,issuer,title) to check citations against, "
                         "or 'builtin' for the registry parmine ships")
+    r.add_argument("--segment", choices=("none", "numeric", "all"), default="none",
+                   help="what underthesea's word segmentation runs on: nothing (default; the rules read the "
+                        "raw text, so scores are the same), the clauses that state a count, or every line")
     r.add_argument("--statistical", action="store_true",
                    help="also run the learned extractor; its extra spans are kept with extractor 'ner'")
     r.add_argument("--excel", action="store_true", help="also write the Excel workbook parmine.xlsx")

@@ -41,6 +41,7 @@ class Options:
     ocr_cache: Optional[str] = None
     disable: tuple[str, ...] = ()
     statistical: bool = False  # also run the learned extractor (models.ner)
+    segment: str = "none"      # what underthesea segments (extract.tokenizer): none | numeric | all
 
 
 @dataclass
@@ -193,8 +194,8 @@ def _cells(doc: Document, text: CleanText) -> list[dict]:
 
 
 @lru_cache(maxsize=2)
-def _pipeline(disable: tuple[str, ...], statistical: bool) -> Language:
-    nlp = build_nlp(disable)
+def _pipeline(disable: tuple[str, ...], statistical: bool, segment: str) -> Language:
+    nlp = build_nlp(disable, segment)
     if statistical:
         from ..models import ner  # noqa: F401  registers the "parmine_statistical" factory
 
@@ -205,7 +206,7 @@ def _pipeline(disable: tuple[str, ...], statistical: bool) -> Language:
 def pipeline(options: Options) -> Language:
     """The spaCy pipeline ``options`` ask for, built once per process (a
     worker's warm-up and its documents share it)."""
-    return _pipeline(tuple(options.disable), options.statistical)
+    return _pipeline(tuple(options.disable), options.statistical, options.segment)
 
 
 def mine(doc: Document, options: Options) -> dict[str, list[dict]]:

@@ -99,7 +99,7 @@ class _Batch:
 def run(inputs: list[str], out: str | Path, *, jobs: int | None = None,
         executor: str = "process", scheduler: str | None = None, timeout: float = 120.0,
         force: bool = False, registry: str | None = None, progress: bool = True,
-        ocr_cache: str | None = None, statistical: bool = False,
+        ocr_cache: str | None = None, statistical: bool = False, segment: str = "none",
         excel: bool = False, rebuild: bool = False) -> Summary:
     """Mine ``inputs`` into the dataset in ``out`` (``excel``: also write
     the workbook; ``rebuild``: set the store aside and start afresh)."""
@@ -127,7 +127,8 @@ def run(inputs: list[str], out: str | Path, *, jobs: int | None = None,
                 else:
                     todo.append(item)
             summary.documents = len(found.items) + len(found.errors)
-            options = Options(ocr_cache=ocr_cache or str(out / ".cache" / "ocr"), statistical=statistical)
+            options = Options(ocr_cache=ocr_cache or str(out / ".cache" / "ocr"), statistical=statistical,
+                              segment=segment)
             pool = (DaskExecutor(scheduler, jobs, timeout) if executor == "dask"
                     else ProcessPool(jobs, timeout, workdir=str(tmp)))
             with tqdm(total=len(todo), unit="doc", disable=not progress, file=sys.stderr,
