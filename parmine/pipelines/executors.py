@@ -91,7 +91,7 @@ def _worker(conn, options: Options, tmpdir: str, parent: int) -> None:
     os.environ["OMP_THREAD_LIMIT"] = "1"
     from ..corpus import progress
     from ..corpus.readers.pdf import ocr_from_the_end
-    from .process import pipeline
+    from .extraction import pipeline
 
     pipeline(options)("Sở đã tiếp nhận 1 hồ sơ.")  # load the models once per worker
     conn.send(("ready",))
