@@ -149,3 +149,18 @@ def test_findings_carry_evidence():
     text = "Thực hiện Nghị định số 45/NĐ-CP ngày 2/4/2020 của Chính phủ về thủ tục."
     (f,) = audit_document("d", find_citations(text), [], [], None)
     assert text[f.start:f.end] == "45/NĐ-CP" and f.sentence == text and f.explanation
+
+
+def test_a_share_its_counts_contradict():
+    text = "Đã giải quyết 180 hồ sơ; trong đó trễ hạn 18 hồ sơ (chiếm 25%)."
+    assert kinds(text) == [("arithmetic_mismatch", None)]
+    assert kinds(text.replace("25%", "10%")) == []
+    # a share of all dossiers received is a share too (951 of 18.426 is 5,16%)
+    assert kinds("Tiếp nhận 18.426 hồ sơ và giải quyết được 17.922 hồ sơ. Hồ sơ trễ hạn là 951 hồ sơ "
+                 "(chiếm tỷ lệ 5,16%).") == []
+
+
+def test_received_less_resolved_is_pending():
+    text = "Tiếp nhận 50 hồ sơ, đã giải quyết 40 hồ sơ, đang giải quyết 20 hồ sơ."
+    assert kinds(text) == [("arithmetic_mismatch", None)]
+    assert kinds(text.replace("20 hồ sơ", "10 hồ sơ")) == []

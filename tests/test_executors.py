@@ -128,3 +128,17 @@ def test_a_stopped_document_leaves_no_process_and_no_temporary_file(tmp_path):
     time.sleep(0.5)
     assert not any(map(alive, seen))
     assert list(work.iterdir()) == []  # the worker's temporary folder went with it
+
+
+def test_dask_honours_the_time_limit_on_progress(tmp_path, monkeypatch):
+    """A real LocalCluster: the workers import this module (``_fake``) from the tests folder."""
+    from parmine.pipelines.executors import DaskExecutor
+
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(Path(__file__).parent), os.environ.get("PYTHONPATH", "")]))
+    t0 = time.monotonic()
+    got = {r.doc_id: r for r in DaskExecutor(jobs=2, timeout=3, task=_fake).map(
+        _items(tmp_path, ["slow", "steady", "a", "b"]), Options())}
+    assert time.monotonic() - t0 < 50  # "slow" sleeps 60 s: stopped, its worker restarted
+    assert got["slow"].error["stage"] == "timeout" and "limit of 3 s" in got["slow"].error["reason"]
+    assert got["steady"].error is None  # 4 s in all, never 3 s without a page
+    assert all(got[k].error is None for k in "ab")

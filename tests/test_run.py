@@ -17,7 +17,7 @@ import duckdb
 import pytest
 
 from conftest import alive, wait_for_progress
-from parmine.pipelines.run import run
+from parmine.pipelines.run import _Batch, run
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample"
 GOOD = sorted(SAMPLE.glob("*.txt"))[:3]
@@ -107,16 +107,16 @@ def _start_run(src: Path, out: Path, jobs: int) -> subprocess.Popen:
 
 def test_kill_9_of_the_whole_run_then_resume_equals_an_uninterrupted_run(tmp_path):
     src, out = tmp_path / "in", tmp_path / "killed"
-    _copies(src, 24)
+    _copies(src, 70)
     clean = run([str(src)], tmp_path / "clean", jobs=1, progress=False)
-    assert clean.processed == 24
+    assert clean.processed == 70
     proc = _start_run(src, out, 1)
-    wait_for_progress(proc, 10)  # a batch (2 s) has been committed by then
+    wait_for_progress(proc, _Batch.BATCH_DOCS + 1)  # a full batch has been committed by then
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     resumed = run([str(src)], out, jobs=1, progress=False)
     assert resumed.skipped >= 1 and resumed.processed >= 1  # the kill landed mid-run
-    assert resumed.processed + resumed.skipped == 24
+    assert resumed.processed + resumed.skipped == 70
     assert _tables(out) == _tables(tmp_path / "clean")
 
 
@@ -136,12 +136,12 @@ def _children(pid: int) -> set[int]:
 
 def test_kill_9_of_the_main_process_alone_then_resume_equals_an_uninterrupted_run(tmp_path):
     src, out = tmp_path / "in", tmp_path / "killed"
-    _copies(src, 30)
+    _copies(src, 70)
     (src / "rong.txt").write_bytes(b"")  # an error row too
     clean = run([str(src)], tmp_path / "clean", jobs=2, progress=False)
-    assert clean.processed == 30
+    assert clean.processed == 70
     proc = _start_run(src, out, 2)
-    wait_for_progress(proc, 18)  # a batch (2 s) has been committed by then
+    wait_for_progress(proc, _Batch.BATCH_DOCS + 1)  # a full batch has been committed by then
     workers = _children(proc.pid)
     assert len(workers) == 2
     os.kill(proc.pid, signal.SIGKILL)  # the main process only, as `kill -9 PID` does
@@ -156,7 +156,7 @@ def test_kill_9_of_the_main_process_alone_then_resume_equals_an_uninterrupted_ru
             os.kill(pid, signal.SIGKILL)
     resumed = run([str(src)], out, jobs=2, progress=False)  # at once: no "another run" refusal
     assert resumed.skipped >= 1 and resumed.processed >= 1  # the kill landed mid-run
-    assert resumed.processed + resumed.skipped == 30
+    assert resumed.processed + resumed.skipped == 70
     assert not (out / ".tmp").exists()
     assert _tables(out) == _tables(tmp_path / "clean")
 

@@ -18,7 +18,8 @@ Within one report (:func:`audit_document`):
   overdue vs pending; resolved + pending vs received; a field breakdown vs
   its total; a table's column vs its "Tổng cộng" row), one finding per
   total; a part that is not stated is unknown, so a total is contradicted
-  only when the stated parts are complete or already exceed it;
+  only when the stated parts are complete or already exceed it; and a
+  stated share its counts contradict ("trễ hạn 18 hồ sơ (chiếm 25%)" of 180);
 - ``date_invalid`` — a date that does not exist, or lies after the
   report's own date: a cited document's, or in a report or portal item a
   past event's (not a deadline or a plan).
@@ -331,6 +332,48 @@ def _arith_prose(doc_id: str, block: list[Indicator]) -> list[Finding]:
     return out
 
 
+# a stated share → (the counts it may be the share of, the totals it may be taken over)
+SHARES = {
+    "rate.on_time": ((("dossiers.resolved.in_time",), ("dossiers.resolved.early", "dossiers.resolved.on_time")),
+                     ("dossiers.resolved", "dossiers.received")),
+    "rate.late": ((("dossiers.resolved.late",),), ("dossiers.resolved", "dossiers.received")),
+    "rate.received_online": ((("dossiers.received.online",),), ("dossiers.received",)),
+    "rate.one_stop": ((("procedures.one_stop",),), ("procedures.total",)),
+    "rate.published": ((("procedures.published",),), ("procedures.total",)),
+    "rate.online": ((("procedures.online",),), ("procedures.total",)),
+    "rate.plan_done": ((("plan.tasks_done",),), ("plan.tasks",)),
+}
+SHARE_TOLERANCE = 0.6  # percentage points: rounding and "gần 97%"
+
+
+def _arith_shares(doc_id: str, rows: list[Indicator]) -> list[Finding]:
+    """A stated share that no stated count and total near it give: "đã giải
+    quyết 180 hồ sơ, trễ hạn 18 hồ sơ (chiếm 25%)" (18/180 is 10%).  Each
+    base the text may use (resolved or received) is tried; the share is
+    flagged only when every base it can have contradicts it."""
+    prose = sorted((r for r in rows if r.table is None and r.start >= 0 and r.field is None), key=lambda r: r.start)
+    out = []
+    for k, rate in enumerate(prose):
+        if rate.indicator not in SHARES:
+            continue
+        if rate.approximate:  # "gần 97%": a bound, which no count contradicts
+            continue
+        near = {}
+        for r in prose[:k][::-1]:
+            if rate.start - r.end > 600:
+                break
+            if not r.approximate:
+                near.setdefault(r.indicator, r.value)
+        parts_options, bases = SHARES[rate.indicator]
+        parts = next((sum(near[p] for p in opt) for opt in parts_options if all(p in near for p in opt)), None)
+        shares = [100.0 * parts / near[b] for b in bases if parts is not None and near.get(b)]
+        if shares and all(abs(x - rate.value) > SHARE_TOLERANCE for x in shares):
+            out.append(Finding("arithmetic_mismatch", "warning", None, doc_id, rate.start, rate.end, rate.sentence,
+                               f"{rate.indicator} is stated as {rate.value:g}%, but the counts stated with it "
+                               f"give {', '.join(f'{x:.1f}%' for x in shares)}", expected=f"{shares[0]:.1f}"))
+    return out
+
+
 def _arith_tables(doc_id: str, rows: list[Indicator]) -> list[Finding]:
     out = []
     tables: dict[int, list[Indicator]] = defaultdict(list)
@@ -414,6 +457,7 @@ def audit_document(doc_id: str, citations: list[Citation], indicators: list[Indi
     for block in _blocks(indicators):
         out.extend(_arith_prose(doc_id, block))
     out.extend(_arith_tables(doc_id, indicators))
+    out.extend(_arith_shares(doc_id, indicators))
     out.extend(_date_checks(doc_id, dates, metadata, citations))
     return _dedupe(out)
 

@@ -103,7 +103,8 @@ class Reading:
 
     def row(self, name: str, value, role: str = "single", fld: str | None = None) -> Indicator:
         return Indicator(indicator=name, value=value, field=fld, start=self.q.start, end=self.q.end,
-                         text=self.q.text, sentence=self.text[self.ss:self.se], group=self.group, role=role)
+                         text=self.q.text, sentence=self.text[self.ss:self.se], group=self.group, role=role,
+                         approximate=self.q.approximate)
 
     def pair(self, part: str, total: str) -> list[Indicator]:
         """"x/y": x under ``part``, y under ``total``."""
@@ -267,7 +268,7 @@ def _dossiers(r: Reading) -> list[Indicator]:
     return [r.row(name, r.q.value, _role(r))]
 
 
-def _procedure(words: str) -> str | None:
+def _procedure(words: str, tail: str = "") -> str | None:
     """"Thủ tục hành chính sửa đổi: 07 thủ tục" → procedures.amended.  A
     count of procedures "liên thông" or still to be reviewed ("cần rà
     soát") has no indicator; a service level names online procedures, one
@@ -276,8 +277,7 @@ def _procedure(words: str) -> str | None:
         return None
     rules = PROCEDURE_RULES if "mới" in words.split() or matches(words, "bổ sung") else \
         tuple(rule for rule in PROCEDURE_RULES if rule[0] != "procedures.new")
-    level = _SERVICE_LEVEL.search(words)
-    if level and regex.search(r"\d\D+\d", level.group("n")):
+    if _service_levels(words) or _service_levels(tail):
         return "procedures.online"
     name = first_rule(words, rules)
     if name == _SKIP or (name == "procedures.reviewed" and "cần" in words.split()):
@@ -294,7 +294,7 @@ def _procedures(r: Reading) -> list[Indicator]:
             or first_rule(rest, PROCEDURE_RULES[:1]):
         return []  # a plan's figure, a negation, or what the vocabulary does not name
     words = r.label or r.near
-    name = _procedure(words)
+    name = _procedure(words, "" if r.label else r.after)
     if name is None:
         return []
     if r.q.kind == "ratio":
@@ -359,11 +359,15 @@ HANDLERS = {"dossiers": _dossiers, "procedures": _procedures, "tasks": _tasks, "
 
 def _count(r: Reading, lead_family: str | None) -> list[Indicator]:
     """A count or a ratio: the reform index's rank, else the handler of its
-    counted noun's family ("hồ sơ", "thủ tục", "nhiệm vụ", "đơn vị", "công chức")."""
+    counted noun's family ("hồ sơ", "thủ tục", "nhiệm vụ", "đơn vị", "công
+    chức") — the noun after the number, in its label, or before it when the
+    number ends its clause ("hồ sơ kỳ trước chuyển sang 1.094")."""
     if _RANK.search(fold(r.text[max(0, r.q.start - 15):r.q.start])) \
             and regex.search(r"chỉ số|par index|cchc", r.sentence):
         return [r.row("par_index.rank", r.q.value)]
+    at = r.near.find(fold(r.q.text))
     fam = _fam(r.noun) or _fam(r.label) or _fam(r.after) or lead_family \
+        or (_fam(r.near[:at]) if at >= 0 and not r.after.strip(" .,;:") else None) \
         or (_fam(r.sentence) if r.label or r.parent else None)
     handler = HANDLERS.get(fam or "")
     return handler(r) if handler else []
@@ -461,8 +465,8 @@ def _part(r: Reading, st: _State) -> list[Indicator]:
     if fld is None:
         return []
     return [Indicator(indicator=b.indicator, value=r.q.value, field=fld, start=r.q.start, end=r.q.end,
-                      text=r.q.text, sentence=r.text[r.ss:r.se], group=b.group, role="part")
-            for b in st.breakdown]
+                      text=r.q.text, sentence=r.text[r.ss:r.se], group=b.group, role="part",
+                      approximate=r.q.approximate) for b in st.breakdown]
 
 
 def _list_item(r: Reading) -> list[Indicator]:

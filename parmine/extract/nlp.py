@@ -263,7 +263,7 @@ def make_indicators(nlp: Language, name: str, quantities_key: str) -> IndicatorR
     return IndicatorReader(quantities_key)
 
 
-def build_nlp(disable: tuple[str, ...] = (), segment: str = "numeric") -> Language:
+def build_nlp(disable: tuple[str, ...] = (), segment: str = "none") -> Language:
     """A new parmine pipeline (``disable``: component names left out;
     ``segment``: what the tokenizer segments, see
     :class:`~parmine.extract.tokenizer.UndertheseaTokenizer`)."""

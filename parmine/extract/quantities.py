@@ -45,6 +45,7 @@ _NUMBER = regex.compile(
     r"(?![\p{L}\d])")
 # an amount of money: "150.000 đồng/hồ sơ", "1,2 tỷ đồng", "500 nghìn" (never a count)
 _MONEY = regex.compile(r"\s*(?:đồng|đ(?![\p{L}])|vnđ|VNĐ|VND|USD|triệu|tỷ(?!\s+lệ)|nghìn|ngàn)(?![\p{L}])")
+_APPROXIMATE = regex.compile(r"(?<!\p{L})(?:[Hh]ơn|[Gg]ần|[Tt]rên|[Kk]hoảng|[Dd]ưới|[Xx]ấp\s+xỉ)\s*$")
 _WORDS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8,
           "chín": 9, "mười": 10}
 _WORD_NUMBER = regex.compile(r"(?<![\p{L}])(?P<w>" + "|".join(_WORDS) + r")(?=\s+(?:hồ sơ|thủ tục|TTHC|đơn vị|nhiệm vụ|công chức|viên chức|trường hợp)\b)")
@@ -54,7 +55,7 @@ _ABSENCE = regex.compile(
 _ANSWER_NONE = regex.compile(r":\s*(?P<w>[Kk]hông)\s*(?=[.;]|$)", regex.M)
 _SKIP_BEFORE = regex.compile(r"(?:ISO|TCVN|[Qq]uý|[Kk]hóa|[Kk]hoá|[Đđ]iều|[Kk]hoản|[Mm]ục|[Pp]hụ\s+lục|"
                              r"[Nn]ăm|[Tt]háng|[Nn]gày|[Mm]ức\s+độ|[Gg]iai\s+đoạn|[Ll]oại|[Nn]hóm|"
-                             r"[Nn]hiệm\s+kỳ|[Cc]ấp\s+độ)\s*$")
+                             r"[Nn]hiệm\s+kỳ|[Cc]ấp\s+độ|(?:[Mm]ức|[Cc]ấp)\s+độ\s+\d\s*(?:,|và|-)|[Mm]ức\s+độ\s+\d,?)\s*$")
 
 
 def _masked(text: str, found: list[tuple[int, int]] | None) -> bytearray:
@@ -110,7 +111,8 @@ def find_quantities(text: str, masks: list[tuple[int, int]] | None = None,
         noun = _NOUN.match(text, e)
         ss, se = sents.span(s, e)
         out.append(Quantity(s, e, m.group(0), value, kind, denominator,
-                            noun.group(1) if noun else None, text[ss:se]))
+                            noun.group(1) if noun else None, text[ss:se],
+                            bool(_APPROXIMATE.search(text, max(0, s - 12), s))))
     for m in _WORD_NUMBER.finditer(text):
         noun = _NOUN.match(text, m.end())
         ss, se = sents.span(m.start(), m.end())

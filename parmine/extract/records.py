@@ -119,7 +119,8 @@ class Quantity:
     ``kind``: ``count``, ``percent``, ``ratio`` (``value`` = x and
     ``denominator`` = y of "x/y"), ``decimal``, ``absence`` ("không có hồ sơ
     trễ hạn" = 0), ``money`` ("150.000 đồng", never an indicator); ``noun``
-    the counted noun ("hồ sơ", "thủ tục").
+    the counted noun ("hồ sơ", "thủ tục"); ``approximate``: the text gives
+    a bound, not the figure ("hơn 2.500", "gần 97%").
     """
 
     start: int
@@ -130,6 +131,7 @@ class Quantity:
     denominator: Optional[float] = None
     noun: Optional[str] = None
     sentence: str = ""
+    approximate: bool = False
 
 
 @dataclass(frozen=True)
@@ -143,7 +145,8 @@ class Indicator:
     -1 and ``table``/``row``/``col`` locate the cell instead.  ``group`` ties
     together the rows stated in one sentence, list or table (the audit's
     arithmetic checks compare parts with totals inside a group); ``role``
-    says whether the row is a ``total``, a ``part`` of a total, or ``single``.
+    says whether the row is a ``total``, a ``part`` of a total, or ``single``;
+    ``approximate``: the figure is a bound ("hơn 2.500 hồ sơ").
     """
 
     indicator: str
@@ -160,6 +163,7 @@ class Indicator:
     group: Optional[str] = None
     role: str = "single"
     source: str = "rule"
+    approximate: bool = False
 
 
 @dataclass(frozen=True)

@@ -27,25 +27,33 @@ _PAYS = regex.compile(r"(?<![\d/.\-])(?!(?:19|20)\d\d\b)\d{1,7}(?:\s*%|\s+\p{Ll}
 _SYLLABLE = regex.compile(r"[\p{L}\p{M}\d]+(?:[./,:\-][\p{L}\p{M}\d]+)*|[^\s\p{L}\p{M}\d]")
 
 
+SEGMENT_MODES = ("none", "numeric", "all")
+
+
 class UndertheseaTokenizer:
     """Word segmentation by underthesea, one call per line, aligned back to
     the text: "tiếp nhận 34 hồ sơ" → ["tiếp nhận", "34", "hồ sơ"].
 
-    ``segment`` says what is segmented: ``"numeric"`` (the sentences and
-    clauses that state a count or an absence, default) or ``"all"`` (every
-    line).  Whitespace other than the single
-    space after a token becomes a token of its own, as spaCy expects, so the
-    ``Doc`` text equals the input.
+    ``segment`` says what is segmented: ``"none"`` (nothing: syllables and
+    punctuation, no underthesea — parmine's rules read the raw text, so this
+    changes no extracted value; see the README's ablation), ``"numeric"``
+    (the sentences and clauses that state a count or an absence) or
+    ``"all"`` (every line).  Whitespace other than the single space after
+    a token becomes a token of its own, as spaCy expects, so the ``Doc``
+    text equals the input.
     """
 
     def __init__(self, vocab: Vocab, segment: str = "numeric"):
-        if segment not in ("numeric", "all"):
-            raise ValueError(f"segment must be 'numeric' or 'all', not {segment!r}")
+        if segment not in SEGMENT_MODES:
+            raise ValueError(f"segment must be one of {SEGMENT_MODES}, not {segment!r}")
         self.vocab = vocab
         self.segment = segment
 
     def __call__(self, text: str) -> Doc:
-        words, spaces = _segment(text, self.segment == "all")
+        if self.segment == "none":
+            words, spaces = _words_and_spaces(text, [m.span() for m in _SYLLABLE.finditer(text)])
+        else:
+            words, spaces = _segment(text, self.segment == "all")
         doc = Doc(self.vocab, words=words, spaces=spaces)
         doc.user_data["_text"] = text
         return doc

@@ -77,7 +77,7 @@ def _indicator(r: dict) -> Indicator:
                      procedure=r["procedure"], start=opt_int("start") if r["start"] is not None else -1,
                      end=opt_int("end") if r["end"] is not None else -1, sentence=r["sentence"] or "",
                      table=index("table_no"), row=index("row_no"), col=index("col_no"),
-                     group=r["grp"], role=r["role"] or "single")
+                     group=r["grp"], role=r["role"] or "single", approximate=bool(r["approximate"]))
 
 
 def _date(r: dict) -> DateMention:

@@ -104,6 +104,7 @@ def cmd_run(a) -> int:
     signal.signal(signal.SIGTERM, _terminate)
     s = run(a.inputs, a.out, jobs=a.jobs, executor=a.executor, scheduler=a.scheduler,
             timeout=a.timeout, force=a.force, registry=registries(a.registry), statistical=a.statistical,
+            segment=a.segment,
             excel=a.excel, progress=not a.quiet and sys.stderr.isatty() or a.progress,
             rebuild=a.rebuild)
     print(f"{s.documents} documents: {s.processed} mined, {s.skipped} unchanged (skipped), "
@@ -136,16 +137,12 @@ def cmd_export(a) -> int:
 def _show_one(path: Path) -> dict:
     """What ``show`` tells of one file (raises ReadError)."""
     from ..corpus.ingest import read
-    from ..extract.cleanup import clean
-    from ..extract.metadata import extract_metadata
-    from ..extract.sections import parse_sections
-    from .process import LAYOUT_FORMATS
+    from .extraction import Options, extract_document
     from .vocabulary import period_label
 
     doc = read(path)
-    text = clean(doc.pages, reflow_lines=doc.format in LAYOUT_FORMATS).text
-    sections = parse_sections(text)
-    meta = extract_metadata(text, sections)
+    ex = extract_document(doc, Options(disable=("parmine_quantities", "parmine_indicators")))
+    meta, sections = ex.metadata, ex.sections
     p = meta.period
     period = None
     if p:
@@ -153,15 +150,18 @@ def _show_one(path: Path) -> dict:
                   else period_label(p.kind, p.year, p.index))
     return {"file": str(path), "doc_id": doc.doc_id, "format": doc.format, "pages": len(doc.pages),
             "ocr_pages": list(doc.ocr_pages), "tables": len(doc.tables),
+            "doc_kind": meta.doc_kind, "issuer": meta.issuer, "parent_body": meta.parent_body,
             "province": meta.province, "unit_2025": meta.unit_2025, "agency": meta.agency,
             "report_type": meta.report_type, "period": period,
             "period_detail": p.as_gold() if p else None, "issued_date": meta.issued_date,
-            "doc_number": meta.doc_number, "signer": meta.signer, "recipients": list(meta.recipients or []),
+            "doc_number": meta.doc_number, "place": meta.place, "signer": meta.signer,
+            "signer_title": meta.signer_title, "recipients": list(meta.recipients or []),
             "title": meta.title, "warnings": list(doc.warnings), "_sections": sections}
 
 
-SHOW_FIELDS = ("format", "pages", "ocr_pages", "tables", "province", "unit_2025", "agency", "report_type",
-               "period", "issued_date", "doc_number", "signer", "recipients", "title", "warnings")
+SHOW_FIELDS = ("format", "pages", "ocr_pages", "tables", "doc_kind", "issuer", "parent_body", "province",
+               "unit_2025", "agency", "report_type", "period", "place", "issued_date", "doc_number", "signer",
+               "signer_title", "recipients", "title", "warnings")
 
 
 def _shown(v) -> str:
@@ -387,6 +387,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "optionally type, issuer, title, status, source_url; other column names mapped as "
                         "FILE.csv:id=COLUMN,date=COLUMN); repeatable; 'none': not against the central "
                         "registry parmine ships (used by default)")
+    r.add_argument("--segment", choices=("none", "numeric", "all"), default="none",
+                   help="what underthesea's word segmentation runs on: nothing (default; the rules read the "
+                        "raw text, so scores are the same), the clauses that state a count, or every line")
     r.add_argument("--statistical", action="store_true",
                    help="also run the learned extractor; its extra spans are kept with extractor 'ner'")
     r.add_argument("--excel", action="store_true", help="also write the Excel workbook parmine.xlsx")

@@ -16,7 +16,9 @@ documents and yield results as they finish.
   ends its group.
 - :class:`DaskExecutor`: the same function on a Dask distributed cluster
   (``scheduler="tcp://host:port"``, or a ``LocalCluster`` of ``jobs``
-  single-threaded worker processes when no scheduler is given).
+  single-threaded worker processes when no scheduler is given), with the
+  same time limit on progress: page beats come back as Dask events, and a
+  stopped document's worker is restarted.
 """
 from __future__ import annotations
 
@@ -91,7 +93,7 @@ def _worker(conn, options: Options, tmpdir: str, parent: int) -> None:
     os.environ["OMP_THREAD_LIMIT"] = "1"
     from ..corpus import progress
     from ..corpus.readers.pdf import ocr_from_the_end
-    from .process import pipeline
+    from .extraction import pipeline
 
     pipeline(options)("Sở đã tiếp nhận 1 hồ sơ.")  # load the models once per worker
     conn.send(("ready",))
@@ -257,17 +259,40 @@ class ProcessPool:
                 _stop(slot.proc, slot.tmpdir)
 
 
+BEAT_TOPIC = "parmine-beat"
+
+
+def _dask_task(task, path: str, doc_id: str, options: Options, source: str, key: str) -> Result:
+    """One document on a Dask worker, its progress beats sent to the client
+    as events of :data:`BEAT_TOPIC`."""
+    from distributed import get_worker
+
+    from ..corpus import progress
+
+    worker = get_worker()
+    progress.listen(lambda ocr: worker.log_event(BEAT_TOPIC, key))
+    try:
+        return task(path, doc_id, options, source)
+    finally:
+        progress.listen(None)
+
+
 class DaskExecutor:
-    """Run documents on a Dask distributed cluster."""
+    """Run documents on a Dask distributed cluster, with the process pool's
+    time limit on progress: each worker thread gets one document at a time,
+    its page beats come back as Dask events, and a document that goes
+    ``timeout`` seconds without one becomes an error row while the worker
+    running it is restarted (a hung Tesseract or parser ends with it)."""
 
     def __init__(self, scheduler: str | None = None, jobs: int | None = None,
-                 timeout: float = 120.0):
+                 timeout: float = 120.0, task=None):
         self.scheduler = scheduler
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.timeout = timeout
+        self.task = task or process_document
 
     def map(self, items: Iterable[Item], options: Options) -> Iterator[Result]:
-        from dask.distributed import Client, LocalCluster, as_completed
+        from dask.distributed import Client, LocalCluster
 
         cluster = None
         if self.scheduler:
@@ -277,18 +302,53 @@ class DaskExecutor:
                                    processes=True, dashboard_address=None)
             client = Client(cluster)
         try:
-            todo = _order(items)
-            futures = {client.submit(process_document, str(it.path), it.doc_id, options, it.source,
-                                     key=f"parmine-{it.doc_id}-{i}", pure=False): it
-                       for i, it in enumerate(todo)}
-            for fut in as_completed(futures):
-                item = futures[fut]
-                try:
-                    yield fut.result()
-                except Exception as exc:
-                    yield Result(item.doc_id, item.source, error=error_row(
-                        item.doc_id, item.source, "worker", f"{type(exc).__name__}: {exc}"))
+            yield from self._run(client, _order(items), options)
         finally:
             client.close()
             if cluster is not None:
                 cluster.close()
+
+    def _run(self, client, todo: list[Item], options: Options) -> Iterator[Result]:
+        from dask.distributed import wait
+
+        last: dict[str, float] = {}
+        client.subscribe_topic(BEAT_TOPIC, lambda event: last.__setitem__(event[1], time.monotonic()))
+        slots = max(1, sum(client.nthreads().values()))
+        running: dict = {}  # future → item
+        queue = list(todo)
+        while queue or running:
+            while queue and len(running) < slots:
+                it = queue.pop(0)
+                key = f"parmine-{it.doc_id}-{len(queue)}-{time.monotonic_ns()}"
+                last[key] = time.monotonic()
+                running[client.submit(_dask_task, self.task, str(it.path), it.doc_id, options, it.source, key,
+                                      key=key, pure=False)] = it
+            try:
+                done, _ = wait(list(running), timeout=1.0, return_when="FIRST_COMPLETED")
+            except TimeoutError:  # none finished within the second
+                done = set()
+            for fut in done:
+                yield self._result(fut, running.pop(fut))
+            now = time.monotonic()
+            for fut, it in [(f, i) for f, i in running.items() if now - last[f.key] > self.timeout]:
+                del running[fut]
+                yield self._stop(client, fut, it)
+
+    @staticmethod
+    def _result(fut, item: Item) -> Result:
+        try:
+            return fut.result()
+        except Exception as exc:
+            return Result(item.doc_id, item.source, error=error_row(
+                item.doc_id, item.source, "worker", f"{type(exc).__name__}: {exc}"))
+
+    def _stop(self, client, fut, item: Item) -> Result:
+        """A document past the limit: an error row; its worker restarted."""
+        hosts = [w for w, keys in client.processing().items() if fut.key in keys]
+        fut.cancel()
+        if hosts:
+            client.restart_workers(hosts)
+        return Result(item.doc_id, item.source, error=error_row(
+            item.doc_id, item.source, "timeout",
+            f"no progress for longer than the limit of {self.timeout:g} s (a page, or the mining after "
+            "reading); stopped"))

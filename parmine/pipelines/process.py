@@ -10,37 +10,21 @@ from __future__ import annotations
 import traceback
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
-from functools import lru_cache
 from pathlib import Path
 from typing import Optional
-
-from spacy.language import Language
 
 from .. import PIPELINE_VERSION
 from ..corpus.document import Document, ReadError
 from ..corpus.gazetteer import Gazetteer
 from ..corpus.ingest import read
-from ..extract.cleanup import CleanText, clean
-from ..extract.nlp import build_nlp, records
-from ..extract.records import Citation, DateMention, Metadata
+from ..extract.cleanup import CleanText
+from ..extract.records import Citation, DateMention
 from ..extract.sections import section_at
 from . import rows as rowmap
 from .copies import fingerprint
+from .extraction import Extraction, Options, extract_document
 from .rows import numbered
 from .schema import arrow_table
-
-
-# formats whose text comes line by line from a page layout (PDF, OCR)
-LAYOUT_FORMATS = ("pdf", "scan-pdf", "image")
-
-
-@dataclass
-class Options:
-    """What a worker needs to know besides the file."""
-
-    ocr_cache: Optional[str] = None
-    disable: tuple[str, ...] = ()
-    statistical: bool = False  # also run the learned extractor (models.ner)
 
 
 @dataclass
@@ -137,7 +121,7 @@ def _areas(text: str, sections, doc: Document) -> dict[str, str]:
     return areas
 
 
-def _add_statistical(sdoc, doc_id: str, where, rows: dict[str, list[dict]]) -> None:
+def _add_statistical(ex: Extraction, doc_id: str, where, rows: dict[str, list[dict]]) -> None:
     """Spans the learned extractor finds and the rules do not: kept with
     ``extractor = "ner"`` (the pred files and the audit use the rules' rows)."""
     from ..extract.citations import find_citations
@@ -146,22 +130,20 @@ def _add_statistical(sdoc, doc_id: str, where, rows: dict[str, list[dict]]) -> N
 
     ver = {"extractor": "ner", "version": PIPELINE_VERSION}
     taken = {"CITATION": rows["citations"], "DATE": rows["dates"], "QUANTITY": rows["quantities"]}
-    for span in sdoc.spans.get("statistical", []):
-        table = taken[span.label_]
-        s, e = span.start_char, span.end_char
+    for s, e, label in ex.statistical:
+        table, span = taken[label], ex.text[s:e]
         if any(r["start"] is not None and r["start"] < e and s < r["end"] for r in table):
             continue  # the rules have it
         context = {"doc_id": doc_id, **where(s, e), **ver}
-        if span.label_ == "CITATION":
-            cit = next(iter(find_citations(span.text)), None) or Citation(
-                0, len(span.text), span.text, "".join(span.text.split()), None, span.text.split("/")[0],
-                None, "", None)
+        if label == "CITATION":
+            cit = next(iter(find_citations(span)), None) or Citation(
+                0, len(span), span, "".join(span.split()), None, span.split("/")[0], None, "", None)
             table.append(rowmap.CITATIONS.row(_shift(cit, s), **context))
-        elif span.label_ == "DATE":
-            d = parse_date(span.text) or DateMention(0, len(span.text), span.text, None, "day", False)
+        elif label == "DATE":
+            d = parse_date(span) or DateMention(0, len(span), span, None, "day", False)
             table.append(rowmap.DATES.row(_shift(d, s), **context))
         else:
-            q = next(iter(find_quantities(span.text)), None)
+            q = next(iter(find_quantities(span)), None)
             if q is not None:
                 table.append(rowmap.QUANTITIES.row(_shift(q, s), **context))
 
@@ -192,32 +174,11 @@ def _cells(doc: Document, text: CleanText) -> list[dict]:
     return rows
 
 
-@lru_cache(maxsize=2)
-def _pipeline(disable: tuple[str, ...], statistical: bool) -> Language:
-    nlp = build_nlp(disable)
-    if statistical:
-        from ..models import ner  # noqa: F401  registers the "parmine_statistical" factory
-
-        nlp.add_pipe("parmine_statistical")
-    return nlp
-
-
-def pipeline(options: Options) -> Language:
-    """The spaCy pipeline ``options`` ask for, built once per process (a
-    worker's warm-up and its documents share it)."""
-    return _pipeline(tuple(options.disable), options.statistical)
-
-
 def mine(doc: Document, options: Options) -> dict[str, list[dict]]:
     """All rows of one read document."""
-    text = clean(doc.pages, reflow_lines=doc.format in LAYOUT_FORMATS)
-    nlp = pipeline(options)
-    sdoc = nlp.make_doc(text.text)
-    sdoc._.tables = doc.tables
-    sdoc = nlp(sdoc)
-    sections = sdoc._.sections or []
-    meta = sdoc._.metadata or Metadata()
-    where = _Locator(text, sections, sdoc._.sentences)
+    ex = extract_document(doc, options)
+    text, sections, meta = ex.clean, ex.sections, ex.metadata
+    where = _Locator(text, sections, ex.sentences)
     gaz = Gazetteer.default()
     ver = {"extractor": "rules", "version": PIPELINE_VERSION}
     period = meta.period
@@ -240,13 +201,13 @@ def mine(doc: Document, options: Options) -> dict[str, list[dict]]:
         return {"doc_id": doc.doc_id, **where(rec.start, rec.end, rec.sentence), **ver}
 
     rows = {
-        "citations": [rowmap.CITATIONS.row(c, **provenance(c)) for c in records(sdoc, "citations")],
-        "dates": [rowmap.DATES.row(d, **provenance(d)) for d in records(sdoc, "dates")]
-        + [rowmap.PERIODS.row(p, **provenance(p)) for p in records(sdoc, "periods")],
-        "quantities": [rowmap.QUANTITIES.row(q, **provenance(q)) for q in records(sdoc, "quantities")],
+        "citations": [rowmap.CITATIONS.row(c, **provenance(c)) for c in ex.citations],
+        "dates": [rowmap.DATES.row(d, **provenance(d)) for d in ex.dates]
+        + [rowmap.PERIODS.row(p, **provenance(p)) for p in ex.periods],
+        "quantities": [rowmap.QUANTITIES.row(q, **provenance(q)) for q in ex.quantities],
     }
     indicators = []
-    for ind in sdoc._.indicators or []:
+    for ind in ex.indicators:
         loc = where(ind.start, ind.end, ind.sentence)
         if ind.table is not None and ind.table < len(doc.tables):
             table = doc.tables[ind.table]
@@ -257,6 +218,6 @@ def mine(doc: Document, options: Options) -> dict[str, list[dict]]:
             year=period.year if period else None, period_kind=period.kind if period else None,
             period_index=period.index if period else None, area=areas.get(loc["section"]),
             version=PIPELINE_VERSION))
-    _add_statistical(sdoc, doc.doc_id, where, rows)
+    _add_statistical(ex, doc.doc_id, where, rows)
     return {"documents": documents, "pages": pages, "cells": cells, "sections": section_rows, **rows,
             "indicators": indicators}

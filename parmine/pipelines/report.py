@@ -26,7 +26,7 @@ from pathlib import Path
 from ..corpus.document import Page
 from ..extract.cleanup import clean
 from .aggregate import report_labels
-from .process import LAYOUT_FORMATS
+from .extraction import LAYOUT_FORMATS
 from .store import Store
 
 SEVERITIES = ("error", "warning", "info")

@@ -100,7 +100,7 @@ class _Batch:
 def run(inputs: list[str], out: str | Path, *, jobs: int | None = None,
         executor: str = "process", scheduler: str | None = None, timeout: float = 120.0,
         force: bool = False, registry: tuple[str, ...] = ("builtin",), progress: bool = True,
-        ocr_cache: str | None = None, statistical: bool = False,
+        ocr_cache: str | None = None, statistical: bool = False, segment: str = "none",
         excel: bool = False, rebuild: bool = False) -> Summary:
     """Mine ``inputs`` into the dataset in ``out`` (``excel``: also write
     the workbook; ``rebuild``: set the store aside and start afresh); the
@@ -133,7 +133,8 @@ def run(inputs: list[str], out: str | Path, *, jobs: int | None = None,
                 else:
                     todo.append(item)
             summary.documents = len(found.items) + len(found.errors)
-            options = Options(ocr_cache=ocr_cache or str(out / ".cache" / "ocr"), statistical=statistical)
+            options = Options(ocr_cache=ocr_cache or str(out / ".cache" / "ocr"), statistical=statistical,
+                              segment=segment)
             pool = (DaskExecutor(scheduler, jobs, timeout) if executor == "dask"
                     else ProcessPool(jobs, timeout, workdir=str(tmp)))
             with tqdm(total=len(todo), unit="doc", disable=not progress, file=sys.stderr,

@@ -65,7 +65,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
     ] + EXTRACTOR,
     "quantities": PROVENANCE + [
         ("text", "VARCHAR"), ("value", "DOUBLE"), ("kind", "VARCHAR"),
-        ("denominator", "DOUBLE"), ("noun", "VARCHAR"),
+        ("denominator", "DOUBLE"), ("noun", "VARCHAR"), ("approximate", "BOOLEAN"),
     ] + EXTRACTOR,
     "indicators": PROVENANCE + [
         ("province", "VARCHAR"), ("unit_2025", "VARCHAR"), ("year", "INTEGER"),
@@ -73,6 +73,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("indicator", "VARCHAR"), ("value", "DOUBLE"), ("field", "VARCHAR"),
         ("procedure", "VARCHAR"), ("table_no", "INTEGER"), ("row_no", "INTEGER"),
         ("col_no", "INTEGER"), ("grp", "VARCHAR"), ("role", "VARCHAR"), ("area", "VARCHAR"),
+        ("approximate", "BOOLEAN"),
     ] + EXTRACTOR,
     "audit": [
         ("kind", "VARCHAR"), ("severity", "VARCHAR"), ("id", "VARCHAR"),
