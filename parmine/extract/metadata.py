@@ -20,8 +20,8 @@ authoritative first:
   province then from the place-date line, the recipients, or the body (the
   province named most often with a level word, or through its districts);
 - **report_type** — reports and portal items only, from the title or the
-  headline: "kiểm soát thủ tục hành chính" / "một cửa" / figures on
-  dossiers → ``tthc_control``; "khắc phục … kết luận kiểm tra" →
+  headline: "kiểm soát thủ tục hành chính" / "một cửa" / "kết quả giải
+  quyết thủ tục hành chính" / figures on dossiers → ``tthc_control``; "khắc phục … kết luận kiểm tra" →
   ``inspection_followup``; "cải cách hành chính" / "CCHC" → ``cchc``;
   decisions, plans and letters are ``other``;
 - **period** — only one the document states as the one it covers: the
@@ -54,7 +54,8 @@ _PROVINCE_CONTEXT = regex.compile(r"(?:tỉnh|thành\s+phố|TỈNH|THÀNH\s+PH�
 _REPORTING_KINDS = (None, "báo cáo", "news", "statistics")
 _LEAD_PREFIX = regex.compile(
     r"^\s*(?:\([^)\n]{1,40}\)\s*[-–—:]?\s*)?"                 # "(Chinhphu.vn) – "
-    r"(?:(?:[Nn]gày|[Ss]áng|[Cc]hiều|[Tt]ối|[Tt]rưa)\s+(?:ngày\s+)?\d{1,2}/\d{1,2}(?:/\d{2,4})?\s*,\s*)?")
+    r"(?:(?:[Nn]gày|[Ss]áng|[Cc]hiều|[Tt]ối|[Tt]rưa)\s+(?:ngày\s+)?\d{1,2}/\d{1,2}(?:/\d{2,4})?\s*,\s*)?"
+    r"(?:[Tt]heo\s+(?:báo\s+cáo|thống\s+kê|số\s+liệu)\s+(?:của\s+)?(?=\p{Lu}))?")  # "Theo báo cáo của Sở …"
 
 
 def report_type(title: str | None, text: str, kind: str | None = None) -> str:
@@ -72,7 +73,9 @@ def report_type(title: str | None, text: str, kind: str | None = None) -> str:
     if "khắc phục" in t and ("kết luận" in t or "kiểm tra" in t):
         return "inspection_followup"
     if "kiểm soát thủ tục hành chính" in t or "kiểm soát tthc" in t or (
-            "một cửa" in t and "cải cách hành chính" not in t):
+            "một cửa" in t and "cải cách hành chính" not in t) or \
+            regex.match(r"(?:[^:]{0,40}:\s*)?(?:báo cáo\s+)?kết quả (?:tiếp nhận,? (?:và )?)?giải quyết "
+                        r"(?:thủ tục hành chính|tthc|hồ sơ)", t):  # a title that opens with the results
         return "tthc_control"
     if "cải cách hành chính" in t or "cchc" in t or (
             kind == "báo cáo" and regex.search(r"chính (?:phủ|quyền) điện tử|chính phủ số", t)):
