@@ -17,6 +17,14 @@ run: deps
 test: deps
 	$(VENV)/bin/pytest
 
+# the pure tests only (no real runs, OCR, browser or cluster): seconds, not minutes
+test-fast: deps
+	$(VENV)/bin/pytest -m "not slow"
+
+lint: deps
+	$(VENV)/bin/ruff check parmine tests bench scripts docs
+	$(VENV)/bin/mypy
+
 deps: debs venv
 
 # Debian packages: OCR (Tesseract + Vietnamese model), poppler, LibreOffice for .doc

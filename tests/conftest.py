@@ -35,6 +35,16 @@ def cer(hyp: str, ref: str) -> float:
     return Levenshtein.distance(squash(hyp), ref) / len(ref)
 
 
+@pytest.fixture(autouse=True)
+def _shared_is_there(request):
+    """A test module that reads ../shared fails with this message, not a
+    confusing error (or an empty loop), when it is missing; CI always has it."""
+    uses = {"SHARED", "SEEDS", "DERIVED", "GOLD", "REAL"} & set(vars(request.module))
+    if uses and not (SHARED / "corpus" / "seeds").is_dir():
+        pytest.fail(f"{SHARED} is missing: this test reads the seed reports, gold and real documents from "
+                    "it (check out the shared folder beside the repository)", pytrace=False)
+
+
 @pytest.fixture(scope="session")
 def seed_stems():
     return sorted(p.stem for p in SEEDS.glob("*.txt"))

@@ -23,6 +23,8 @@ from parmine.pipelines.cli import main
 from parmine.pipelines.csv_safe import safe_cell
 from parmine.pipelines.schema import blank_row
 
+pytestmark = pytest.mark.slow
+
 STEM = "003_46d9f00a676a4ea6"
 
 

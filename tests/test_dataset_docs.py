@@ -11,6 +11,8 @@ from conftest import ROOT, SEEDS
 from parmine.pipelines.run import run
 from parmine.pipelines.schema import TABLES, columns
 
+pytestmark = pytest.mark.slow
+
 DOC = (ROOT / "docs" / "dataset.md").read_text(encoding="utf-8")
 
 

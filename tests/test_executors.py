@@ -13,6 +13,9 @@ from parmine.pipelines import executors
 from parmine.pipelines.executors import ProcessPool
 from parmine.pipelines.inputs import Item
 from parmine.pipelines.process import Options, Result
+import pytest
+
+pytestmark = pytest.mark.slow
 
 
 def _fake(path, doc_id, options, source=None):

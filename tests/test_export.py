@@ -13,6 +13,8 @@ from parmine.pipelines import export
 from parmine.pipelines.cli import main
 from parmine.pipelines.schema import TABLES, columns
 
+pytestmark = pytest.mark.slow
+
 STEM = "000_8ec424762efb3ebc"
 
 

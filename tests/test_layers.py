@@ -1,4 +1,4 @@
-"""The rooms of parmine import downwards only:
+"""Code layout: the rooms of parmine import downwards only —
 text ← corpus ← extract ← audit, models ← pipelines (← the package's own
 ``__init__``, which exposes the verbs)."""
 import ast
@@ -48,3 +48,12 @@ def test_no_room_imports_a_room_above_it():
 def test_the_rooms_are_what_the_layering_names():
     rooms = {p.name for p in (ROOT / "parmine").iterdir() if p.is_dir() and (p / "__init__.py").exists()}
     assert rooms == set(RANK)
+
+
+def test_no_function_of_the_extractors_runs_over_sixty_lines():
+    long = []
+    for path in sorted((ROOT / "parmine" / "extract").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno >= 60:
+                long.append(f"{path.name}:{node.name} ({node.end_lineno - node.lineno + 1} lines)")
+    assert long == []

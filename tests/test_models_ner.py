@@ -7,6 +7,9 @@ from conftest import SEEDS
 from parmine.models.ner import RegexTokenizer, load_ner, predict_spans
 from parmine.models.train import evaluate_ner
 from parmine.pipelines.run import run
+import pytest
+
+pytestmark = pytest.mark.slow
 
 RECORDED_F1 = 0.999  # models/cards/ner.md
 

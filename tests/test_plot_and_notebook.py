@@ -19,6 +19,8 @@ from parmine.pipelines.plot import plot_indicator
 from parmine.pipelines.run import run
 from parmine.pipelines.store import Store
 
+pytestmark = pytest.mark.slow
+
 QUARTERLY = ("000_8ec424762efb3ebc", "003_46d9f00a676a4ea6")  # Quảng Trị, Q3 2020 and Q3 2023
 YEARLY = "004_e0d8482e7872d50a"  # Bà Rịa - Vũng Tàu, 2019
 

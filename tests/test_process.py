@@ -7,6 +7,9 @@ from conftest import SEEDS, SHARED
 from parmine.corpus.document import Document, Page
 from parmine.pipelines.process import Options, mine, process_document
 from parmine.pipelines.schema import arrow_table
+import pytest
+
+pytestmark = pytest.mark.slow
 
 # real lines of every kind of document, and the fragments real text breaks into
 LINES = [line for path in sorted((SHARED / "corpus" / "real").rglob("*.*"))

@@ -14,6 +14,8 @@ from parmine.corpus.ingest import read
 from parmine.corpus.readers import ocr as ocr_module
 from parmine.corpus.readers.txt import split_tables, strip_markup
 
+pytestmark = pytest.mark.slow
+
 STEMS = sorted(p.stem for p in SEEDS.glob("*.txt"))
 
 
@@ -85,6 +87,7 @@ def _read_scan(args):
 
 
 def test_scans_are_ocred_no_worse_than_tesseract(tmp_path):
+    assert len(STEMS) == 5, f"the seed reports are missing from {SEEDS}"
     with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         results = list(pool.map(_read_scan, [(s, str(tmp_path)) for s in STEMS]))
     for stem, fmt, ocr_pages, n, text in results:

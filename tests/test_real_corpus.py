@@ -15,6 +15,8 @@ from conftest import SHARED
 from parmine.pipelines.run import run
 from parmine.pipelines.store import Store
 
+pytestmark = pytest.mark.slow
+
 REAL = SHARED / "corpus" / "real"
 CRAWL, DEV, DEV_GOLD = REAL / "crawl", REAL / "dev", REAL / "dev-gold"
 
@@ -110,8 +112,16 @@ def test_central_bodies_have_no_province(crawl):
     assert len(central) >= 20 and all(r.province is None for r in central)
 
 
-def test_development_set(dev_scores):
+# floors just below the recorded scores (README); the issues' targets are lower
+def test_development_set_metadata(dev_scores):
     summary, scores = dev_scores
     assert summary.failed == 0
     for field, m in scores["metadata"].items():
-        assert m["accuracy"] >= 0.9, field
+        assert m["accuracy"] >= 0.95, field
+
+
+def test_development_set_citations_indicators_and_audit(dev_scores):
+    _, scores = dev_scores
+    cats = scores["categories"]
+    assert cats["citations"]["f1"] >= 0.95 and cats["indicators"]["f1"] >= 0.95
+    assert cats["audit"]["recall"] >= 0.8 and cats["audit"]["precision"] >= 0.8

@@ -14,6 +14,8 @@ from parmine.pipelines.report import render_text, write_report
 from parmine.pipelines.run import run
 from parmine.pipelines.store import Store
 
+pytestmark = pytest.mark.slow
+
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 CHROMIUM = ["chromium"] + FLAGS

@@ -19,6 +19,8 @@ import pytest
 from conftest import alive, wait_for_progress
 from parmine.pipelines.run import _Batch, run
 
+pytestmark = pytest.mark.slow
+
 SAMPLE = Path(__file__).resolve().parent.parent / "sample"
 GOOD = sorted(SAMPLE.glob("*.txt"))[:3]
 CONTENT_TABLES = ("documents", "pages", "sections", "citations", "dates", "quantities", "indicators",

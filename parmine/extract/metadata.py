@@ -20,8 +20,8 @@ authoritative first:
   province then from the place-date line, the recipients, or the body (the
   province named most often with a level word, or through its districts);
 - **report_type** — reports and portal items only, from the title or the
-  headline: "kiểm soát thủ tục hành chính" / "một cửa" / figures on
-  dossiers → ``tthc_control``; "khắc phục … kết luận kiểm tra" →
+  headline: "kiểm soát thủ tục hành chính" / "một cửa" / "kết quả giải
+  quyết thủ tục hành chính" / figures on dossiers → ``tthc_control``; "khắc phục … kết luận kiểm tra" →
   ``inspection_followup``; "cải cách hành chính" / "CCHC" → ``cchc``;
   decisions, plans and letters are ``other``;
 - **period** — only one the document states as the one it covers: the
@@ -46,7 +46,7 @@ from .bodies import Body, read_body
 from .dates import find_periods
 from .header import read_header
 from ..text.normalize import fold
-from .records import Header, Metadata, Period, Section
+from .records import Header, Metadata, Period
 from .signature import read_signature
 
 _RECIPIENT = regex.compile(r"^\s*\|?\s*Kính\s+gửi\s*:\s*\|?\s*(?P<r>[^\n|]+(?:\n\s*[-+][^\n]+)*)", regex.M)
@@ -55,7 +55,8 @@ _PROVINCE_CONTEXT = regex.compile(r"(?:tỉnh|thành\s+phố|TỈNH|THÀNH\s+PH�
 REPORTING_KINDS = (None, "báo cáo", "news", "statistics")
 _LEAD_PREFIX = regex.compile(
     r"^\s*(?:\([^)\n]{1,40}\)\s*[-–—:]?\s*)?"                 # "(Chinhphu.vn) – "
-    r"(?:(?:[Nn]gày|[Ss]áng|[Cc]hiều|[Tt]ối|[Tt]rưa)\s+(?:ngày\s+)?\d{1,2}/\d{1,2}(?:/\d{2,4})?\s*,\s*)?")
+    r"(?:(?:[Nn]gày|[Ss]áng|[Cc]hiều|[Tt]ối|[Tt]rưa)\s+(?:ngày\s+)?\d{1,2}/\d{1,2}(?:/\d{2,4})?\s*,\s*)?"
+    r"(?:[Tt]heo\s+(?:báo\s+cáo|thống\s+kê|số\s+liệu)\s+(?:của\s+)?(?=\p{Lu}))?")  # "Theo báo cáo của Sở …"
 
 
 def report_type(title: str | None, text: str, kind: str | None = None) -> str:
@@ -73,7 +74,9 @@ def report_type(title: str | None, text: str, kind: str | None = None) -> str:
     if "khắc phục" in t and ("kết luận" in t or "kiểm tra" in t):
         return "inspection_followup"
     if "kiểm soát thủ tục hành chính" in t or "kiểm soát tthc" in t or (
-            "một cửa" in t and "cải cách hành chính" not in t):
+            "một cửa" in t and "cải cách hành chính" not in t) or \
+            regex.match(r"(?:[^:]{0,40}:\s*)?(?:báo cáo\s+)?kết quả (?:tiếp nhận,? (?:và )?)?giải quyết "
+                        r"(?:thủ tục hành chính|tthc|hồ sơ)", t):  # a title that opens with the results
         return "tthc_control"
     if "cải cách hành chính" in t or "cchc" in t or (
             kind == "báo cáo" and regex.search(r"chính (?:phủ|quyền) điện tử|chính phủ số", t)):
@@ -258,64 +261,61 @@ def _page_kind(text: str, header: Header) -> str:
     return "statistics" if words and figures / len(words) > 0.3 else "news"
 
 
-def extract_metadata(text: str, sections: list[Section] | None = None,
-                     gazetteer=None, agencies: list[str] | None = None,
-                     header: Header | None = None) -> Metadata:
-    """Everything the header, title and signature block say."""
-    from .sections import parse_sections
+def _recipients(text: str, header: Header) -> tuple:
+    """"Kính gửi: Sở Nội vụ tỉnh X" and the "- …" lines under it."""
+    m = _RECIPIENT.search(text, header.end, header.end + 800) or _RECIPIENT.search(text[:header.end + 800])
+    if not m:
+        return ()
+    return tuple(r.strip(" -+;.") for r in regex.split(r"\n|;", m.group("r")) if r.strip(" -+;."))
 
-    if header is None:
-        header = read_header(text)
-    if sections is None:
-        sections = parse_sections(text, header)
-    if gazetteer is None:
-        from ..corpus.gazetteer import Gazetteer
-        gazetteer = Gazetteer.default()
-    if agencies is None:
-        from ..corpus.gazetteer import agencies as known
-        agencies = known()
+
+def _province(text: str, header: Header, issuer: Body | None, parent: Body | None, kind: str | None,
+              recipients: tuple, gazetteer) -> str | None:
+    """The issuer's or its parent's province, else the place of issue's,
+    the recipients' (a report's), or the body's."""
+    province = (issuer.province if issuer else None) or (parent.province if parent else None) \
+        or _place_province(header.place, gazetteer)
+    if province is None and recipients and kind not in ("news", "statistics"):
+        hits = gazetteer.mentions("; ".join(recipients))
+        province = hits[0][2].name if hits else None
+    if province is None and not (issuer and issuer.agency):
+        province = _mentioned_province(text, gazetteer)
+    return province
+
+
+def _agency(text: str, header: Header, issuer: Body | None, kind: str | None, agencies: list[str]) -> str | None:
+    if issuer and issuer.agency:
+        return issuer.agency
+    if kind in ("news", "statistics"):
+        return news_agency(text, header, agencies)
+    return find_agency(text, header.title, agencies)
+
+
+def extract_metadata(text: str, header: Header | None = None, gazetteer=None,
+                     agencies: list[str] | None = None) -> Metadata:
+    """Everything the header, title and signature block say."""
+    from ..corpus.gazetteer import Gazetteer
+    from ..corpus.gazetteer import agencies as known
+
+    header = header or read_header(text)
+    gazetteer = gazetteer or Gazetteer.default()
+    agencies = known() if agencies is None else agencies
     kind = header.kind or (_page_kind(text, header) if header.layout in ("portal", "none") else None)
     issuer, parent = _issuer(header)
-    central = bool(issuer and issuer.central) or bool(parent and parent.central)
-
-    agency = issuer.agency if issuer and issuer.agency else None
-    if agency is None and kind in ("news", "statistics"):
-        agency = news_agency(text, header, agencies)
-    elif agency is None:
-        agency = find_agency(text, header.title, agencies)
-    if agency and issuer is None and not central:
-        central = read_body(agency).central
-
-    recipients: tuple = ()
-    m = _RECIPIENT.search(text, header.end, header.end + 800) or _RECIPIENT.search(text[:header.end + 800])
-    if m:
-        recipients = tuple(r.strip(" -+;.") for r in regex.split(r"\n|;", m.group("r")) if r.strip(" -+;."))
-    province = None
-    if not central:
-        province = (issuer.province if issuer else None) or (parent.province if parent else None) \
-            or _place_province(header.place, gazetteer)
-        if province is None and recipients and kind not in ("news", "statistics"):
-            hits = gazetteer.mentions("; ".join(recipients))
-            province = hits[0][2].name if hits else None
-        if province is None and not (issuer and issuer.agency):
-            province = _mentioned_province(text, gazetteer)
+    agency = _agency(text, header, issuer, kind, agencies)
+    central = bool(issuer and issuer.central) or bool(parent and parent.central) or (
+        issuer is None and agency is not None and read_body(agency).central)
+    recipients = _recipients(text, header)
+    province = None if central else _province(text, header, issuer, parent, kind, recipients, gazetteer)
     signature = read_signature(text, header.end)
     lead = text[header.end:header.end + 600] if kind in ("news", "statistics") else ""
     title = header.title
     return Metadata(
-        province=province,
-        unit_2025=gazetteer.unit_2025(province) if province else None,
-        agency=agency,
+        province=province, unit_2025=gazetteer.unit_2025(province) if province else None, agency=agency,
         report_type=report_type(title, text[header.end:], kind),
         period=covered_period(title, header.issued_date, kind, lead),
-        issued_date=header.issued_date,
-        doc_number=header.doc_number,
-        signer=(signature.name if signature else None) or header.signer,
-        recipients=recipients,
-        title=title[:400] if title else None,
-        doc_kind=kind,
-        issuer=issuer.written if issuer else None,
-        parent_body=parent.written if parent else None,
-        place=header.place,
-        signer_title=signature.title if signature else None,
-    )
+        issued_date=header.issued_date, doc_number=header.doc_number,
+        signer=(signature.name if signature else None) or header.signer, recipients=recipients,
+        title=title[:400] if title else None, doc_kind=kind,
+        issuer=issuer.written if issuer else None, parent_body=parent.written if parent else None,
+        place=header.place, signer_title=signature.title if signature else None)

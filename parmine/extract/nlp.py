@@ -137,7 +137,7 @@ class HeaderReader:
         text = _text(doc)
         doc._.header = read_header(text)
         doc._.sections = parse_sections(text, doc._.header)
-        doc._.metadata = extract_metadata(text, doc._.sections, header=doc._.header)
+        doc._.metadata = extract_metadata(text, doc._.header)
         return doc
 
 

@@ -180,6 +180,79 @@ def _block_bounds(text: str, header_end: int) -> dict[str, tuple[int, int]]:
     return out
 
 
+def _headings(text: str, body_lo: int, body_hi: int) -> list[list]:
+    """[start, heading end, level, number, title, kind] of every heading in
+    the body: a report's numbered sections, a decision's Phần/Chương/Mục/Điều
+    and the clauses (khoản "1.") and points (điểm "a)") of an article."""
+    heads: list[list] = []
+    lines = list(_lines(text))
+    in_article = False
+    i = 0
+    while i < len(lines):
+        pos, line = lines[i]
+        i += 1
+        if pos < body_lo or pos >= body_hi or _in_table(line):
+            continue
+        kind = "body"
+        m = _STRUCTURE.match(line)
+        if m:
+            kind, level = STRUCTURE_KINDS[m.group("kind").lower()]
+            number, title = f'{m.group("kind").capitalize()} {m.group("num")}', m.group("title").strip()
+            in_article = kind == "article"
+        else:
+            h = _heading(line) or _ocr_first_heading(line, heads)
+            if not h:
+                continue
+            level, number, title = h
+            if level == 1:
+                in_article = False
+            elif in_article:
+                kind, level = ("point" if level == 5 else "clause"), level + 3
+        end_of_heading = pos + len(line)
+        if i < len(lines) and _continues(title, lines[i][1]):  # wrapped onto the next line, or a chapter's title
+            title = f"{title} {lines[i][1].strip()}".strip()
+            end_of_heading = lines[i][0] + len(lines[i][1])
+            i += 1
+        heads.append([pos + len(line) - len(line.lstrip()), end_of_heading, level, number, title, kind])
+    return heads
+
+
+def _continues(title: str, nline: str) -> bool:
+    """Whether ``nline`` carries on the heading ``title`` (a heading wrapped
+    in capitals, a lower-case run-on, a chapter's title on its own line)."""
+    ns = nline.strip()
+    if title.rstrip().endswith((":", ".", ";")) or not ns or _heading(nline) or _STRUCTURE.match(nline):
+        return False
+    return len(ns) < 120 and not ns.endswith(".") and (
+        (_is_caps(title or ns) and _is_caps(ns)) or bool(title and ns[:1].islower()))
+
+
+def _tree(heads: list[list], body_hi: int) -> list[Section]:
+    """The headings as nodes with paths ("II.2.b"), each ending where the
+    next node of the same or a higher level starts."""
+    nodes: list[Section] = []
+    stack: list[Section] = []
+    for start, end_of_heading, level, number, title, kind in heads:
+        while stack and stack[-1].level >= level:
+            stack.pop()
+        parent = stack[-1] if stack else None
+        own = number
+        # "1.2" under "1", "1.2.3" under "1.2": only the last part is the node's own
+        if parent is not None and "." in number and number.rsplit(".", 1)[0] == parent.number:
+            own = number.rsplit(".", 1)[1]
+        path = f"{parent.path}.{own}" if parent else own
+        node = Section(number=number, title=_clean_title(title), level=level, path=path,
+                       start=start, end=body_hi, kind=kind, heading_end=end_of_heading)
+        nodes.append(node)
+        stack.append(node)
+    for k, node in enumerate(nodes):
+        for later in nodes[k + 1:]:
+            if later.level <= node.level:
+                nodes[k] = replace(node, end=later.start)
+                break
+    return nodes
+
+
 def parse_sections(text: str, header=None) -> list[Section]:
     """The blocks and the numbered body nodes of a document, in text order
     (``header``: its :class:`~parmine.extract.records.Header`, read when not
@@ -204,65 +277,9 @@ def parse_sections(text: str, header=None) -> list[Section]:
     body_lo = blocks.get("recipients", blocks.get("header", (0, 0)))[1]
     body_hi = blocks["closing"][0] if "closing" in blocks else (
         blocks["appendix"][0] if "appendix" in blocks else len(text))
-    heads = []  # [start, heading end, level, number, title, kind]
-    lines = list(_lines(text))
-    in_article = False
-    i = 0
-    while i < len(lines):
-        pos, line = lines[i]
-        i += 1
-        if pos < body_lo or pos >= body_hi or _in_table(line):
-            continue
-        kind = "body"
-        m = _STRUCTURE.match(line)
-        if m:
-            kind, level = STRUCTURE_KINDS[m.group("kind").lower()]
-            number, title = f'{m.group("kind").capitalize()} {m.group("num")}', m.group("title").strip()
-            in_article = kind == "article"
-        else:
-            h = _heading(line) or _ocr_first_heading(line, heads)
-            if not h:
-                continue
-            level, number, title = h
-            if level == 1:
-                in_article = False
-            elif in_article:  # an article's clauses (khoản "1.") and points (điểm "a)")
-                kind, level = ("point" if level == 5 else "clause"), level + 3
-        lead = len(line) - len(line.lstrip())
-        end_of_heading = pos + len(line)
-        # a heading wrapped onto the next line (or a chapter's title under it)
-        if i < len(lines) and not title.rstrip().endswith((":", ".", ";")):
-            npos, nline = lines[i]
-            ns = nline.strip()
-            if ns and not _heading(nline) and not _STRUCTURE.match(nline) and len(ns) < 120 and (
-                    (_is_caps(title or ns) and _is_caps(ns)) or (title and ns[:1].islower())) \
-                    and not ns.endswith("."):
-                title = f"{title} {ns}".strip()
-                end_of_heading = npos + len(nline)
-                i += 1
-        heads.append([pos + lead, end_of_heading, level, number, title, kind])
+    heads = _headings(text, body_lo, body_hi)
     _repair_first_roman(heads)
-    nodes: list[Section] = []
-    stack: list[Section] = []
-    for start, end_of_heading, level, number, title, kind in heads:
-        while stack and stack[-1].level >= level:
-            stack.pop()
-        parent = stack[-1] if stack else None
-        own = number
-        # "1.2" under "1", "1.2.3" under "1.2": only the last part is the node's own
-        if parent is not None and "." in number and number.rsplit(".", 1)[0] == parent.number:
-            own = number.rsplit(".", 1)[1]
-        path = f"{parent.path}.{own}" if parent else own
-        node = Section(number=number, title=_clean_title(title), level=level, path=path,
-                       start=start, end=body_hi, kind=kind, heading_end=end_of_heading)
-        nodes.append(node)
-        stack.append(node)
-    # each node ends where the next node of the same or a higher level starts
-    for k, node in enumerate(nodes):
-        for later in nodes[k + 1:]:
-            if later.level <= node.level:
-                nodes[k] = replace(node, end=later.start)
-                break
+    nodes = _tree(heads, body_hi)
     out = [Section(number="", title=kind, level=0, path=kind, start=s, end=e, kind=kind)
            for kind, (s, e) in blocks.items()]
     return sorted(out + nodes, key=lambda s: (s.start, s.level))
