@@ -2,6 +2,7 @@
 unknown numbers only where the registry is complete enough, misspelt ids,
 and citations it does not cover left alone."""
 from conftest import SHARED
+
 from parmine.audit.checks import DocFacts, audit_corpus
 from parmine.audit.registry import RegistryCheck, resolve, same_issuer
 from parmine.corpus.registry import Registry, RegistryEntry, load_registry

@@ -1,10 +1,17 @@
 """Registry files: the shipped registries, a province's, header specs, and
 malformed files refused with their line and reason."""
 import pytest
-
 from conftest import SHARED
-from parmine.corpus.registry import (Registry, RegistryEntry, RegistryError, load_registry, number_year,
-                                     read_registry, symbol_shape)
+
+from parmine.corpus.registry import (
+    Registry,
+    RegistryEntry,
+    RegistryError,
+    load_registry,
+    number_year,
+    read_registry,
+    symbol_shape,
+)
 
 BINHDUONG = SHARED / "data" / "registries" / "binhduong.csv"
 
@@ -82,7 +89,7 @@ def test_a_malformed_registry_is_refused_with_its_line(tmp_path, body, line, rea
 def test_a_registry_in_another_encoding_is_refused_with_its_line(tmp_path):
     path = tmp_path / "cp1258.csv"
     path.write_bytes("id,date,issuer\n1/QĐ-UBND,2020-01-02,UBND\n2/QĐ-UBND,2020-01-03,Sở Tư pháp\n"
-                     .encode("utf-8").replace("ở".encode("utf-8"), b"\xf5"))
+                     .encode().replace("ở".encode(), b"\xf5"))
     with pytest.raises(RegistryError, match=r"cp1258\.csv: line 3: not UTF-8"):
         read_registry(path)
     with pytest.raises(RegistryError, match="cannot be read"):

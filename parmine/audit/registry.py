@@ -49,7 +49,13 @@ from dataclasses import dataclass, field
 
 import regex
 
-from ..corpus.registry import Registry, RegistryEntry, named_province, number_year, type_family
+from ..corpus.registry import (
+    Registry,
+    RegistryEntry,
+    named_province,
+    number_year,
+    type_family,
+)
 from ..extract.records import Citation
 from ..text.normalize import id_key, strip_diacritics
 from .checks import DocFacts, Finding

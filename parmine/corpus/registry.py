@@ -42,10 +42,10 @@ import csv
 import datetime as dt
 import io
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import regex
 
@@ -217,7 +217,7 @@ _ALIASES = {name: tuple(map(_column_key, names)) for name, names in COLUMN_NAMES
 
 def parse_spec(spec: str) -> tuple[Path, dict[str, str]]:
     """``FILE.csv[:field=column,...]`` → (path, {field: column})."""
-    path, sep, mapping = spec.rpartition(":") if "=" in spec.rpartition(":")[2] else (spec, "", "")
+    path, _, mapping = spec.rpartition(":") if "=" in spec.rpartition(":")[2] else (spec, "", "")
     columns = {}
     for item in filter(None, (i.strip() for i in mapping.split(","))):
         name, eq, column = item.partition("=")

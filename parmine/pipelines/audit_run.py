@@ -13,7 +13,7 @@ from typing import Iterator
 
 from ..audit.checks import DocFacts, audit_corpus
 from ..audit.registry import RegistryCheck, Resolved
-from ..corpus.registry import Registry
+from ..corpus.registry import Registry, RegistryEntry
 from ..extract.records import Citation, DateMention, Indicator, Metadata, Period
 from .rows import REGISTRY_COLUMNS
 from .store import Store, fetch_batches
@@ -141,7 +141,7 @@ def _write_resolutions(store: Store, resolved: Resolved) -> None:
     import pyarrow as pa
 
     index: dict[int, int] = {}
-    entries = []
+    entries: list[RegistryEntry] = []
     for e in resolved.entries:
         if id(e) not in index:
             index[id(e)] = len(entries)
