@@ -69,6 +69,15 @@ def test_symbol_variants():
     assert symbol_distance("SKHCHN", "SKHCN") < 1 < symbol_distance("SKHĐT", "SKHCN")
 
 
+def test_type_code_spelling_variants():
+    assert [(k, i) for k, i in kinds("Nghị định số 63/2010/NĐCP ngày 8/6/2010 của Chính phủ")
+            if k == "symbol_variant"] == [("symbol_variant", "63/2010/NĐCP")]
+    # a joint circular's own code is no misspelt "TT-…", whatever word cites it
+    for cited in ("Thông tư liên tịch số 191/2005/TTLT-BQP-BTC ngày 9/12/2005",
+                  "Thông tư số 191/2005/TTLT-BQP-BTC ngày 9/12/2005"):
+        assert [k for k, _ in kinds(cited) if k == "symbol_variant"] == []
+
+
 def test_known_symbols_are_never_variants():
     assert kinds("Tờ trình số 3/TTr-SNV; Quyết định số 4/QĐ-TTg; Công văn số 5/SKHĐT-TH") == []
 

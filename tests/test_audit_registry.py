@@ -121,3 +121,16 @@ def test_an_id_written_as_the_registry_writes_it_is_no_variant():
     assert [f.kind for f in audit_corpus([DocFacts("d", "Huế", find_citations(text))])] == ["symbol_variant"]
     odd = Registry([RegistryEntry("9/QĐ-UBDN", "Quyết định", "2022-01-05", "UBND tỉnh Thừa Thiên Huế")])
     assert audit(text, "Thừa Thiên Huế", odd) == []
+
+
+def test_the_registry_not_a_vote_among_reports_dates_a_national_document():
+    wrong = find_citations("Nghị định số 61/2018/NĐ-CP ngày 23/5/2018 của Chính phủ")
+    right = find_citations("Nghị định số 61/2018/NĐ-CP ngày 23/4/2018 của Chính phủ")
+    docs = [DocFacts("a", "Huế", wrong), DocFacts("b", "Hà Nội", wrong), DocFacts("c", "Sơn La", right)]
+    got = sorted((f.kind, f.doc_id, f.expected) for f in audit_corpus(docs, registry=RegistryCheck(CENTRAL))
+                 if "date" in f.kind)
+    # the two wrong dates are the registry's findings; the one right date is not outvoted
+    assert got == [("registry_date_conflict", "a", "2018-04-23"), ("registry_date_conflict", "b", "2018-04-23")]
+    # without a registry the reports vote
+    assert [(f.doc_id, f.expected) for f in audit_corpus(docs) if f.kind == "citation_date_conflict"] == [
+        ("c", "2018-05-23")]

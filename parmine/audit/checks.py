@@ -44,6 +44,7 @@ import regex
 
 from ..corpus.registry import known_symbols
 from ..text.normalize import fold
+from ..extract.kinds import KIND_CODES
 from ..extract.metadata import REPORTING_KINDS
 from ..extract.records import Citation, DateMention, Indicator, Metadata
 
@@ -246,6 +247,8 @@ def _spelling_variant(c: Citation) -> str | None:
     def key(x: str) -> str:
         return x.upper().replace("Đ", "D")
 
+    if c.symbol.split("-")[0] in KIND_CODES:  # "TTLT-BTC-BNV" is already a kind code of its own
+        return None
     for code in TYPE_CODES.get(c.doc_type or "", ()) if "/" not in c.symbol else ():
         if not key(c.symbol.replace("-", "")).startswith(key(code)):
             continue
@@ -489,20 +492,24 @@ def audit_corpus(docs: Iterable[DocFacts], registry=None, frequent: Counter | No
     known = known_symbols()
     out: list[Finding] = []
     cited: dict[tuple, list[tuple[str, Citation]]] = defaultdict(list)
+    settled: set[tuple] = set()  # documents whose date the registry gave: no vote among reports
     for d in docs:
         found = audit_document(d.doc_id, d.citations, d.indicators, d.dates, d.metadata, known, frequent)
         if registry is not None:  # the registry's findings, and those of the others they replace
             extra, replaced = registry(d)
             found = [f for f in found if (f.kind, f.id, f.start) not in replaced] + extra
         out.extend(found)
+        registry_dated = {(f.id, f.start) for f in found if f.kind == "registry_date_conflict"}
         # for the dates one document is given by different reports
         for c in d.citations:
             if c.date:
                 key = (_norm_id(c.id),) if _is_national(c) else (_norm_id(c.id), d.province)
                 cited[key].append((d.doc_id, replace(c, sentence="", subject=None)))
+                if (c.id, c.start) in registry_dated:
+                    settled.add(key)
     within = {(f.doc_id, f.id) for f in out if f.kind == "citation_date_conflict"}
     for key, mentions in cited.items():
-        if len({doc for doc, _ in mentions}) < 2:
+        if key in settled or len({doc for doc, _ in mentions}) < 2:
             continue
         dates = Counter(c.date for _, c in mentions)
         if len(dates) < 2:
