@@ -1,12 +1,12 @@
 """Each audit check, positive and negative, on records built for the test."""
 from dataclasses import replace
 
+from parmine.audit.checks import DocFacts, audit_corpus, audit_document, symbol_distance
 from parmine.extract.citations import find_citations
 from parmine.extract.dates import find_dates
 from parmine.extract.indicators import find_indicators
 from parmine.extract.records import Metadata
 from parmine.extract.tables import table_indicators
-from parmine.audit.checks import DocFacts, audit_corpus, audit_document, symbol_distance
 
 
 def kinds(text, meta=None, tables=()):

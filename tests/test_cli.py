@@ -16,8 +16,8 @@ import zlib
 from pathlib import Path
 
 import pytest
-
 from conftest import SAMPLE, SEEDS, wait_for_progress
+
 from parmine.extract.nlp import build_nlp
 from parmine.pipelines.cli import main
 from parmine.pipelines.csv_safe import safe_cell
@@ -368,7 +368,7 @@ def test_usage_mistakes_are_one_line(out, tmp_path, capsys):
 
 
 def test_output_into_a_closed_pipe(tmp_path):
-    proc = subprocess.run(["bash", "-c", f'"$0" -m parmine.pipelines.cli show "$1" | true; '
+    proc = subprocess.run(["bash", "-c", '"$0" -m parmine.pipelines.cli show "$1" | true; '
                            'echo "status ${PIPESTATUS[0]}" >&2', sys.executable,
                            str(SEEDS / f"{STEM}.txt")], capture_output=True, text=True)
     assert "Traceback" not in proc.stderr and "Error" not in proc.stderr, proc.stderr

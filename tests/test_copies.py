@@ -1,6 +1,7 @@
 """Report identity: copies of one report are found, distinct reports kept apart."""
 from conftest import SEEDS
-from parmine.pipelines.copies import fingerprint, group_copies, similarity, _sketch
+
+from parmine.pipelines.copies import _sketch, fingerprint, group_copies, similarity
 
 TEXT = (SEEDS / "003_46d9f00a676a4ea6.txt").read_text(encoding="utf-8")
 OTHER = (SEEDS / "000_8ec424762efb3ebc.txt").read_text(encoding="utf-8")

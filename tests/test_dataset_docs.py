@@ -6,8 +6,8 @@ import shutil
 import duckdb
 import pyarrow.parquet as pq
 import pytest
-
 from conftest import ROOT, SEEDS
+
 from parmine.pipelines.run import run
 from parmine.pipelines.schema import TABLES, columns
 

@@ -1,9 +1,10 @@
 """Encoding detection and the legacy TCVN3 / VNI encodings."""
 import pytest
-
 from conftest import SEEDS
+
 from parmine.corpus.encodings import decode_bytes, decode_tcvn3, decode_vni, encode_tcvn3, encode_vni
 from parmine.corpus.ingest import read
+
 
 def cp1258(text: str) -> bytes:
     """Windows-1258 keeps â ă ê ô ơ ư đ precomposed and writes tones as combining marks."""

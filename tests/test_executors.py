@@ -7,13 +7,14 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from conftest import DERIVED, SAMPLE, alive
+
 from parmine.corpus import progress
 from parmine.pipelines import executors
 from parmine.pipelines.executors import ProcessPool
 from parmine.pipelines.inputs import Item
 from parmine.pipelines.process import Options, Result
-import pytest
 
 pytestmark = pytest.mark.slow
 

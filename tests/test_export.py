@@ -7,8 +7,8 @@ import duckdb
 import openpyxl
 import pandas as pd
 import pytest
-
 from conftest import SEEDS
+
 from parmine.pipelines import export
 from parmine.pipelines.cli import main
 from parmine.pipelines.schema import TABLES, columns
@@ -119,8 +119,8 @@ def test_an_output_folder_name_never_reaches_sql(tmp_path, monkeypatch, name):
 def test_csv_cells_a_spreadsheet_would_run_are_neutralised(tmp_path):
     import csv
 
-    from parmine.pipelines.store import Store
     from parmine.pipelines.schema import arrow_table, blank_row
+    from parmine.pipelines.store import Store
 
     evil = {"doc_id": "=cmd|' /C calc'!A0", "indicator": "dossiers.received", "value": -3.0,
             "field": "+SUM(1,2)", "procedure": "@HYPERLINK(\"http://x\")", "grp": "-2+3",

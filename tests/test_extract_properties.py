@@ -1,6 +1,7 @@
 """Property test: random Unicode and random report-like text never break the
 extractors, and every span lies within the text and matches its characters."""
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from parmine.extract.citations import find_citations
 from parmine.extract.dates import find_dates, find_periods

@@ -2,8 +2,8 @@
 import csv
 
 import pytest
-
 from conftest import SHARED
+
 from parmine.corpus.gazetteer import Gazetteer
 
 G = Gazetteer.default()

@@ -1,5 +1,7 @@
 """Prose statements → indicators; targets and non-reform counts give none."""
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from parmine.extract.indicators import find_indicators
 
@@ -159,7 +161,6 @@ def test_what_has_no_name_gives_no_row(text):
 
 
 # -- never a count: money, dates, document and article numbers ------------------------
-from hypothesis import given, settings, strategies as st  # noqa: E402
 
 FRAMES = st.sampled_from(["Sở đã tiếp nhận {x} hồ sơ", "đã giải quyết {x} hồ sơ đúng hạn",
                           "có {x} hồ sơ trễ hạn", "công bố {x} thủ tục hành chính", "hoàn thành {x} nhiệm vụ"])

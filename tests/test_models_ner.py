@@ -3,11 +3,12 @@ figure on the held-out split, and runs alongside the rules."""
 import json
 import shutil
 
+import pytest
 from conftest import SEEDS
+
 from parmine.models.ner import RegexTokenizer, load_ner, predict_spans
 from parmine.models.train import evaluate_ner
 from parmine.pipelines.run import run
-import pytest
 
 pytestmark = pytest.mark.slow
 

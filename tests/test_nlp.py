@@ -1,7 +1,8 @@
 """The spaCy pipeline's tokenizer: underthesea word segmentation, aligned
 to the text character for character."""
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from spacy.vocab import Vocab
 
 from parmine.extract.tokenizer import UndertheseaTokenizer

@@ -9,10 +9,10 @@ import xml.etree.ElementTree as ET
 import nbformat
 import pandas as pd
 import pytest
+from conftest import ROOT, SAMPLE, SEEDS
 from nbclient import NotebookClient
 from PIL import Image, ImageStat
 
-from conftest import ROOT, SAMPLE, SEEDS
 from parmine.pipelines.aggregate import chart_data, on_time_rates, wide_table
 from parmine.pipelines.cli import main
 from parmine.pipelines.plot import plot_indicator

@@ -1,13 +1,13 @@
 """One document in, rows for every table out — on any text."""
-from pathlib import Path
 
-from hypothesis import given, settings, strategies as st
-
+import pytest
 from conftest import SEEDS, SHARED
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from parmine.corpus.document import Document, Page
 from parmine.pipelines.process import Options, mine, process_document
 from parmine.pipelines.schema import arrow_table
-import pytest
 
 pytestmark = pytest.mark.slow
 

@@ -7,8 +7,8 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
-
 from conftest import DERIVED, SEEDS, cer, seed_reference
+
 from parmine.corpus.document import ReadError
 from parmine.corpus.ingest import read
 from parmine.corpus.readers import ocr as ocr_module

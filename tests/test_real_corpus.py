@@ -10,8 +10,8 @@ import unicodedata
 from types import SimpleNamespace
 
 import pytest
-
 from conftest import SHARED
+
 from parmine.pipelines.run import run
 from parmine.pipelines.store import Store
 

@@ -6,10 +6,10 @@ import shutil
 import subprocess
 
 import pytest
-
 from conftest import SEEDS
-from parmine.extract.cleanup import clean
+
 from parmine.corpus.document import Page
+from parmine.extract.cleanup import clean
 from parmine.pipelines.report import render_text, write_report
 from parmine.pipelines.run import run
 from parmine.pipelines.store import Store

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from conftest import alive, wait_for_progress
+
 from parmine.pipelines.run import _Batch, run
 
 pytestmark = pytest.mark.slow

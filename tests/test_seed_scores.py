@@ -5,11 +5,11 @@ import subprocess
 import sys
 
 import pytest
+from conftest import GOLD, SEEDS, SHARED
+
+from parmine.pipelines.run import run
 
 pytestmark = pytest.mark.slow
-
-from conftest import GOLD, SEEDS, SHARED
-from parmine.pipelines.run import run
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,7 @@
 import re
 
 from conftest import SHARED
+
 from parmine.pipelines.vocabulary import LABELS, RATE_BASES, label, unit
 
 

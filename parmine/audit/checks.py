@@ -43,10 +43,10 @@ from typing import Iterable
 import regex
 
 from ..corpus.registry import known_symbols
-from ..text.normalize import fold
 from ..extract.kinds import KIND_CODES
 from ..extract.metadata import REPORTING_KINDS
 from ..extract.records import Citation, DateMention, Indicator, Metadata
+from ..text.normalize import fold
 
 GOLD_KINDS = ("citation_date_conflict", "citation_malformed", "citation_issuer_mismatch",
               "citation_year_mismatch", "symbol_variant", "arithmetic_mismatch", "date_invalid")
@@ -181,7 +181,7 @@ def _citation_checks(doc_id: str, cits: list[Citation], known, frequent) -> list
     by_id: dict[str, list[Citation]] = defaultdict(list)
     for c in cits:
         by_id[_norm_id(c.id)].append(c)
-    for cid, group in by_id.items():
+    for group in by_id.values():
         dates = Counter(c.date for c in group if c.date)
         if len(dates) > 1:
             majority = dates.most_common(1)[0][0]

@@ -63,7 +63,8 @@ DISTRICT_LEVELS = ("huyện", "quận", "thị xã", "thành phố")
 _LEVEL = regex.compile(r"^(?P<level>huyện|quận|thị xã|thành phố|tp\.?|xã|phường|thị trấn|đặc khu)\s+(?P<name>.+)$")
 _LOCALITY_MENTION = regex.compile(
     r"(?<![\p{L}])(?P<level>[Hh]uyện|HUYỆN|[Qq]uận|QUẬN|[Tt]hị\s+xã|THỊ\s+XÃ|[Tt]hành\s+phố|THÀNH\s+PHỐ|"
-    r"[Xx]ã|XÃ|[Pp]hường|PHƯỜNG|[Tt]hị\s+trấn|THỊ\s+TRẤN|[Đđ]ặc\s+khu|ĐẶC\s+KHU)\s+(?P<name>[\p{Lu}][\p{L}\p{M}'’]*(?:[ \-][\p{Lu}\d][\p{L}\p{M}'’]*){0,3})")
+    r"[Xx]ã|XÃ|[Pp]hường|PHƯỜNG|[Tt]hị\s+trấn|THỊ\s+TRẤN|[Đđ]ặc\s+khu|ĐẶC\s+KHU)\s+"
+    r"(?P<name>[\p{Lu}][\p{L}\p{M}'’]*(?:[ \-][\p{Lu}\d][\p{L}\p{M}'’]*){0,3})")
 
 
 class Gazetteer:

@@ -23,9 +23,11 @@ ban hành:``) or, for portal news and statistics pages that have no header,
 from the page's headline and its posting date or timestamp.
 
 >>> h = read_header("UBND TỈNH QUẢNG TRỊ\\nSỞ KHOA HỌC VÀ CÔNG NGHỆ\\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\\n"
-...                 "Số: 12/BC-SKHCN\\nQuảng Trị, ngày 15 tháng 11 năm 2019\\nBÁO CÁO\\nCông tác CCHC năm 2019\\n\\nNội dung")
+...                 "Số: 12/BC-SKHCN\\nQuảng Trị, ngày 15 tháng 11 năm 2019\\nBÁO CÁO\\n"
+...                 "Công tác CCHC năm 2019\\n\\nNội dung")
 >>> (h.bodies, h.doc_number, h.place, h.issued_date, h.kind, h.title)
-(('UBND TỈNH QUẢNG TRỊ', 'SỞ KHOA HỌC VÀ CÔNG NGHỆ'), '12/BC-SKHCN', 'Quảng Trị', '2019-11-15', 'báo cáo', 'Công tác CCHC năm 2019')
+(('UBND TỈNH QUẢNG TRỊ', 'SỞ KHOA HỌC VÀ CÔNG NGHỆ'), '12/BC-SKHCN', 'Quảng Trị', '2019-11-15', 'báo cáo',
+ 'Công tác CCHC năm 2019')
 """
 from __future__ import annotations
 
@@ -144,7 +146,7 @@ def _issuer_block(text: str, motto: regex.Match) -> tuple[int, list[str]]:
                 pieces.append(left)
     if not pieces:  # the right column first: the issuer under the motto, above the number
         pos = (second or motto).end()
-        for a, b, line in _lines(text, pos, min(len(text), pos + 300)):
+        for _, _, line in _lines(text, pos, min(len(text), pos + 300)):
             stripped = _cell(line)
             if not stripped or _RULE.match(line):
                 continue

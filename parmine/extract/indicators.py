@@ -31,8 +31,15 @@ import regex
 
 from ..text.normalize import fold
 from ..text.sentences import Sentences
-from .indicator_rules import (DOSSIER_RULES, FAMILIES, PENDING, PROCEDURE_RULES, RATE_RULES,
-                              RECEIVED_AND_RESOLVED, SHARE_OF)
+from .indicator_rules import (
+    DOSSIER_RULES,
+    FAMILIES,
+    PENDING,
+    PROCEDURE_RULES,
+    RATE_RULES,
+    RECEIVED_AND_RESOLVED,
+    SHARE_OF,
+)
 from .phrases import Phrase, first_rule, matches
 from .quantities import find_quantities
 from .records import Indicator, Quantity, Section
@@ -168,10 +175,10 @@ def _is_target(before: str) -> bool:
     "đảm bảo 100%" unless "đã" comes first)."""
     if _TARGET.search(before):
         return True
-    m = None
-    for m in _ENSURE.finditer(before):
+    last = None
+    for last in _ENSURE.finditer(before):  # noqa: B007 -- the last match is wanted
         pass
-    return bool(m) and "đã" not in before[:m.start()].split()
+    return last is not None and "đã" not in before[:last.start()].split()
 
 
 # -- handlers, one per kind of fact ----------------------------------------------
@@ -452,7 +459,8 @@ def _share_of(r: Reading, st: _State) -> Indicator | None:
     if regex.search(r"[\d;]|\.\s", between):
         return None
     near = len(between) <= 30 and (regex.search(r"\(", between) or _SHARE_WORD.search(between))
-    bracketed = regex.search(r"\(\s*(?:chiếm|đạt|bằng)?(?:\s+tỷ\s+lệ|\s+t\s+l)?\s*(?:khoảng|gần|hơn|trên)?\s*$", between)
+    bracketed = regex.search(r"\(\s*(?:chiếm|đạt|bằng)?(?:\s+tỷ\s+lệ|\s+t\s+l)?\s*(?:khoảng|gần|hơn|trên)?\s*$",
+                             between)
     return st.last_count if near or (bracketed and len(between) <= 200) else None
 
 
@@ -502,7 +510,8 @@ def find_indicators(text: str, quantities: list[Quantity] | None = None,
     [('dossiers.received', 15, None), ('dossiers.received', 9, 'Đất đai'), ('dossiers.received', 6, 'Xây dựng')]
     >>> [(i.indicator, i.value, i.field) for i in find_indicators(
     ...     "Toàn huyện tiếp nhận 41.484 hồ sơ (trong đó cấp huyện là 12.932 hồ sơ, cấp xã là 28.552 hồ sơ).")][:3]
-    [('dossiers.received', 41484, None), ('dossiers.received', 12932, 'cấp huyện'), ('dossiers.received', 28552, 'cấp xã')]
+    [('dossiers.received', 41484, None), ('dossiers.received', 12932, 'cấp huyện'),
+     ('dossiers.received', 28552, 'cấp xã')]
     """
     from .sections import parse_sections
 

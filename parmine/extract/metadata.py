@@ -42,10 +42,10 @@ from collections import Counter
 
 import regex
 
+from ..text.normalize import fold
 from .bodies import Body, read_body
 from .dates import find_periods
 from .header import read_header
-from ..text.normalize import fold
 from .records import Header, Metadata, Period
 from .signature import read_signature
 
@@ -216,11 +216,11 @@ def _mentioned_province(text: str, gazetteer) -> str | None:
     double, a district or commune counts for its province."""
     counts: Counter = Counter()
     first: dict[str, int] = {}
-    for s, e, p in gazetteer.mentions(text):
+    for s, _, p in gazetteer.mentions(text):
         before = text[max(0, s - 14):s]
         counts[p.name] += 2 if _PROVINCE_CONTEXT.search(before) else 1
         first.setdefault(p.name, s)
-    for s, e, loc in gazetteer.locality_mentions(text):
+    for s, _, loc in gazetteer.locality_mentions(text):
         counts[loc.province] += 1
         first.setdefault(loc.province, s)
     if counts:

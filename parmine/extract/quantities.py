@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import regex
 
+from ..text.sentences import Sentences
 from .citations import find_citations
 from .dates import find_dates
-from ..text.sentences import Sentences
 from .records import Quantity
 
 NOUNS = ("hồ sơ", "thủ tục hành chính", "thủ tục", "TTHC", "nhiệm vụ", "đơn vị", "phòng",
@@ -48,7 +48,8 @@ _MONEY = regex.compile(r"\s*(?:đồng|đ(?![\p{L}])|vnđ|VNĐ|VND|USD|triệu|t
 _APPROXIMATE = regex.compile(r"(?<!\p{L})(?:[Hh]ơn|[Gg]ần|[Tt]rên|[Kk]hoảng|[Dd]ưới|[Xx]ấp\s+xỉ)\s*$")
 _WORDS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8,
           "chín": 9, "mười": 10}
-_WORD_NUMBER = regex.compile(r"(?<![\p{L}])(?P<w>" + "|".join(_WORDS) + r")(?=\s+(?:hồ sơ|thủ tục|TTHC|đơn vị|nhiệm vụ|công chức|viên chức|trường hợp)\b)")
+_WORD_NUMBER = regex.compile(r"(?<![\p{L}])(?P<w>" + "|".join(_WORDS) + r")"
+                             r"(?=\s+(?:hồ sơ|thủ tục|TTHC|đơn vị|nhiệm vụ|công chức|viên chức|trường hợp)\b)")
 _ABSENCE = regex.compile(
     r"(?:[Kk]hông\s+(?:có|phát\s+sinh|để)|[Kk]hông\s+nhận\s+được|[Cc]hưa\s+(?:có|phát\s+sinh))"
     r"(?P<rest>[^.;\n]{0,60})")
@@ -84,7 +85,8 @@ def find_quantities(text: str, masks: list[tuple[int, int]] | None = None,
                     sentences: Sentences | None = None) -> list[Quantity]:
     """Every quantity in ``text``, in order.
 
-    >>> [(q.text, q.value, q.kind) for q in find_quantities("tiếp nhận 2.986 hồ sơ, hoàn thành 28/29 nhiệm vụ, đạt 74,72 điểm, 100%")]
+    >>> text = "tiếp nhận 2.986 hồ sơ, hoàn thành 28/29 nhiệm vụ, đạt 74,72 điểm, 100%"
+    >>> [(q.text, q.value, q.kind) for q in find_quantities(text)]
     [('2.986', 2986, 'count'), ('28/29', 28, 'ratio'), ('74,72', 74.72, 'decimal'), ('100%', 100, 'percent')]
     """
     masked = _masked(text, masks)

@@ -258,7 +258,8 @@ def parse_sections(text: str, header=None) -> list[Section]:
     (``header``: its :class:`~parmine.extract.records.Header`, read when not
     given; the body starts where the header ends).
 
-    >>> t = "BÁO CÁO\\nKết quả quý III năm 2020\\n\\nI. CHỈ ĐẠO\\n1. Về kế hoạch\\na) Ban hành\\nII. Đánh giá chung:\\nNội dung"
+    >>> t = ("BÁO CÁO\\nKết quả quý III năm 2020\\n\\nI. CHỈ ĐẠO\\n1. Về kế hoạch\\na) Ban hành\\n"
+    ...      "II. Đánh giá chung:\\nNội dung")
     >>> [(s.path, s.title) for s in parse_sections(t) if s.kind == "body"]
     [('I', 'CHỈ ĐẠO'), ('I.1', 'Về kế hoạch'), ('I.1.a', 'Ban hành'), ('II', 'Đánh giá chung')]
 
@@ -266,9 +267,11 @@ def parse_sections(text: str, header=None) -> list[Section]:
     kind (``part``, ``chapter``, ``division``, ``article``) and the clauses
     of an article under it:
 
-    >>> t = "QUYẾT ĐỊNH\\nVề việc ban hành Quy chế\\n\\nChương I\\nQUY ĐỊNH CHUNG\\nĐiều 1. Phạm vi\\n1. Quy chế này\\nĐiều 2. Hiệu lực"
+    >>> t = ("QUYẾT ĐỊNH\\nVề việc ban hành Quy chế\\n\\nChương I\\nQUY ĐỊNH CHUNG\\nĐiều 1. Phạm vi\\n"
+    ...      "1. Quy chế này\\nĐiều 2. Hiệu lực")
     >>> [(s.kind, s.path, s.title) for s in parse_sections(t) if s.level]
-    [('chapter', 'Chương I', 'QUY ĐỊNH CHUNG'), ('article', 'Chương I.Điều 1', 'Phạm vi'), ('clause', 'Chương I.Điều 1.1', 'Quy chế này'), ('article', 'Chương I.Điều 2', 'Hiệu lực')]
+    [('chapter', 'Chương I', 'QUY ĐỊNH CHUNG'), ('article', 'Chương I.Điều 1', 'Phạm vi'),
+     ('clause', 'Chương I.Điều 1.1', 'Quy chế này'), ('article', 'Chương I.Điều 2', 'Hiệu lực')]
     """
     if header is None:
         from .header import read_header

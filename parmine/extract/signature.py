@@ -14,7 +14,8 @@ name is a person's name (:mod:`parmine.extract.names`) or nothing: a form
 that leaves "(Ký, họ và tên, đóng dấu)" has no signer.  Without a form of
 authority, the name alone may close the document after "Nơi nhận".
 
->>> s = read_signature("... thi hành Quyết định này./.\\n| Nơi nhận: - Như Điều 3; - Lưu: VT | TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH Hứa Ngọc Thuận |")
+>>> s = read_signature("... thi hành Quyết định này./.\\n| Nơi nhận: - Như Điều 3; - Lưu: VT "
+...                    "| TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH Hứa Ngọc Thuận |")
 >>> (s.authority, s.title, s.name)
 ('TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH', 'PHÓ CHỦ TỊCH', 'Hứa Ngọc Thuận')
 """
@@ -131,7 +132,7 @@ def _line_block(text: str, lo: int) -> tuple[int, list[str]]:
 def _name_after_closing(text: str, start: int) -> Signature | None:
     """"Nơi nhận: - …; - Lưu: VT." then the name alone ("ĐƯƠNG NGỌC TUẤN")."""
     m = None
-    for m in _CLOSING.finditer(text, start):
+    for m in _CLOSING.finditer(text, start):  # noqa: B007 -- the last match is wanted
         pass
     if m is None:
         return None

@@ -364,9 +364,8 @@ def cmd_train(a) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .aggregate import PERIOD_KINDS
-
     from .. import PIPELINE_VERSION, __version__
+    from .aggregate import PERIOD_KINDS
 
     p = _Parser(prog="parmine", description="Mine Vietnamese administrative-reform reports.")
     p.add_argument("--version", action="version", version=f"parmine {__version__} (pipeline {PIPELINE_VERSION})")

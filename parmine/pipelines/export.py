@@ -106,7 +106,7 @@ def _partitioned(store: Store, sql: str):
 def export_parquet(store: Store, out: Path) -> None:
     for table in TABLES:
         _atomic(out / f"{table}.parquet",
-                lambda tmp: store.con.sql(_table_sql(table)).write_parquet(str(tmp)))
+                lambda tmp, table=table: store.con.sql(_table_sql(table)).write_parquet(str(tmp)))
     for table in PARTITIONED:
         sql = (f'SELECT t.*, coalesce(d.period_year, 0) AS report_year FROM "{table}" t '
                f'LEFT JOIN documents d ON d.doc_id = t.doc_id')

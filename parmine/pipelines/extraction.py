@@ -26,8 +26,7 @@ from ..corpus.document import Document, Page, Table
 from ..corpus.ingest import read
 from ..extract.cleanup import CleanText, clean
 from ..extract.nlp import build_nlp, records
-from ..extract.records import (Citation, DateMention, Header, Indicator, Metadata, Period, Quantity,
-                               Section)
+from ..extract.records import Citation, DateMention, Header, Indicator, Metadata, Period, Quantity, Section
 from ..text.sentences import Sentences
 
 # formats whose text comes line by line from a page layout (PDF, OCR)

@@ -53,7 +53,8 @@ def draw_chart(bars, info: dict, ax=None):
     folded = f", {counted(info['copies'], 'copy', 'copies')} of them folded" if info["copies"] else ""
     other = f"; {counted(info['left_out'], 'report')} of other periods not shown" if info["left_out"] else ""
     how = "" if info["methods"] == ["as stated"] else f"; bars: {', '.join(info['methods'])}"
-    source = textwrap.fill(f"Source: parmine {PIPELINE_VERSION}, {counted(info['reports'], 'report')}{folded}{other}{how}. "
+    reports = counted(info["reports"], "report")
+    source = textwrap.fill(f"Source: parmine {PIPELINE_VERSION}, {reports}{folded}{other}{how}. "
                            f"One value per report: its first stated total of {indicator}.",
                            width=int(fig.get_figwidth() * 15))
     fig.text(0.01, 0.01, source, fontsize=7, color="#555", va="bottom")
