@@ -1,7 +1,7 @@
 """Report metadata from the header, the title and the signature block."""
 import pytest
 
-from parmine.extract.metadata import extract_metadata
+from parmine.extract.metadata import covered_period, extract_metadata
 
 HEADER = """UBND TỈNH THÁI BÌNH
 SỞ TÀI CHÍNH
@@ -57,6 +57,15 @@ def test_blank_day_and_blank_number():
 def test_period_from_the_title(title, kind, year, index):
     m = extract_metadata(HEADER.replace("Kết quả thực hiện công tác cải cách hành chính 9 tháng đầu năm 2023", title))
     assert (m.period.kind, m.period.year, m.period.index) == (kind, year, index)
+
+
+@pytest.mark.parametrize("title", [
+    "Kế hoạch triển khai Đề án tìm kiếm, quy tập từ nay đến năm 2020 và những năm tiếp theo",
+    "Chiến lược cải cách hành chính tầm nhìn đến năm 2030",
+])
+def test_a_horizon_is_no_covered_period(title):
+    assert covered_period(title, "2013-11-11", "kế hoạch") is None
+    assert covered_period(title.replace("đến năm", "năm"), "2013-11-11", "kế hoạch").kind == "year"
 
 
 def test_no_period_in_the_title_takes_the_year_of_the_report():

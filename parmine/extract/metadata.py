@@ -110,10 +110,16 @@ def _bare_range(text: str, start: int, end: int) -> Period | None:
     return Period(m.start(), m.end(), m.group(0), "range", y, start_date=a, end_date=b)
 
 
+# a bound, not a period covered: "từ nay đến năm 2020", "tầm nhìn đến năm 2030", "trước năm 2025"
+_HORIZON = regex.compile(r"(?:[Đđ]ến|ĐẾN|[Tt]ới|TỚI|[Tt]rước|TRƯỚC|[Ss]au|SAU)\s+$")
+
+
 def _first_period(text: str) -> Period | None:
     """The first period ``text`` states, refined by a range in brackets
-    right after it; a multi-year span is no reporting period."""
-    found = [p for p in find_periods(text) if p.kind != "multi_year"]
+    right after it; a multi-year span and a horizon ("Đề án … từ nay đến
+    năm 2020 và những năm tiếp theo") are no reporting period."""
+    found = [p for p in find_periods(text)
+             if p.kind != "multi_year" and not _HORIZON.search(text, max(0, p.start - 8), p.start)]
     if not found:
         return None
     first = found[0]
