@@ -79,6 +79,10 @@ def test_no_period_in_the_title_takes_the_year_of_the_report():
     ("Kết quả khắc phục tồn tại theo Kết luận kiểm tra công tác CCHC", "inspection_followup"),
     ("Công tác cải cách hành chính năm 2020", "cchc"),
     ("Tổng kết công tác thi đua khen thưởng năm 2020", "other"),
+    ("Kết quả thực hiện kết luận kiểm tra CCHC của Đoàn kiểm tra tỉnh", "inspection_followup"),
+    ("Kết quả rà soát, đánh giá thủ tục hành chính năm 2021", "tthc_control"),
+    ("Kết quả tiếp nhận, xử lý phản ánh, kiến nghị về quy định hành chính quý II năm 2021", "tthc_control"),
+    ("Kết quả thực hiện nhiệm vụ chuyển đổi số năm 2021", "other"),
 ])
 def test_report_type_from_the_title(title, kind):
     m = extract_metadata(HEADER.replace("Kết quả thực hiện công tác cải cách hành chính 9 tháng đầu năm 2023", title))
