@@ -131,6 +131,18 @@ def test_a_peoples_committee_reports(header, agency, province):
     assert (m.agency, m.province) == (agency, province)
 
 
+@pytest.mark.parametrize("bodies, agency, province", [
+    ("UBND TỈNH BÌNH ĐỊNH\nVĂN PHÒNG", "Văn phòng Ủy ban nhân dân tỉnh", "Bình Định"),   # a unit of its parent
+    ("BỘ NỘI VỤ\nTHANH TRA", "Thanh tra Bộ Nội vụ", None),
+    ("UBND HUYỆN ĐẠI LỘC\nPHÒNG NỘI VỤ", "Phòng Nội vụ", "Quảng Nam"),               # its proper name capitalised
+    ("UBND TỈNH BÌNH DƯƠNG\nBAN CHỈ ĐẠO CẢI CÁCH HÀNH CHÍNH", "Ban Chỉ đạo cải cách hành chính", "Bình Dương"),
+])
+def test_units_under_a_parent_body(bodies, agency, province):
+    m = extract_metadata(HEADER.replace("UBND TỈNH THÁI BÌNH\nSỞ TÀI CHÍNH", bodies).replace("Thái Bình, ngày",
+                                                                                          "ngày"))
+    assert (m.agency, m.province) == (agency, province)
+
+
 NEWS = """Tin cải cách hành chính
 Trung tâm Hành chính công tỉnh Vĩnh Phúc: gần 97% hồ sơ trả đúng hạn
 6/4/19 3:43 PM

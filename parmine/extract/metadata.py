@@ -254,6 +254,10 @@ def _place_province(place: str | None, gazetteer) -> str | None:
     return loc.province if loc else None
 
 
+# units named by their head noun alone under their parent body
+_BARE_UNITS = frozenset(("văn phòng", "thanh tra"))
+
+
 def _issuer(header: Header) -> tuple[Body | None, Body | None]:
     """(issuer, parent) read from the header's bodies and authority line:
     the authority line completes an issuer the header cut short ("ỦY BAN
@@ -261,6 +265,9 @@ def _issuer(header: Header) -> tuple[Body | None, Body | None]:
     bodies = [read_body(b) for b in header.bodies]
     issuer = bodies[-1] if bodies else None
     parent = bodies[-2] if len(bodies) > 1 else None
+    if issuer and parent and parent.agency and fold(issuer.agency or "") in _BARE_UNITS:
+        # "UBND TỈNH BÌNH ĐỊNH / VĂN PHÒNG": the office of its parent
+        issuer = Body(issuer.written, f"{issuer.agency} {parent.agency}", parent.province, parent.central)
     if header.authority:
         auth = read_body(header.authority)
         if issuer is None or (auth.agency and fold(auth.written).replace(" ", "").startswith(
