@@ -40,6 +40,12 @@ def ind(text):
      [("feedback.resolved", 15, None), ("feedback.received", 15, None)]),
     ("Có 12 phản ánh, kiến nghị đang xử lý.", []),                  # still open: no name
     ("Trong quý, Thanh tra tỉnh tiếp nhận 03 đơn thư khiếu nại, tố cáo.", [("complaints.received", 3, None)]),
+    # service levels since 2022: "toàn trình" (the former level 4) and "một phần" (level 3)
+    ("Tỉnh cung cấp 1.650 dịch vụ công trực tuyến, trong đó 850 dịch vụ công trực tuyến toàn trình và "
+     "800 dịch vụ công trực tuyến một phần.",
+     [("procedures.online", 1650, None), ("procedures.online.level4", 850, None),
+      ("procedures.online.level3", 800, None)]),
+    ("Tỷ lệ cung cấp dịch vụ công trực tuyến toàn trình đạt 55%.", [("rate.online_level4", 55, None)]),
     # "5 đợt" counts rounds of inspection; the units reached are the 20
     ("Đã tổ chức 5 đợt kiểm tra công tác CCHC tại 20 cơ quan, đơn vị.",
      [("inspection.units_inspected", 20, None)]),

@@ -143,10 +143,15 @@ def _label(text: str, s: int) -> str:
 
 def _near(text: str, q: Quantity, cs: int, ce: int) -> str:
     """The clause around a number, cut at the numbers before and after it
-    ("1265 hồ sơ đang giải quyết và 3748 hồ sơ ..." → "1265 hồ sơ đang giải quyết và")."""
+    ("1265 hồ sơ đang giải quyết và 3748 hồ sơ ..." → "1265 hồ sơ đang giải quyết và"),
+    and after the "và" or comma that closes the number before ("850 dịch vụ
+    toàn trình và 800 dịch vụ một phần": the second is "800 dịch vụ một phần")."""
     left = cs
     for m in _DIGITS.finditer(text, cs, q.start):
         left = m.end()
+    if left > cs:
+        for joint in _JOINT.finditer(text, left, q.start):
+            left = joint.end()
     m = _DIGITS.search(text, q.end, ce)
     if m is None:
         return text[left:ce]
