@@ -40,7 +40,7 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def _move_tone(m: regex.Match) -> str:
+def _move_tone(m: regex.Match[str]) -> str:
     lead, toned = m.group(1), m.group(2)
     low = toned.lower()
     base, tone = _BASE_TONE[low]
