@@ -129,8 +129,9 @@ def test_the_registry_not_a_vote_among_reports_dates_a_national_document():
     docs = [DocFacts("a", "Huế", wrong), DocFacts("b", "Hà Nội", wrong), DocFacts("c", "Sơn La", right)]
     got = sorted((f.kind, f.doc_id, f.expected) for f in audit_corpus(docs, registry=RegistryCheck(CENTRAL))
                  if "date" in f.kind)
-    # the two wrong dates are the registry's findings; the one right date is not outvoted
-    assert got == [("registry_date_conflict", "a", "2018-04-23"), ("registry_date_conflict", "b", "2018-04-23")]
+    # the two wrong dates conflict with the one right date, which the registry confirms: not outvoted
+    assert got == [("citation_date_conflict", "a", "2018-04-23"), ("citation_date_conflict", "b", "2018-04-23"),
+                   ("registry_date_conflict", "a", "2018-04-23"), ("registry_date_conflict", "b", "2018-04-23")]
     # without a registry the reports vote
     assert [(f.doc_id, f.expected) for f in audit_corpus(docs) if f.kind == "citation_date_conflict"] == [
         ("c", "2018-05-23")]

@@ -12,6 +12,8 @@ from parmine.extract.dates import find_dates, find_periods, parse_date, parse_da
     ("Hà Nội, ngày 21 tháng 4 năm 2016", "2016-04-21", "day"),
     ("Huế, ngày    tháng 12 năm 2022", "2022-12", "month"),
     ("trong tháng 5 năm 2023 đã", "2023-05", "month"),
+    ("hoạt động cách mạng từ 31 tháng 12 năm 1944 về trước", "1944-12-31", "day"),  # no "ngày"
+    ("Hà Nội, 20 tháng 8 năm 2001", "2001-08-20", "day"),
 ])
 def test_dates(text, value, precision):
     (d,) = find_dates(text)
@@ -42,6 +44,7 @@ def test_not_dates(text):
     ("06 tháng đầu năm 2022", "half", 2022, 1),
     ("6 tháng cuối năm 2016", "half", 2016, 2),
     ("9 tháng đầu năm 2020", "nine_months", 2020, None),
+    ("kết quả 9 tháng năm 2021", "nine_months", 2021, None),
     ("báo cáo năm 2018 của", "year", 2018, None),
     ("tháng 10 năm 2021", "month", 2021, 10),
 ])
@@ -74,6 +77,9 @@ def test_multi_year(text, first, last):
 
 def test_a_date_is_not_a_period():
     assert find_periods("Quyết định ngày 12 tháng 3 năm 2019") == []
+    assert find_periods("HỖ TRỢ NGƯỜI HOẠT ĐỘNG CÁCH MẠNG TỪ 31 THÁNG 12 NĂM 1944 VỀ TRƯỚC") == []
+    # a number of a list before "tháng M năm Y" is no day
+    assert [(p.kind, p.index) for p in find_periods("các mục 12, 3 tháng 6 năm 2020")] == [("month", 6)]
 
 
 def test_parse_date_and_fallback():

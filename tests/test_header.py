@@ -180,9 +180,20 @@ def test_site_metadata_on_one_line_and_in_a_table():
 @pytest.mark.parametrize("stamp, expected", [
     ("10:28 | 15/03/2024", "2024-03-15"), ("Thứ sáu, 15/3/2024, 10:05 (GMT+7)", "2024-03-15"),
     ("Cập nhật ngày: 2024-03-15", "2024-03-15"), ("(Ngày 15/03/2024)", "2024-03-15"),
+    ("Ngày 15/3/2024 | Lượt xem: 1.204", "2024-03-15"), ("Thứ sáu, ngày 15/03/2024", "2024-03-15"),
+    ("Thứ Sáu, 15 tháng 3, 2024", "2024-03-15"), ("Thứ sáu - 15/03/2024 10:05", "2024-03-15"),
+    ("Posted: 15/03/2024", "2024-03-15"), ("Tin đăng ngày 15/03/2024", "2024-03-15"),
 ])
 def test_more_posting_dates(stamp, expected):
     assert read_header(f"Tiêu đề bài viết về cải cách hành chính\n{stamp}\nNội dung bài viết.").issued_date == expected
+
+
+def test_a_posting_date_above_the_headline():
+    text = "Cập nhật: 12/06/2023\nTuy Phong tổng kết công tác cải cách hành chính năm 2023\n" \
+           "UBND huyện Tuy Phong tổ chức hội nghị tổng kết công tác cải cách hành chính năm 2023, đạt nhiều kết quả."
+    h = read_header(text)
+    assert (h.issued_date, h.title) == ("2023-06-12", "Tuy Phong tổng kết công tác cải cách hành chính năm 2023")
+    assert text[h.end:].lstrip().startswith("UBND huyện")
 
 
 def test_the_right_column_extracted_before_the_left():

@@ -1,7 +1,7 @@
 """Report metadata from the header, the title and the signature block."""
 import pytest
 
-from parmine.extract.metadata import extract_metadata
+from parmine.extract.metadata import covered_period, extract_metadata
 
 HEADER = """UBND TỈNH THÁI BÌNH
 SỞ TÀI CHÍNH
@@ -59,6 +59,15 @@ def test_period_from_the_title(title, kind, year, index):
     assert (m.period.kind, m.period.year, m.period.index) == (kind, year, index)
 
 
+@pytest.mark.parametrize("title", [
+    "Kế hoạch triển khai Đề án tìm kiếm, quy tập từ nay đến năm 2020 và những năm tiếp theo",
+    "Chiến lược cải cách hành chính tầm nhìn đến năm 2030",
+])
+def test_a_horizon_is_no_covered_period(title):
+    assert covered_period(title, "2013-11-11", "kế hoạch") is None
+    assert covered_period(title.replace("đến năm", "năm"), "2013-11-11", "kế hoạch").kind == "year"
+
+
 def test_no_period_in_the_title_takes_the_year_of_the_report():
     m = extract_metadata(HEADER.replace("9 tháng đầu năm 2023", "theo kết luận kiểm tra"))
     assert (m.period.kind, m.period.year) == ("year", 2023)
@@ -70,6 +79,10 @@ def test_no_period_in_the_title_takes_the_year_of_the_report():
     ("Kết quả khắc phục tồn tại theo Kết luận kiểm tra công tác CCHC", "inspection_followup"),
     ("Công tác cải cách hành chính năm 2020", "cchc"),
     ("Tổng kết công tác thi đua khen thưởng năm 2020", "other"),
+    ("Kết quả thực hiện kết luận kiểm tra CCHC của Đoàn kiểm tra tỉnh", "inspection_followup"),
+    ("Kết quả rà soát, đánh giá thủ tục hành chính năm 2021", "tthc_control"),
+    ("Kết quả tiếp nhận, xử lý phản ánh, kiến nghị về quy định hành chính quý II năm 2021", "tthc_control"),
+    ("Kết quả thực hiện nhiệm vụ chuyển đổi số năm 2021", "other"),
 ])
 def test_report_type_from_the_title(title, kind):
     m = extract_metadata(HEADER.replace("Kết quả thực hiện công tác cải cách hành chính 9 tháng đầu năm 2023", title))
@@ -115,6 +128,18 @@ def test_a_peoples_committee_reports(header, agency, province):
             f"Kính gửi: Sở Nội vụ tỉnh Quảng Nam\n\nNội dung." if "HUYỆN" in header else
             f"{header}\nSố: 4/BC-UBND\nĐà Nẵng, ngày 5 tháng 10 năm 2021\n\nBÁO CÁO\nKết quả CCHC năm 2021\n\nNội dung.")
     m = extract_metadata(text)
+    assert (m.agency, m.province) == (agency, province)
+
+
+@pytest.mark.parametrize("bodies, agency, province", [
+    ("UBND TỈNH BÌNH ĐỊNH\nVĂN PHÒNG", "Văn phòng Ủy ban nhân dân tỉnh", "Bình Định"),   # a unit of its parent
+    ("BỘ NỘI VỤ\nTHANH TRA", "Thanh tra Bộ Nội vụ", None),
+    ("UBND HUYỆN ĐẠI LỘC\nPHÒNG NỘI VỤ", "Phòng Nội vụ", "Quảng Nam"),               # its proper name capitalised
+    ("UBND TỈNH BÌNH DƯƠNG\nBAN CHỈ ĐẠO CẢI CÁCH HÀNH CHÍNH", "Ban Chỉ đạo cải cách hành chính", "Bình Dương"),
+])
+def test_units_under_a_parent_body(bodies, agency, province):
+    m = extract_metadata(HEADER.replace("UBND TỈNH THÁI BÌNH\nSỞ TÀI CHÍNH", bodies).replace("Thái Bình, ngày",
+                                                                                          "ngày"))
     assert (m.agency, m.province) == (agency, province)
 
 

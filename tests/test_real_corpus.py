@@ -125,3 +125,20 @@ def test_development_set_citations_indicators_and_audit(dev_scores):
     cats = scores["categories"]
     assert cats["citations"]["f1"] >= 0.95 and cats["indicators"]["f1"] >= 0.95
     assert cats["audit"]["recall"] >= 0.8 and cats["audit"]["precision"] >= 0.8
+
+
+@pytest.mark.parametrize("doc", sorted(p.stem for p in DEV.glob("*.txt")) or ["(no dev documents)"])
+def test_line_ends_and_web_spaces_change_no_metadata(doc):
+    """A Windows copy (CRLF) or a web copy (no-break spaces) of a document
+    reads as the document itself."""
+    from parmine import extract_text
+
+    _require_shared()
+    text = (DEV / f"{doc}.txt").read_text(encoding="utf-8")
+    def fields(m):
+        period = m.period and (m.period.kind, m.period.year, m.period.index, m.period.start_date, m.period.end_date)
+        return m.province, m.agency, m.report_type, period, m.issued_date, m.doc_number, m.signer
+
+    want = fields(extract_text(text).metadata)
+    for variant in (text.replace("\n", "\r\n"), text.replace(" ", "\u00a0")):
+        assert fields(extract_text(variant).metadata) == want

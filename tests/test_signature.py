@@ -16,6 +16,9 @@ BODY = "Điều 3. Chánh Văn phòng và Giám đốc các sở chịu trách n
     ("| - Lưu: VT. | TL. BỘ TRƯỞNG CỤC TRƯỞNG CỤC NGƯỜI CÓ CÔNG Hoàng Công Thái |",
      "TL. BỘ TRƯỞNG", "CỤC TRƯỞNG", "Hoàng Công Thái"),
     ("|  | THỦ TƯỚNG Nguyễn Tấn Dũng |", None, "THỦ TƯỚNG", "Nguyễn Tấn Dũng"),
+    # the head of a steering committee who holds another office: two titles, no form of authority
+    ("| Nơi nhận: - Như trên; - Lưu: VT. | TRƯỞNG BAN PHÓ THỦ TƯỚNG Nguyễn Thiện Nhân |",
+     None, "PHÓ THỦ TƯỚNG", "Nguyễn Thiện Nhân"),
     ("**KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC**\n\nNGUYỄN XUÂN HẢI", "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Nguyễn Xuân Hải"),
     ("Q. GIÁM ĐỐC\n\nLê Thị Hoa", "Q. GIÁM ĐỐC", None, "Lê Thị Hoa"),
 ])

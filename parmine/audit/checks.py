@@ -27,8 +27,10 @@ Within one report (:func:`audit_document`):
 Across reports (:func:`audit_corpus`): date conflicts of one document cited
 by several reports — keyed by the id alone for national symbols (NĐ-CP,
 QĐ-TTg, TT-…, NQ/TW) and by id + province for local ones, since local
-numbers repeat (``04/KH-SKHCN`` is another plan in every province) — and
-the symbol frequencies of the whole corpus.  With a registry check
+numbers repeat (``04/KH-SKHCN`` is another plan in every province): the
+mentions that differ from the date most reports give, or from the
+registry's date when the registry dates the document — and the symbol
+frequencies of the whole corpus.  With a registry check
 (:class:`parmine.audit.registry.RegistryCheck`), each report's citations
 are also held against a registry of documents (kinds ``registry_*``, and
 ``symbol_variant`` for an id the registry spells otherwise).
@@ -492,34 +494,36 @@ def audit_corpus(docs: Iterable[DocFacts], registry=None, frequent: Counter | No
     known = known_symbols()
     out: list[Finding] = []
     cited: dict[tuple, list[tuple[str, Citation]]] = defaultdict(list)
-    settled: set[tuple] = set()  # documents whose date the registry gave: no vote among reports
+    registry_date: dict[tuple, str] = {}  # documents the registry dates: its date, not the reports' vote
     for d in docs:
         found = audit_document(d.doc_id, d.citations, d.indicators, d.dates, d.metadata, known, frequent)
         if registry is not None:  # the registry's findings, and those of the others they replace
             extra, replaced = registry(d)
             found = [f for f in found if (f.kind, f.id, f.start) not in replaced] + extra
         out.extend(found)
-        registry_dated = {(f.id, f.start) for f in found if f.kind == "registry_date_conflict"}
+        registry_dated = {(f.id, f.start): f.expected for f in found if f.kind == "registry_date_conflict"}
         # for the dates one document is given by different reports
         for c in d.citations:
             if c.date:
                 key = (_norm_id(c.id),) if _is_national(c) else (_norm_id(c.id), d.province)
                 cited[key].append((d.doc_id, replace(c, sentence="", subject=None)))
-                if (c.id, c.start) in registry_dated:
-                    settled.add(key)
+                given = registry_dated.get((c.id, c.start))
+                if given:
+                    registry_date[key] = given
     within = {(f.doc_id, f.id) for f in out if f.kind == "citation_date_conflict"}
     for key, mentions in cited.items():
-        if key in settled or len({doc for doc, _ in mentions}) < 2:
+        if len({doc for doc, _ in mentions}) < 2:
             continue
         dates = Counter(c.date for _, c in mentions)
         if len(dates) < 2:
             continue
-        majority = dates.most_common(1)[0][0]
+        truth = registry_date.get(key) or dates.most_common(1)[0][0]
+        source = "the registry's date" if key in registry_date else "in most reports citing it"
         for doc, c in mentions:
-            if c.date != majority and (doc, c.id) not in within:
+            if c.date != truth and (doc, c.id) not in within:
                 within.add((doc, c.id))
                 out.append(_finding("citation_date_conflict", "warning", c.id, doc, c,
-                                    f"{c.id} is dated {c.date} here but {majority} in most reports "
-                                    f"citing it ({dates[majority]} of {sum(dates.values())})",
-                                    expected=majority))
+                                    f"{c.id} is dated {c.date} here but {truth} {source} "
+                                    f"({dates[truth]} of {sum(dates.values())} reports' mentions)",
+                                    expected=truth))
     return _dedupe(out)

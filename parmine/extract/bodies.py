@@ -109,11 +109,23 @@ def _known() -> dict[str, str]:
     return {fold(a).replace(" ", ""): a for a in agencies()}
 
 
+# head nouns followed by the body's proper name, which is capitalised: "Phòng Nội vụ", "Ban Quản lý …"
+_NAMED_HEADS = ("chi cục", "tổng cục", "trung tâm", "sở", "phòng", "ban", "cục")
+
+
 def _sentence_case(name: str) -> str:
+    """A name in capitals as the national format writes names of bodies:
+    the head noun and the first word of the proper name capitalised.
+
+    >>> _sentence_case("PHÒNG NỘI VỤ"), _sentence_case("BAN CHỈ ĐẠO CẢI CÁCH HÀNH CHÍNH")
+    ('Phòng Nội vụ', 'Ban Chỉ đạo cải cách hành chính')
+    """
     words = regex.sub(r"\s+", " ", name).strip().split(" ")
     if not name.isupper():
         return " ".join(words)
-    return " ".join(w.lower() if i else w[:1] + w[1:].lower() for i, w in enumerate(words))
+    low = [w.lower() for w in words]
+    proper = next((len(h.split()) for h in _NAMED_HEADS if " ".join(low[:len(h.split())]) == h), 0)
+    return " ".join(w[:1] + w[1:].lower() if i in (0, proper) and w else w.lower() for i, w in enumerate(words))
 
 
 def read_body(name: str) -> Body:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import regex
 
 from ..corpus.document import Page
-from ..text.normalize import nfc
+from ..text.normalize import nfc, plain_spaces
 
 _PAGE_NUMBER = regex.compile(r"^\s*(?:[-–—]\s*)?(?:Trang\s+|trang\s+)?\d{1,4}(?:\s*/\s*\d{1,4})?(?:\s*[-–—])?\s*$")
 _WRAPPED_ID = regex.compile(r"(?<=\d/[\p{Lu}\d&]*[-/]|\d/)\n(?=[\p{Lu}])")
@@ -98,7 +98,7 @@ def reflow(text: str) -> str:
 def clean(pages: list[Page], *, reflow_lines: bool = False) -> CleanText:
     """Join and clean the pages of a document (``reflow_lines`` for text from
     a PDF layout or OCR)."""
-    texts = [nfc(p.text) for p in pages]
+    texts = [plain_spaces(nfc(p.text)) for p in pages]
     edges = _edge_lines(texts)
     parts: list[str] = []
     page_starts: list[int] = []

@@ -3,7 +3,8 @@
 Date forms (:func:`find_dates`):
 
 - numeric, day first: "22/10/2019", "5/3/2014", "22-10-2019", "22.10.2019";
-- written out: "ngày 15 tháng 11 năm 2019";
+- written out: "ngày 15 tháng 11 năm 2019", also without "ngày" ("từ 31
+  tháng 12 năm 1944 về trước");
 - month precision: "tháng 8 năm 2024", and a blank day left for the
   signature, "ngày    tháng 8 năm 2024" → ``2024-08``.
 
@@ -37,7 +38,7 @@ _NAM = r"(?:[Nn]ăm|NĂM)"
 _NUMERIC = regex.compile(
     r"(?<![\d/.\-])(?P<d>\d{1,2})(?P<sep>[/.\-])(?P<m>\d{1,2})(?P=sep)(?P<y>(?:19|20)\d\d)(?![\d/])")
 _WRITTEN = regex.compile(
-    rf"{_NGAY}\s+(?P<d>\d{{1,2}})\s+{_THANG}\s+(?P<m>\d{{1,2}})\s+{_NAM}\s+(?P<y>(?:19|20)\d\d)(?!\d)")
+    rf"(?:{_NGAY}\s+|(?<![\d.,/])(?<!\d[.,/]?\s+))(?P<d>\d{{1,2}})\s+{_THANG}\s+(?P<m>\d{{1,2}})\s+{_NAM}\s+(?P<y>(?:19|20)\d\d)(?!\d)")
 _BLANK_DAY = regex.compile(
     rf"{_NGAY}(?:[\s._…]*)\s{_THANG}\s+(?P<m>\d{{1,2}})\s+{_NAM}\s+(?P<y>(?:19|20)\d\d)(?!\d)")
 _MONTH_YEAR = regex.compile(
@@ -122,7 +123,7 @@ _QUARTER = regex.compile(
     r"(?:\s*(?:,\s*)?(?:(?:năm|NĂM)\s+|/\s*)(?P<y>(?:19|20)\d\d))?")
 _HALF = regex.compile(
     r"(?<!\d)0?6\s+(?:tháng|THÁNG)\s+(?P<w>đầu|cuối|ĐẦU|CUỐI)\s+(?:năm|NĂM)(?:\s+(?P<y>(?:19|20)\d\d))?")
-_NINE = regex.compile(r"(?<!\d)0?9\s+(?:tháng|THÁNG)(?:\s+(?:đầu|ĐẦU)\s+(?:năm|NĂM))?(?:\s+(?P<y>(?:19|20)\d\d))?")
+_NINE = regex.compile(r"(?<!\d)0?9\s+(?:tháng|THÁNG)(?:\s+(?:(?:đầu|ĐẦU)\s+)?(?:năm|NĂM))?(?:\s+(?P<y>(?:19|20)\d\d))?")
 _YEAR_ONLY = regex.compile(r"(?<!\p{L})(?:[Nn]ăm|NĂM)\s+(?P<y>(?:19|20)\d\d)(?![\d/\-])")
 _MULTI = regex.compile(
     r"(?P<w>[Gg]iai\s+đoạn|GIAI\s+ĐOẠN|[Nn]hiệm\s+kỳ|NHIỆM\s+KỲ)\s+(?P<a>(?:19|20)\d\d)\s*[-–—]\s*(?P<b>(?:19|20)\d\d)")

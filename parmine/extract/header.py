@@ -71,13 +71,15 @@ _SITE = regex.compile(
 # -- portal pages ---------------------------------------------------------------
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?\s*(?:AM|PM|SA|CH|am|pm)?"
 _STAMP = regex.compile(
-    rf"^\s*\(?\s*(?:(?:Cập\s+nhật(?:\s+lúc|\s+ngày)?|Ngày\s+đăng|Đăng\s+ngày|Ngày\s+cập\s+nhật|Thời\s+gian|"
-    rf"Đăng\s+lúc|Ngày\s+xuất\s+bản|Ngày)\s*:?\s*)?"
-    rf"(?:Thứ\s+\S+|Chủ\s+nhật)?\s*,?\s*(?:{_CLOCK}\s*[,|-]?\s*(?:ngày\s+)?)?"
+    rf"^\s*\(?\s*(?:(?:Cập\s+nhật(?:\s+lúc|\s+ngày)?|Ngày\s+đăng(?:\s+tin)?|(?:Tin\s+)?[Đđ]ăng\s+ngày|"
+    rf"Ngày\s+cập\s+nhật|Thời\s+gian|Đăng\s+lúc|Ngày\s+xuất\s+bản|Xuất\s+bản|Posted|Ngày)\s*:?\s*)?"
+    rf"(?:(?:Thứ\s+\S+|Chủ\s+nhật)\s*[,\-–]?\s*(?:ngày\s+)?)?(?:{_CLOCK}\s*[,|-]?\s*(?:ngày\s+)?)?"
     rf"(?:(?P<d>\d{{1,2}})[/.\-](?P<m>\d{{1,2}})[/.\-](?P<y>\d{{4}}|\d{{2}})|(?P<iy>\d{{4}})-(?P<im>\d{{2}})-(?P<id>\d{{2}}))"
-    rf"(?:\s*[,|-]?\s*(?P<clock>{_CLOCK}))?\s*(?:\(?GMT[+\-]\d{{1,2}}\)?)?\s*\)?\s*$")
+    rf"(?:\s*[,|-]?\s*(?P<clock>{_CLOCK}))?\s*(?:\(?GMT[+\-]\d{{1,2}}\)?)?\s*\)?"
+    rf"(?:\s*[|\-–]\s*(?:Lượt\s+(?:xem|đọc|truy\s+cập)|Views?)\b.*)?\s*$")
 _WRITTEN_STAMP = regex.compile(
-    r"^\s*(?:Thứ\s+\S+,\s*)?[Nn]gày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})\s*\.?\s*$")
+    r"^\s*(?:(?:Thứ\s+\S+|Chủ\s+nhật),\s*)?(?:[Nn]gày\s+)?(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s*(?:,|năm)\s*"
+    r"(?P<y>\d{4})\s*\.?\s*$")
 _MONTHS_EN = {m: i for i, m in enumerate(
     ("january", "february", "march", "april", "may", "june", "july", "august", "september",
      "october", "november", "december"), 1)}
@@ -275,12 +277,21 @@ def _portal(text: str, head_end: int) -> tuple[str | None, str | None, int, int,
         if head:
             hs = head[0] + len(head[2]) - len(head[2].lstrip())
             return date, head[2].strip(), hs, head[1], b, (a, b)
+        if i + 2 < len(lines) and _is_headline(lines[i + 1][2], lines[i + 2][2]):  # the date above the headline
+            ha, hb, hl = lines[i + 1]
+            return date, hl.strip(), ha + len(hl) - len(hl.lstrip()), hb, hb, (a, b)
         return date, None, -1, -1, b, (a, b)
-    if lines and len(lines[0][2].strip()) < 200 and not lines[0][2].rstrip().endswith((".", ":", ";")) \
-            and not _NUMBERED.match(lines[0][2]) and len(lines) > 1 and len(lines[1][2]) > len(lines[0][2]):
+    if len(lines) > 1 and _is_headline(lines[0][2], lines[1][2]):
         a, b, l = lines[0]
         return None, l.strip(), a + len(l) - len(l.lstrip()), b, b, (-1, -1)
     return None, None, -1, -1, 0, (-1, -1)
+
+
+def _is_headline(line: str, following: str) -> bool:
+    """A short line that ends no sentence, above a longer one: a news
+    item's headline above its lead."""
+    return len(line.strip()) < 200 and not line.rstrip().endswith((".", ":", ";")) \
+        and not _NUMBERED.match(line) and len(following) > len(line)
 
 
 def _stamp(line: str) -> str | None:

@@ -21,8 +21,10 @@ authoritative first:
   province named most often with a level word, or through its districts);
 - **report_type** — reports and portal items only, from the title or the
   headline: "kiểm soát thủ tục hành chính" / "một cửa" / "kết quả giải
-  quyết thủ tục hành chính" / figures on dossiers → ``tthc_control``; "khắc phục … kết luận kiểm tra" →
-  ``inspection_followup``; "cải cách hành chính" / "CCHC" → ``cchc``;
+  quyết thủ tục hành chính" / the review, simplification or publication of
+  procedures / feedback on regulations / figures on dossiers →
+  ``tthc_control``; "khắc phục … kết luận kiểm tra", "thực hiện kết luận
+  kiểm tra" → ``inspection_followup``; "cải cách hành chính" / "CCHC" → ``cchc``;
   decisions, plans and letters are ``other``;
 - **period** — only one the document states as the one it covers: the
   first period of the title ("Quý III và kế hoạch Quý 4 năm 2020" →
@@ -63,6 +65,14 @@ _LEAD_PREFIX = regex.compile(
     r"(?:[Tt]heo\s+(?:báo\s+cáo|thống\s+kê|số\s+liệu)\s+(?:của\s+)?(?=\p{Lu}))?")  # "Theo báo cáo của Sở …"
 
 
+# (folded text) carrying out an inspection's conclusions: "thực hiện kết luận kiểm tra CCHC"
+_FOLLOWUP = regex.compile(r"thực hiện (?:các )?(?:kết luận|kiến nghị)(?: của đoàn)? kiểm tra")
+# the work of procedure control beyond the words "kiểm soát": review, simplification, publication of
+# procedures, feedback on regulations (Nghị định 63/2010/NĐ-CP, 20/2008/NĐ-CP)
+_TTHC_WORK = regex.compile(r"(?:rà soát|đơn giản hóa|công bố|công khai)[^.;]{0,30}(?:thủ tục hành chính|tthc)"
+                           r"|phản ánh,? kiến nghị (?:về|đối với) quy định hành chính")
+
+
 def report_type(title: str | None, text: str, kind: str | None = None) -> str:
     """cchc / tthc_control / inspection_followup / other, from the title (a
     report's) or the headline or lead (a portal item's); every other kind of
@@ -75,10 +85,10 @@ def report_type(title: str | None, text: str, kind: str | None = None) -> str:
         t = fold(text.lstrip()[:150])
     else:
         t = fold(text[:600])
-    if "khắc phục" in t and ("kết luận" in t or "kiểm tra" in t):
+    if ("khắc phục" in t and ("kết luận" in t or "kiểm tra" in t)) or _FOLLOWUP.search(t):
         return "inspection_followup"
     if "kiểm soát thủ tục hành chính" in t or "kiểm soát tthc" in t or (
-            "một cửa" in t and "cải cách hành chính" not in t) or \
+            "một cửa" in t and "cải cách hành chính" not in t) or _TTHC_WORK.search(t) or \
             regex.match(r"(?:[^:]{0,40}:\s*)?(?:báo cáo\s+)?kết quả (?:tiếp nhận,? (?:và )?)?giải quyết "
                         r"(?:thủ tục hành chính|tthc|hồ sơ)", t):  # a title that opens with the results
         return "tthc_control"
@@ -114,10 +124,16 @@ def _bare_range(text: str, start: int, end: int) -> Period | None:
     return Period(m.start(), m.end(), m.group(0), "range", y, start_date=a, end_date=b)
 
 
+# a bound, not a period covered: "từ nay đến năm 2020", "tầm nhìn đến năm 2030", "trước năm 2025"
+_HORIZON = regex.compile(r"(?:[Đđ]ến|ĐẾN|[Tt]ới|TỚI|[Tt]rước|TRƯỚC|[Ss]au|SAU)\s+$")
+
+
 def _first_period(text: str) -> Period | None:
     """The first period ``text`` states, refined by a range in brackets
-    right after it; a multi-year span is no reporting period."""
-    found = [p for p in find_periods(text) if p.kind != "multi_year"]
+    right after it; a multi-year span and a horizon ("Đề án … từ nay đến
+    năm 2020 và những năm tiếp theo") are no reporting period."""
+    found = [p for p in find_periods(text)
+             if p.kind != "multi_year" and not _HORIZON.search(text, max(0, p.start - 8), p.start)]
     if not found:
         return None
     first = found[0]
@@ -244,6 +260,10 @@ def _place_province(place: str | None, gazetteer: Gazetteer) -> str | None:
     return loc.province if loc else None
 
 
+# units named by their head noun alone under their parent body
+_BARE_UNITS = frozenset(("văn phòng", "thanh tra"))
+
+
 def _issuer(header: Header) -> tuple[Body | None, Body | None]:
     """(issuer, parent) read from the header's bodies and authority line:
     the authority line completes an issuer the header cut short ("ỦY BAN
@@ -251,6 +271,9 @@ def _issuer(header: Header) -> tuple[Body | None, Body | None]:
     bodies = [read_body(b) for b in header.bodies]
     issuer = bodies[-1] if bodies else None
     parent = bodies[-2] if len(bodies) > 1 else None
+    if issuer and parent and parent.agency and fold(issuer.agency or "") in _BARE_UNITS:
+        # "UBND TỈNH BÌNH ĐỊNH / VĂN PHÒNG": the office of its parent
+        issuer = Body(issuer.written, f"{issuer.agency} {parent.agency}", parent.province, parent.central)
     if header.authority:
         auth = read_body(header.authority)
         if issuer is None or (auth.agency and fold(auth.written).replace(" ", "").startswith(

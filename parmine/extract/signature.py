@@ -40,7 +40,7 @@ _FORM = regex.compile(r"(?<![\p{L}])(?P<form>TM|KT|TL|TUQ|Q)\s*\.\s*")
 _AFTER_FORM = regex.compile(rf"(?:{_TITLE})")
 _BLOCK_START = regex.compile(
     rf"(?m)(?:^|\|)[ \t*]*(?:(?:TM|KT|TL|TUQ|Q)\s*\.\s*\p{{Lu}}|XÁC\s+THỰC\s+VĂN\s+BẢN\s+HỢP\s+NHẤT|"
-    rf"(?:{_TITLE})[ \t*]*(?:$|\||\p{{Lu}}\p{{Ll}}))")
+    rf"(?:{_TITLE})(?:[ \t]+(?:{_TITLE}))*[ \t*]*(?:$|\||\p{{Lu}}\p{{Ll}}))")
 # a name in the signer's place: Title-case syllables after the capitals ("Chẩu Văn Lâm")
 _TAIL_NAME = regex.compile(r"(?<=\p{Lu}\s)(?:[\p{Lu}][\p{Ll}\p{M}]{0,6}\s+){1,3}[\p{Lu}][\p{Ll}\p{M}]{0,6}$")
 _STAMP = regex.compile(r"\((?:[Đđ]ã\s+ký|[Kk]ý[^)]*|[Ss]igned)\)|\[[^\]]*\]|\*+|\^\{[^}]*\}")

@@ -2,6 +2,8 @@
 gazetteers, the extractors and the models all compare text this way.
 
 - :func:`nfc` — Unicode NFC, the form every stored string is in.
+- :func:`plain_spaces` — no-break and other Unicode spaces as a space, and
+  CR/CRLF line ends as LF, one character for one (offsets hold).
 - :func:`fold_tones` — one tone-mark placement for matching: the old and the
   new style of placing the tone on "oa", "oe", "uy" at the end of a syllable
   ("hoà"/"hòa", "thuỷ"/"thủy", "khoẻ"/"khỏe") fold to one spelling.
@@ -38,6 +40,23 @@ _TONE_MOVE = regex.compile(r"(?<![qQ])([oOuU])([àáảãạèéẻẽẹỳý�
 def nfc(text: str) -> str:
     """Unicode NFC (precomposed letters): "Quye\u0301t" → "Quyết"."""
     return unicodedata.normalize("NFC", text)
+
+
+_SPACES = dict.fromkeys(map(ord, "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+                                 "\u2009\u200a\u202f\u205f\u3000"), " ")
+_CR_BEFORE_LF = regex.compile(r"\r(?=\n)")
+
+
+def plain_spaces(text: str) -> str:
+    """Web and word-processor spaces as plain ones, and line ends as LF,
+    character for character (a CRLF becomes a space and a LF).
+
+    >>> plain_spaces("Số:\\u00a025/QĐ-UBND\\r\\nBạc Liêu,\\u202fngày 10\\r")
+    'Số: 25/QĐ-UBND \\nBạc Liêu, ngày 10\\n'
+    """
+    if "\r" in text:
+        text = _CR_BEFORE_LF.sub(" ", text).replace("\r", "\n")
+    return text.translate(_SPACES)
 
 
 def _move_tone(m: regex.Match[str]) -> str:
