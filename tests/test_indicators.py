@@ -34,6 +34,15 @@ def ind(text):
     ("Trong kỳ không có hồ sơ nào trễ hạn.", [("dossiers.resolved.late", 0, None)]),
     ("Trong quý, cơ quan không nhận được đơn thư khiếu nại, tố cáo.", [("complaints.received", 0, None)]),
     ("- Tổng số phản ánh, kiến nghị đã tiếp nhận: Không.", [("feedback.received", 0, None)]),
+    ("Hệ thống đã tiếp nhận 120 phản ánh, kiến nghị về quy định hành chính, đã xử lý 118 phản ánh.",
+     [("feedback.received", 120, None), ("feedback.resolved", 118, None)]),
+    ("Đã xử lý xong 15/15 phản ánh, kiến nghị của cá nhân, tổ chức.",
+     [("feedback.resolved", 15, None), ("feedback.received", 15, None)]),
+    ("Có 12 phản ánh, kiến nghị đang xử lý.", []),                  # still open: no name
+    ("Trong quý, Thanh tra tỉnh tiếp nhận 03 đơn thư khiếu nại, tố cáo.", [("complaints.received", 3, None)]),
+    # "5 đợt" counts rounds of inspection; the units reached are the 20
+    ("Đã tổ chức 5 đợt kiểm tra công tác CCHC tại 20 cơ quan, đơn vị.",
+     [("inspection.units_inspected", 20, None)]),
     ("Năm 2021, Sở xếp vị trí thứ 12 (80,15 điểm) trong bảng công bố Chỉ số CCHC.",
      [("par_index.rank", 12, None), ("par_index.score", 80.15, None)]),
     ("Cử 04 công chức tham gia lớp bồi dưỡng kiến thức quản lý nhà nước; 03 viên chức học trung cấp lý luận chính trị.",

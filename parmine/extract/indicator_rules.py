@@ -28,6 +28,8 @@ FAMILIES = (
     ("units", ("đơn vị", "phòng", "cơ quan")),
     ("staff", ("công chức", "viên chức", "cán bộ", "ccvc", "cbcc", "vc", "đ/c", "lượt")),
     ("documents", ("văn bản", "quyết định", "kế hoạch", "tin", "ảnh", "giải pháp")),
+    # rounds and meetings: "5 đợt kiểm tra", "3 cuộc", "2 lớp" count events, not what they reach
+    ("events", ("đợt", "lần", "cuộc", "buổi", "lớp", "hội nghị", "phiên")),
 )
 
 # -- dossiers ------------------------------------------------------------------

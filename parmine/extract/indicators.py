@@ -341,9 +341,33 @@ def _units(r: Reading) -> list[Indicator]:
         return []
     if r.q.kind == "ratio":
         return r.pair("inspection.units_inspected", "inspection.units_planned")
-    if regex.search(r"đã\s+(?:hoàn thành|kiểm tra|tiến hành)", r.before):
+    if regex.search(r"đã\s+(?:hoàn thành|kiểm tra|tiến hành|tổ chức|thực hiện)", r.before):
         return [r.row("inspection.units_inspected", r.q.value)]
     return [r.row("inspection.units_planned", r.q.value)]
+
+
+def _feedback(r: Reading) -> list[Indicator]:
+    """Citizens' feedback on regulations: "tiếp nhận 15 phản ánh, kiến
+    nghị", "đã xử lý xong 15/15 phản ánh, kiến nghị" (handled of received)."""
+    words = fold(r.text[r.cs:r.q.start]) + " " + (r.label or "")
+    if regex.search(r"\b(?:đang|chưa)\s+(?:được\s+)?(?:xử lý|giải quyết)", r.after):
+        return []  # what is still open has no name in the vocabulary
+    if r.q.kind == "ratio":
+        return r.pair("feedback.resolved", "feedback.received")
+    if regex.search(r"xử lý|giải quyết|trả lời", words):
+        return [] if regex.search(r"\bđang\b|\bchưa\b", words) else [r.row("feedback.resolved", r.q.value)]
+    if regex.search(r"tiếp nhận|nhận được|\bnhận\b|\bcó\b|tổng số", words):
+        return [r.row("feedback.received", r.q.value)]
+    return []
+
+
+def _complaints(r: Reading) -> list[Indicator]:
+    """Complaints and denunciations received: "tiếp nhận 03 đơn thư khiếu nại"."""
+    words = fold(r.text[r.cs:r.q.start]) + " " + (r.label or "")
+    if r.q.kind == "count" and regex.search(r"tiếp nhận|nhận được|\bnhận\b", words) \
+            and not regex.search(r"xử lý|giải quyết", words):
+        return [r.row("complaints.received", r.q.value)]
+    return []
 
 
 def _staff(r: Reading) -> list[Indicator]:
@@ -362,7 +386,7 @@ def _staff(r: Reading) -> list[Indicator]:
 
 
 HANDLERS = {"dossiers": _dossiers, "procedures": _procedures, "tasks": _tasks, "units": _units,
-            "staff": _staff}
+            "staff": _staff, "feedback": _feedback, "complaints": _complaints}
 
 
 def _count(r: Reading, lead_family: str | None) -> list[Indicator]:
