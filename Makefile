@@ -14,7 +14,7 @@ export OMP_THREAD_LIMIT := 1
 run: deps
 	$(VENV)/bin/parmine run $(SAMPLE) -o $(OUT) --excel; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 2 ]
 
-test: deps
+test: deps lint
 	$(VENV)/bin/pytest
 
 # the pure tests only (no real runs, OCR, browser or cluster): seconds, not minutes

@@ -288,7 +288,7 @@ def _blocks(rows: list[Indicator]) -> list[list[Indicator]]:
         if not r.indicator.startswith("dossiers."):
             continue
         gap = r.start - blocks[-1][-1].end if blocks else None
-        if blocks and gap < 400 and (
+        if gap is not None and gap < 400 and (
                 gap < 60 or r.group == blocks[-1][-1].group or r.sentence.lstrip()[:1] in "-+•" or
                 blocks[-1][-1].sentence.rstrip().endswith(":") or r.field):
             blocks[-1].append(r)
@@ -363,7 +363,7 @@ def _arith_shares(doc_id: str, rows: list[Indicator]) -> list[Finding]:
             continue
         if rate.approximate:  # "gần 97%": a bound, which no count contradicts
             continue
-        near = {}
+        near: dict[str, float] = {}
         for r in prose[:k][::-1]:
             if rate.start - r.end > 600:
                 break
@@ -389,7 +389,7 @@ def _arith_tables(doc_id: str, rows: list[Indicator]) -> list[Finding]:
         totals = [c for c in cells if c.role == "total"]
         for tot in totals:
             parts = [c for c in cells if c.col == tot.col and c.role == "part"]
-            if not parts:
+            if not parts or tot.col is None:
                 continue
             part_rows = {c.row for c in cells if c.role == "part"}
             complete = len({c.row for c in parts}) == len(part_rows)
@@ -507,8 +507,9 @@ def audit_corpus(docs: Iterable[DocFacts], registry=None, frequent: Counter | No
             if c.date:
                 key = (_norm_id(c.id),) if _is_national(c) else (_norm_id(c.id), d.province)
                 cited[key].append((d.doc_id, replace(c, sentence="", subject=None)))
-                if registry_dated.get((c.id, c.start)):
-                    registry_date[key] = registry_dated[(c.id, c.start)]
+                given = registry_dated.get((c.id, c.start))
+                if given:
+                    registry_date[key] = given
     within = {(f.doc_id, f.id) for f in out if f.kind == "citation_date_conflict"}
     for key, mentions in cited.items():
         if len({doc for doc, _ in mentions}) < 2:

@@ -148,7 +148,7 @@ _SENTENCE_START = regex.compile(
     rf"(?:^|(?<=[.!?]\s+)|(?<=\n(?:[\-+*•]|[a-zđ]\)|\d+(?:\.\d+)*\.?)?\s*))([{_AMBIGUOUS}])", regex.M)
 
 
-def _restore_caps(m: regex.Match) -> str:
+def _restore_caps(m: regex.Match[str]) -> str:
     word = m.group(0)
     others = [c for c in word if c not in _AMBIGUOUS]
     if len(others) >= 2 and all(c.isupper() for c in others):
@@ -178,7 +178,7 @@ def decode_tcvn3(data: bytes) -> str:
 _CAPS_LINE = regex.compile(r"^.*\p{Lu}.*$", regex.M)
 
 
-def _upper_caps_line(m: regex.Match) -> str:
+def _upper_caps_line(m: regex.Match[str]) -> str:
     """A line written in capitals ("SỞ KHOA HỌC VÀ CÔNG NGHỆ") is capitals
     throughout, short words included."""
     line = m.group(0)

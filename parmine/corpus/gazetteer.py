@@ -15,6 +15,7 @@ import csv
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Sequence
 
 import regex
 
@@ -70,7 +71,7 @@ _LOCALITY_MENTION = regex.compile(
 class Gazetteer:
     """Look provinces up by name, and find them in text."""
 
-    def __init__(self, provinces: list[Province], localities: list[Locality] = ()):
+    def __init__(self, provinces: list[Province], localities: Sequence[Locality] = ()):
         self.provinces = provinces
         self._exact: dict[str, Province] = {}
         self._plain: dict[str, Province] = {}
@@ -100,9 +101,9 @@ class Gazetteer:
             if loc.level in DISTRICT_LEVELS:
                 districts.setdefault(_apostrophes(fold(loc.name)), set()).add(loc)
         self._district_names = {n: next(iter(v)) for n, v in districts.items() if len(v) == 1}
-        names = sorted(self._exact, key=len, reverse=True)
+        longest_first = sorted(self._exact, key=len, reverse=True)
         body = "|".join(r"\s*[-–]\s*".join(regex.escape(part).replace(r"\ ", r"\s+") for part in n.split("-"))
-                        for n in names)
+                        for n in longest_first)
         self._mention = regex.compile(rf"(?<![\p{{L}}\d])(?:{body})(?![\p{{L}}\d])")
 
     @classmethod

@@ -88,7 +88,7 @@ def split_bodies(block: str) -> list[str]:
         return []
     tight, offsets = _tight(text)
     word_starts = {0} | {m.start() for m in regex.finditer(r"(?<=\s)\S", text)}
-    heads = []
+    heads: list[tuple[int, int]] = []
     for m in _HEAD.finditer(tight):
         if offsets[m.start()] in word_starts and not any(a <= m.start() < b for a, b in heads):
             heads.append((m.start(), m.end()))
@@ -141,7 +141,7 @@ def read_body(name: str) -> Body:
     m = _HEAD.match(tight)
     head = m.group(0) if m else ""
     gaz = Gazetteer.default()
-    if head in ("ủybannhândân", "ubnd", "hộiđồngnhândân", "hđnd"):
+    if m is not None and head in ("ủybannhândân", "ubnd", "hộiđồngnhândân", "hđnd"):
         kind = "Ủy ban nhân dân" if head in ("ủybannhândân", "ubnd") else "Hội đồng nhân dân"
         lv = _LOCAL_LEVEL.match(tight, m.end())
         if not lv:
@@ -153,12 +153,12 @@ def read_body(name: str) -> Body:
             if p is not None or not place_raw:
                 return Body(written, f"{kind} {level}", p.name if p else None)
         loc = gaz.locality(f"{level} {place_raw}") if place_raw else None
-        place = _sentence_case(place_raw).title() if place_raw.isupper() else place_raw
-        return Body(written, f"{kind} {level} {place}".strip(), loc.province if loc else None)
+        shown = _sentence_case(place_raw).title() if place_raw.isupper() else place_raw
+        return Body(written, f"{kind} {level} {shown}".strip(), loc.province if loc else None)
     # a known body, or one followed by its level and place ("SỞ TƯ PHÁP TỈNH NINH BÌNH")
     for lv in [None] + list(regex.finditer(r"(?:tỉnh|thànhphố|tp\.?)(?=\p{L})", tight)):
         stem = tight if lv is None else tight[:lv.start()]
-        place = None
+        place: str | None = None
         if lv is not None:
             found = gaz.find(written[offsets[lv.end()]:]) if lv.end() < len(tight) else None
             if found is None:

@@ -57,7 +57,7 @@ import regex
 from ..text.sentences import Sentences
 from .dates import find_dates
 from .kinds import KIND_CODES
-from .records import Citation
+from .records import Citation, DateMention
 
 # -- the shapes ---------------------------------------------------------------
 _PART = r"[\p{Lu}][\p{L}\d&]*"
@@ -128,7 +128,7 @@ class _Mention:
     doc_type: str | None = None
     type_start: int | None = None
     chained: bool = False
-    date: object = None  # the DateMention
+    date: DateMention | None = None
     after: int = 0
     issuer: str | None = None
     subject: str | None = None
@@ -147,7 +147,7 @@ def _type_name(phrase: str) -> str:
     return TYPES[_SPACES.sub(" ", phrase)]
 
 
-def _parts(m: regex.Match) -> tuple[str, str | None, str, str | None]:
+def _parts(m: regex.Match[str]) -> tuple[str, str | None, str, str | None]:
     """(number, year, symbol, issuer symbol) of an id match."""
     if m.group("pnum"):
         return m.group("pnum"), None, f'{m.group("ptype")}/{m.group("piss")}', m.group("piss")
@@ -187,7 +187,7 @@ def _bare(text: str, low: str, types: list[tuple[int, int, str]], taken: list[_M
     return out
 
 
-def _type_before(low: str, types: list, starts: list[int], c: _Mention) -> None:
+def _type_before(low: str, types: list[tuple[int, int, str]], starts: list[int], c: _Mention) -> None:
     """The type word right before the number (with or without "số"), or a
     law's type word before its name."""
     i = bisect.bisect_right(starts, c.start) - 1
@@ -208,7 +208,7 @@ def _continues_run(low: str, sents: Sentences, prev: _Mention, c: _Mention) -> b
         regex.search(r"[;,]\s*(?:và\s+)?(?:số|sô|sõ)\s*$", between) and sents.span(prev.start)[1] >= c.start)
 
 
-def _date_between(dates, starts: list[int], lo: int, hi: int):
+def _date_between(dates: list[DateMention], starts: list[int], lo: int, hi: int) -> DateMention | None:
     """The first day-precision date starting in [lo, hi] (a written date
     starts at its "ngày", a numeric one after it)."""
     i = bisect.bisect_left(starts, lo)
@@ -219,7 +219,7 @@ def _date_between(dates, starts: list[int], lo: int, hi: int):
     return None
 
 
-def _read_after(text: str, low: str, c: _Mention, dates, date_starts: list[int]) -> None:
+def _read_after(text: str, low: str, c: _Mention, dates: list[DateMention], date_starts: list[int]) -> None:
     """The date, issuer and subject written after the number."""
     dm = _DATE_AFTER.match(low, c.after)
     if dm:
@@ -247,7 +247,7 @@ def _amended(text: str, c: _Mention) -> bool:
     return bool(_AMENDS.search(clause[max(clause.rfind(";"), clause.rfind(". ")) + 1:]))
 
 
-def _date_before(sents: Sentences, c: _Mention, out: list[_Mention], dates) -> object:
+def _date_before(sents: Sentences, c: _Mention, out: list[_Mention], dates: list[DateMention]) -> DateMention | None:
     """"Ngày 15/01/2024, UBND tỉnh ban hành Công văn số 97/..." → its date;
     or the date of the line introducing a list of issued documents.
     ``dates`` are the dates no citation claimed as its own."""
@@ -265,7 +265,7 @@ def _date_before(sents: Sentences, c: _Mention, out: list[_Mention], dates) -> o
     return _list_lead_in_date(text, c, anchor, dates)
 
 
-def _list_lead_in_date(text: str, c: _Mention, anchor: int, dates) -> object:
+def _list_lead_in_date(text: str, c: _Mention, anchor: int, dates: list[DateMention]) -> DateMention | None:
     """"ngày 04/01/2017, Sở ... đã ban hành:" above a "- …" list item."""
     line_start = text.rfind("\n", 0, anchor) + 1
     if not (regex.match(r"\s*[-+•]\s", text[line_start:anchor])
@@ -297,7 +297,8 @@ def _resolve(mentions: list[_Mention]) -> dict[int, str]:
             if c.bare and (c.doc_type, c.num.lower()) in full}
 
 
-def find_citations(text: str, dates: list | None = None, sentences: Sentences | None = None) -> list[Citation]:
+def find_citations(text: str, dates: list[DateMention] | None = None,
+                   sentences: Sentences | None = None) -> list[Citation]:
     """Every citation in ``text``, one per mention, in document order.
 
     >>> [(c.id, c.doc_type, c.date) for c in find_citations(

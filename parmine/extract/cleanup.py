@@ -28,6 +28,8 @@ from ..text.normalize import nfc, plain_spaces
 
 _PAGE_NUMBER = regex.compile(r"^\s*(?:[-–—]\s*)?(?:Trang\s+|trang\s+)?\d{1,4}(?:\s*/\s*\d{1,4})?(?:\s*[-–—])?\s*$")
 _WRAPPED_ID = regex.compile(r"(?<=\d/[\p{Lu}\d&]*[-/]|\d/)\n(?=[\p{Lu}])")
+# a page's (clean offsets where kept pieces start, their page offsets)
+Pieces = tuple[tuple[int, ...], tuple[int, ...]]
 
 
 @dataclass(frozen=True)
@@ -36,8 +38,7 @@ class CleanText:
 
     text: str
     page_starts: tuple[int, ...]
-    # per page: (clean offsets where kept pieces start, their page offsets)
-    pieces: tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]
+    pieces: tuple[Pieces, ...]  # per page
 
     def locate(self, offset: int) -> tuple[int, int]:
         """(page number from 1, offset in that page's original text)."""
@@ -56,7 +57,7 @@ def _edge_lines(pages: list[str]) -> set[str]:
     """Short lines repeated at the top or bottom of most pages."""
     if len(pages) < 3:
         return set()
-    counts: Counter = Counter()
+    counts: Counter[str] = Counter()
     for text in pages:
         lines = [l.strip() for l in text.split("\n") if l.strip()]
         for l in set(lines[:2] + lines[-2:]):
@@ -101,14 +102,15 @@ def clean(pages: list[Page], *, reflow_lines: bool = False) -> CleanText:
     edges = _edge_lines(texts)
     parts: list[str] = []
     page_starts: list[int] = []
-    pieces = []
+    pieces: list[Pieces] = []
     pos = 0
     for n, text in enumerate(texts):
         if n:
             parts.append("\n\n")
             pos += 2
         page_starts.append(pos)
-        starts, origins = [], []
+        starts: list[int] = []
+        origins: list[int] = []
         kept: list[str] = []
         kept_len = 0
         at = 0
@@ -134,7 +136,7 @@ def clean(pages: list[Page], *, reflow_lines: bool = False) -> CleanText:
     return _rejoin("".join(parts), page_starts, pieces)
 
 
-def _rejoin(text: str, page_starts: list[int], pieces) -> CleanText:
+def _rejoin(text: str, page_starts: list[int], pieces: list[Pieces]) -> CleanText:
     """Remove the line breaks inside wrapped ids and shift the offset map."""
     cuts = [m.start() for m in _WRAPPED_ID.finditer(text)]
     if not cuts:

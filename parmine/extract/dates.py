@@ -52,7 +52,7 @@ def _iso(y: int, m: int, d: int) -> str | None:
         return None
 
 
-def _day_mention(m: regex.Match, text: str) -> DateMention:
+def _day_mention(m: regex.Match[str], text: str) -> DateMention:
     y, mo, d = int(m.group("y")), int(m.group("m")), int(m.group("d"))
     value = _iso(y, mo, d)
     return DateMention(m.start(), m.end(), m.group(0), value, "day", value is not None)
@@ -147,11 +147,13 @@ def find_periods(text: str, dates: list[DateMention] | None = None) -> list[Peri
     found: list[Period] = []
     taken: list[tuple[int, int]] = []
 
-    def add(m: regex.Match, **kw) -> None:
+    def add(m: regex.Match[str], kind: str, year: int | None = None, index: int | None = None,
+            start_date: str | None = None, end_date: str | None = None, end_year: int | None = None) -> None:
         s, e = m.span()
         if all(e <= a or s >= b for a, b in taken):
             taken.append((s, e))
-            found.append(Period(s, e, m.group(0), **kw))
+            found.append(Period(s, e, m.group(0), kind, year=year, index=index, start_date=start_date,
+                                end_date=end_date, end_year=end_year))
 
     for m in _RANGE.finditer(text):
         a, b = find_dates(m.group("a")), find_dates(m.group("b"))

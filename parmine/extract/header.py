@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
+from typing import Iterator
 
 import regex
 
@@ -98,7 +99,7 @@ def _is_caps(s: str) -> bool:
     return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.75 * len(letters)
 
 
-def _lines(text: str, start: int, end: int):
+def _lines(text: str, start: int, end: int) -> Iterator[tuple[int, int, str]]:
     """(start, end, line) for the lines of text[start:end]."""
     pos = start
     while pos < end:
@@ -112,7 +113,7 @@ def _cell(s: str) -> str:
     return regex.sub(r"\s+", " ", s).strip(" \t*#|-–—_=").strip()
 
 
-def _issuer_block(text: str, motto: regex.Match) -> tuple[int, list[str]]:
+def _issuer_block(text: str, motto: regex.Match[str]) -> tuple[int, list[str]]:
     """(where the block starts, the issuer pieces in order) around the motto."""
     line_start = text.rfind("\n", 0, motto.start()) + 1
     pieces: list[str] = []
@@ -181,7 +182,7 @@ def _number(rest: str) -> tuple[str | None, str | None, str | None]:
     return raw, symbol_id, subject
 
 
-def _place_date(match: regex.Match) -> tuple[str | None, str | None]:
+def _place_date(match: regex.Match[str]) -> tuple[str | None, str | None]:
     place = _cell(match.group("place"))
     # an interleaved "Số: 12/BC-X Quảng Trị" keeps the words after the number
     place = regex.sub(r"^(?:Số\s*:?\s*)?\S*/\S*\s+", "", place).strip()
@@ -209,7 +210,7 @@ def _subject(text: str, lo: int, hi: int) -> tuple[int, int, int]:
     """The subject (trích yếu) lines after the kind word, and the end of the
     header: up to a blank line after them, the first body line, or the
     issuing authority's line before "Căn cứ"."""
-    lines = []
+    lines: list[tuple[int, int, str]] = []
     for a, b, line in _lines(text, lo, min(hi, lo + 1500)):
         s = line.strip()
         if not s or _RULE.match(s):
@@ -234,8 +235,8 @@ def _subject(text: str, lo: int, hi: int) -> tuple[int, int, int]:
 
 def _names_body(line: str) -> bool:
     bodies = split_bodies(line)
-    return len(bodies) >= 1 and bodies[0] == _cell(line) and regex.match(
-        r"(?:ỦY|UỶ|UBND|BỘ|SỞ|CHÍNH\s+PHỦ|THỦ\s+TƯỚNG|VĂN\s+PHÒNG|HỘI\s+ĐỒNG|BAN|CỤC|TỔNG\s+CỤC)\b", _cell(line))
+    return len(bodies) >= 1 and bodies[0] == _cell(line) and bool(regex.match(
+        r"(?:ỦY|UỶ|UBND|BỘ|SỞ|CHÍNH\s+PHỦ|THỦ\s+TƯỚNG|VĂN\s+PHÒNG|HỘI\s+ĐỒNG|BAN|CỤC|TỔNG\s+CỤC)\b", _cell(line)))
 
 
 def _authority(text: str, lo: int, hi: int) -> str | None:
@@ -324,7 +325,7 @@ class _Draft:
 
     head: str
     start: int = 0
-    pieces: list = field(default_factory=list)
+    pieces: list[str] = field(default_factory=list)
     anchor: int = 0          # the end of the motto or the number line, 0 without either
     after: int = 0           # the end of the number and place-date lines
     number: str | None = None
@@ -347,13 +348,13 @@ class _Draft:
             return regex.sub(r"\s+", " ", self.head[self.ts:self.te]).strip(" *") or None
         return self.letter_subject
 
-    def set_place_date(self, pd: regex.Match | None) -> None:
+    def set_place_date(self, pd: regex.Match[str] | None) -> None:
         if pd:
             self.place, self.issued = _place_date(pd)
             self.date_span = pd.span()
 
 
-def _read_top(d: _Draft, motto: regex.Match | None) -> regex.Match | None:
+def _read_top(d: _Draft, motto: regex.Match[str] | None) -> regex.Match[str] | None:
     """Issuer block, number, place-date line, kind word and subject."""
     head = d.head
     if motto:
@@ -378,7 +379,7 @@ def _read_top(d: _Draft, motto: regex.Match | None) -> regex.Match | None:
     return number_m
 
 
-def _complete(d: _Draft, motto: regex.Match | None) -> None:
+def _complete(d: _Draft, motto: regex.Match[str] | None) -> None:
     """The kind from the symbol; a subject without a kind word; the
     issuing authority's line that closes a decision's header."""
     head = d.head

@@ -102,19 +102,20 @@ class Reading:
     sentence: str
     parent: str                   # the lead-in of a "trong đó" list
     group: str
-    rows: list = field(default_factory=list)
+    rows: list[Indicator] = field(default_factory=list)
 
     @property
     def noun(self) -> str:
         return fold(self.q.noun or "")
 
-    def row(self, name: str, value, role: str = "single", fld: str | None = None) -> Indicator:
+    def row(self, name: str, value: float, role: str = "single", fld: str | None = None) -> Indicator:
         return Indicator(indicator=name, value=value, field=fld, start=self.q.start, end=self.q.end,
                          text=self.q.text, sentence=self.text[self.ss:self.se], group=self.group, role=role,
                          approximate=self.q.approximate)
 
     def pair(self, part: str, total: str) -> list[Indicator]:
         """"x/y": x under ``part``, y under ``total``."""
+        assert self.q.denominator is not None  # a ratio's quantity always has one
         return [self.row(part, self.q.value, "part"), self.row(total, self.q.denominator, "total")]
 
 
@@ -125,8 +126,8 @@ def _clause(sents: Sentences, s: int, e: int) -> tuple[int, int]:
     left = lo
     for m in _CLAUSE_BREAK.finditer(text, lo, s):
         left = m.end()
-    m = _CLAUSE_BREAK.search(text, e, hi)
-    return left, (m.start() if m else hi)
+    brk = _CLAUSE_BREAK.search(text, e, hi)
+    return left, (brk.start() if brk else hi)
 
 
 def _label(text: str, s: int) -> str:
@@ -152,11 +153,11 @@ def _near(text: str, q: Quantity, cs: int, ce: int) -> str:
     if left > cs:
         for joint in _JOINT.finditer(text, left, q.start):
             left = joint.end()
-    m = _DIGITS.search(text, q.end, ce)
-    if m is None:
+    nxt = _DIGITS.search(text, q.end, ce)
+    if nxt is None:
         return text[left:ce]
     # "18.426 hồ sơ và giải quyết được 17.922": the words after "và" are the next number's
-    right = m.start()
+    right = nxt.start()
     for joint in _JOINT.finditer(text, q.end, right):
         right = joint.start()
     return text[left:right]
@@ -473,7 +474,7 @@ class _State:
 
     lead: Indicator | None = None          # the total a "bao gồm:" list of fields breaks down
     lead_family: str | None = None         # the family of a "trong đó:" list's lead-in
-    breakdown: list = field(default_factory=list)  # the rows a "trong đó"/"gồm" part repeats
+    breakdown: list[Indicator] = field(default_factory=list)  # the rows a "trong đó"/"gồm" part repeats
     breakdown_end: int = -1                # where that statement's breakdown can run to
     last_count: Indicator | None = None    # the count a share in brackets is of
     last_end: int = -1

@@ -41,6 +41,7 @@ authoritative first:
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
 import regex
 
@@ -50,6 +51,9 @@ from .dates import find_periods
 from .header import read_header
 from .records import Header, Metadata, Period
 from .signature import read_signature
+
+if TYPE_CHECKING:
+    from ..corpus.gazetteer import Gazetteer
 
 _RECIPIENT = regex.compile(r"^\s*\|?\s*Kính\s+gửi\s*:\s*\|?\s*(?P<r>[^\n|]+(?:\n\s*[-+][^\n]+)*)", regex.M)
 _PROVINCE_CONTEXT = regex.compile(r"(?:tỉnh|thành\s+phố|TỈNH|THÀNH\s+PHỐ|TP\.?)\s+$")
@@ -168,7 +172,7 @@ def covered_period(title: str | None, issued: str | None, kind: str | None = "b�
     return None
 
 
-def _agency_pattern(agencies: tuple[str, ...]):
+def _agency_pattern(agencies: tuple[str, ...]) -> tuple[regex.Pattern[str], dict[str, str]]:
     names = sorted(agencies, key=len, reverse=True)
     body = "|".join(regex.escape(fold(a)).replace(r"\ ", r"\s+") for a in names)
     return regex.compile(rf"(?<!\p{{L}})({body})(?!\p{{L}})"), {fold(a): a for a in agencies}
@@ -184,16 +188,16 @@ def find_agency(text: str, title: str | None, agencies: list[str]) -> str | None
     is not an addressee or another document's issuer."""
     pat, canon = _agency_pattern(tuple(agencies))
 
-    def name(m: regex.Match) -> str:
+    def name(m: regex.Match[str]) -> str:
         return canon[regex.sub(r"\s+", " ", m.group(1))]
 
     head = "\n".join(fold(line) for line in text.split("\n")[:80])
     for m in pat.finditer(head):
         if _SELF_REFERENCE.match(head, m.end()):
             return name(m)
-    m = pat.search(fold(title or ""))
-    if m:
-        return name(m)
+    in_title = pat.search(fold(title or ""))
+    if in_title:
+        return name(in_title)
     for m in pat.finditer(head):
         if not regex.search(r"(?:của|gửi|gửi:|tại|với)\s*$", head[max(0, m.start() - 12):m.start()]):
             return name(m)
@@ -221,16 +225,18 @@ def news_agency(text: str, header: Header, agencies: list[str]) -> str | None:
         found = canon[regex.sub(r"\s+", " ", m.group(1))] if m else None
     if found is None:
         lead = text[header.end:header.end + 400].lstrip()
-        lead = lead[_LEAD_PREFIX.match(lead).end():]
+        prefix = _LEAD_PREFIX.match(lead)
+        assert prefix is not None  # every part of it is optional: it always matches
+        lead = lead[prefix.end():]
         m = pat.match(fold(lead[:200]))
         found = canon[regex.sub(r"\s+", " ", m.group(1))] if m else None
     return _with_level(found, text) if found else None
 
 
-def _mentioned_province(text: str, gazetteer) -> str | None:
+def _mentioned_province(text: str, gazetteer: Gazetteer) -> str | None:
     """The province the body names most: "tỉnh X"/"thành phố X" count
     double, a district or commune counts for its province."""
-    counts: Counter = Counter()
+    counts: Counter[str] = Counter()
     first: dict[str, int] = {}
     for s, _, p in gazetteer.mentions(text):
         before = text[max(0, s - 14):s]
@@ -244,7 +250,7 @@ def _mentioned_province(text: str, gazetteer) -> str | None:
     return None
 
 
-def _place_province(place: str | None, gazetteer) -> str | None:
+def _place_province(place: str | None, gazetteer: Gazetteer) -> str | None:
     if not place:
         return None
     p = gazetteer.find(place)
@@ -284,7 +290,7 @@ def _page_kind(text: str, header: Header) -> str:
     return "statistics" if words and figures / len(words) > 0.3 else "news"
 
 
-def _recipients(text: str, header: Header) -> tuple:
+def _recipients(text: str, header: Header) -> tuple[str, ...]:
     """"Kính gửi: Sở Nội vụ tỉnh X" and the "- …" lines under it."""
     m = _RECIPIENT.search(text, header.end, header.end + 800) or _RECIPIENT.search(text[:header.end + 800])
     if not m:
@@ -293,7 +299,7 @@ def _recipients(text: str, header: Header) -> tuple:
 
 
 def _province(text: str, header: Header, issuer: Body | None, parent: Body | None, kind: str | None,
-              recipients: tuple, gazetteer) -> str | None:
+              recipients: tuple[str, ...], gazetteer: Gazetteer) -> str | None:
     """The issuer's or its parent's province, else the place of issue's,
     the recipients' (a report's), or the body's."""
     province = (issuer.province if issuer else None) or (parent.province if parent else None) \
@@ -314,7 +320,7 @@ def _agency(text: str, header: Header, issuer: Body | None, kind: str | None, ag
     return find_agency(text, header.title, agencies)
 
 
-def extract_metadata(text: str, header: Header | None = None, gazetteer=None,
+def extract_metadata(text: str, header: Header | None = None, gazetteer: Gazetteer | None = None,
                      agencies: list[str] | None = None) -> Metadata:
     """Everything the header, title and signature block say."""
     from ..corpus.gazetteer import Gazetteer

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import replace
+from typing import Sequence, TypeVar, Union
 
 import spacy
 from spacy.attrs import IDX, LENGTH
@@ -52,6 +53,7 @@ from .header import read_header
 from .indicators import find_indicators
 from .metadata import extract_metadata
 from .quantities import find_quantities
+from .records import Citation, DateMention, Header, Period, Quantity
 from .sections import parse_sections
 from .tables import table_indicators
 from .tokenizer import UndertheseaTokenizer
@@ -59,29 +61,32 @@ from .tokenizer import UndertheseaTokenizer
 MAX_LENGTH = 50_000_000
 COMPONENTS = ("parmine_header", "parmine_dates", "parmine_citations", "parmine_quantities",
               "parmine_indicators")
+Located = Union[DateMention, Period, Citation, Quantity]  # a record the components store as spans
+R = TypeVar("R", bound=Located)
 
 
 def _text(doc: Doc) -> str:
     """The Doc's text, built once (spaCy rebuilds ``doc.text`` from every
     token on each call, which costs more than the extraction rules)."""
-    if "_text" not in doc.user_data:
-        doc.user_data["_text"] = doc.text
-    return doc.user_data["_text"]
+    text = doc.user_data.get("_text")
+    if not isinstance(text, str):
+        text = doc.user_data["_text"] = doc.text
+    return text
 
 
 def _sentences(doc: Doc) -> Sentences:
-    if "_sentences" not in doc.user_data:
-        doc.user_data["_sentences"] = Sentences(_text(doc))
-    return doc.user_data["_sentences"]
+    sentences = doc.user_data.get("_sentences")
+    if not isinstance(sentences, Sentences):
+        sentences = doc.user_data["_sentences"] = Sentences(_text(doc))
+    return sentences
 
 
-def _record_of(span: Span):
+def _record_of(span: Span) -> Located | None:
     """A span's own record: ``doc._.records[key][span.id]`` for the span
     group ``key`` whose spans carry its label."""
-    records = span.doc._.records or {}
     group = span.doc.user_data.get("_label_keys", {}).get(span.label_)
-    found = records.get(group)
-    return found[span.id] if found is not None and span.id < len(found) else None
+    found = _stored(span.doc, group) if group is not None else []
+    return found[span.id] if span.id < len(found) else None
 
 
 for _name in ("header", "sections", "metadata", "indicators", "records", "tables"):
@@ -101,10 +106,11 @@ def _token_bounds(doc: Doc) -> tuple[list[int], list[int]]:
         arr = doc.to_array([IDX, LENGTH])
         starts = arr[:, 0].tolist() if len(doc) else []
         doc.user_data["_bounds"] = (starts, (arr[:, 0] + arr[:, 1]).tolist() if len(doc) else [])
-    return doc.user_data["_bounds"]
+    bounds: tuple[list[int], list[int]] = doc.user_data["_bounds"]
+    return bounds
 
 
-def store(doc: Doc, key: str, label: str, found: list) -> None:
+def store(doc: Doc, key: str, label: str, found: Sequence[Located]) -> None:
     """Keep ``found`` as ``doc._.records[key]`` and as the span group
     ``key``: spans widened to token bounds (the same as
     ``Doc.char_span(alignment_mode="expand")``, by bisection), each span's
@@ -123,9 +129,16 @@ def store(doc: Doc, key: str, label: str, found: list) -> None:
     doc.spans[key] = spans
 
 
-def records(doc: Doc, key: str) -> list:
+def _stored(doc: Doc, key: str) -> list[Located]:
     """The records a component stored under ``key``, in text order."""
-    return (doc._.records or {}).get(key, [])
+    found: list[Located] = (doc._.records or {}).get(key, [])
+    return found
+
+
+def records(doc: Doc, key: str, kind: type[R]) -> list[R]:
+    """The records of ``kind`` a component stored under ``key`` (all of
+    them, when the key is that kind's), in text order."""
+    return [r for r in _stored(doc, key) if isinstance(r, kind)]
 
 
 class HeaderReader:
@@ -161,7 +174,7 @@ class DateFinder:
         return doc
 
 
-def _date_role(d, header) -> str:
+def _date_role(d: DateMention, header: Header) -> str:
     if header.date_start <= d.start < max(header.date_end, header.date_start + 1):
         return "issued"
     return "page" if d.end <= header.start else d.role
@@ -179,7 +192,7 @@ class CitationFinder:
     def __call__(self, doc: Doc) -> Doc:
         meta = doc._.metadata
         own = id_key(meta.doc_number) if meta is not None and meta.doc_number else None
-        dates = records(doc, self.dates_key)
+        dates = records(doc, self.dates_key, DateMention)
         found = find_citations(_text(doc), dates, _sentences(doc))
         store(doc, self.key, "CITATION", [c for c in found if own is None or id_key(c.id) != own])
         store(doc, self.self_key, "SELF_REFERENCE", [c for c in found if own is not None and id_key(c.id) == own])
@@ -188,7 +201,7 @@ class CitationFinder:
         return doc
 
 
-def _claimed(dates: list, citations: list) -> list:
+def _claimed(dates: list[DateMention], citations: list[Citation]) -> list[DateMention]:
     """``dates`` with role ``citation`` where a citation took its date (the
     nearest date of that text)."""
     out = list(dates)
@@ -210,7 +223,7 @@ class QuantityFinder:
         self.key, self.mask_keys = key, list(mask_keys)
 
     def __call__(self, doc: Doc) -> Doc:
-        masks = [(r.start, r.end) for k in self.mask_keys for r in records(doc, k)]
+        masks = [(r.start, r.end) for k in self.mask_keys for r in _stored(doc, k)]
         store(doc, self.key, "QUANTITY", find_quantities(_text(doc), masks, _sentences(doc)))
         return doc
 
@@ -224,7 +237,7 @@ class IndicatorReader:
         self.quantities_key = quantities_key
 
     def __call__(self, doc: Doc) -> Doc:
-        found = find_indicators(_text(doc), records(doc, self.quantities_key), doc._.sections or [],
+        found = find_indicators(_text(doc), records(doc, self.quantities_key, Quantity), doc._.sections or [],
                                 _sentences(doc))
         for i, table in enumerate(doc._.tables or []):
             found.extend(table_indicators(table.rows, i, table.title))

@@ -44,7 +44,7 @@ class Phrase:
         self._prose = regex.compile(r"(?<!\p{L})" + r"\s+".join(parts) + r"(?!\p{L})")
         self.tight = text.replace(" ", "")
 
-    def search(self, folded: str):
+    def search(self, folded: str) -> regex.Match[str] | None:
         """The phrase's first match in folded prose, or None."""
         return self._prose.search(folded)
 
@@ -53,7 +53,7 @@ class Phrase:
         return self.tight in tight
 
 
-RuleText = Union[str, tuple]
+RuleText = Union[str, tuple[str, ...]]  # a phrase, or phrases that must all be there
 
 
 @lru_cache(maxsize=None)
@@ -71,7 +71,7 @@ def cell_matches(tight: str, phrase: RuleText) -> bool:
     return all(p.in_cell(tight) for p in _compiled(phrase))
 
 
-def first_rule(words: str, rules: Iterable[tuple[str, tuple]], cell: bool = False) -> str | None:
+def first_rule(words: str, rules: Iterable[tuple[str, tuple[RuleText, ...]]], cell: bool = False) -> str | None:
     """The first rule's name one of whose phrases ``words`` holds (prose,
     or a table cell with ``cell``)."""
     test = cell_matches if cell else matches

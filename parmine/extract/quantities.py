@@ -96,6 +96,7 @@ def find_quantities(text: str, masks: list[tuple[int, int]] | None = None,
         s, e = m.span()
         if any(masked[s:e]) or _SKIP_BEFORE.search(text[max(0, s - 12):s]):
             continue
+        value: float  # an int for a count
         denominator = None
         if m.group("x"):
             value, kind, denominator = _int(m.group("x")), "ratio", _int(m.group("y"))

@@ -12,7 +12,9 @@ English, with the Vietnamese term in the docstring.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Optional
+from typing import Optional, Union
+
+GoldPeriod = dict[str, Union[str, int, None]]  # gold-format.md's ``metadata.period``
 
 
 @dataclass(frozen=True)
@@ -62,9 +64,9 @@ class Period:
     end_year: Optional[int] = None
     sentence: str = ""
 
-    def as_gold(self) -> dict:
+    def as_gold(self) -> GoldPeriod:
         """The period in the shape of gold-format.md's ``metadata.period``."""
-        out = {"year": self.year, "kind": self.kind, "index": self.index}
+        out: GoldPeriod = {"year": self.year, "kind": self.kind, "index": self.index}
         if self.kind == "range":
             out.update(start=self.start_date, end=self.end_date)
         return out
@@ -215,7 +217,7 @@ class Header:
     start: int = 0
     end: int = 0
     layout: str = "none"
-    bodies: tuple = ()
+    bodies: tuple[str, ...] = ()
     authority: Optional[str] = None
     doc_number: Optional[str] = None
     symbol: Optional[str] = None
@@ -262,7 +264,7 @@ class Metadata:
     issued_date: Optional[str] = None
     doc_number: Optional[str] = None
     signer: Optional[str] = None
-    recipients: tuple = ()
+    recipients: tuple[str, ...] = ()
     title: Optional[str] = None
     doc_kind: Optional[str] = None
     issuer: Optional[str] = None
@@ -270,7 +272,7 @@ class Metadata:
     place: Optional[str] = None
     signer_title: Optional[str] = None
 
-    def as_gold(self) -> dict:
+    def as_gold(self) -> dict[str, str | GoldPeriod | None]:
         """The metadata in the shape of gold-format.md."""
         return {
             "province": self.province,
@@ -283,7 +285,10 @@ class Metadata:
         }
 
 
-def to_dict(record) -> dict:
+Record = Union[DateMention, Period, Citation, Quantity, Indicator, Section, Header, Signature, Metadata]
+
+
+def to_dict(record: Record) -> dict[str, object]:
     """A record as a plain dict (for rows and JSON)."""
     return asdict(record)
 

@@ -22,10 +22,11 @@ as written.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Iterator
 
 import regex
 
-from .records import Section
+from .records import Header, Section
 
 ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
 _ROMAN_OCR = str.maketrans({"l": "I", "1": "I", "|": "I", "H": "II", "!": "I"})
@@ -76,7 +77,7 @@ def _clean_title(title: str) -> str:
     return title.rstrip(" :.;").strip()
 
 
-def _lines(text: str):
+def _lines(text: str) -> Iterator[tuple[int, str]]:
     pos = 0
     for m in _LINE.finditer(text):
         if not m.group(0):
@@ -85,7 +86,7 @@ def _lines(text: str):
         pos = m.end()
 
 
-def _heading(line: str):
+def _heading(line: str) -> tuple[int, str, str] | None:
     """(level, number, title) when ``line`` opens a numbered section."""
     s = line.strip()
     if not s:
@@ -110,9 +111,10 @@ def _heading(line: str):
 
 
 _OCR_I = regex.compile(r"\s*[{\[|(]\s+(?P<title>\p{Lu}.*)$")
+_Head = tuple[int, int, int, str, str, str]  # (start, heading end, level, number, title, kind)
 
 
-def _ocr_first_heading(line: str, heads: list) -> tuple[int, str, str] | None:
+def _ocr_first_heading(line: str, heads: list[_Head]) -> tuple[int, str, str] | None:
     """OCR reads the first heading's "I." as "{" or "[": "{ Công tác chỉ đạo"
     is heading I when no roman heading came before."""
     m = _OCR_I.match(line)
@@ -121,7 +123,7 @@ def _ocr_first_heading(line: str, heads: list) -> tuple[int, str, str] | None:
     return None
 
 
-def _repair_first_roman(heads: list) -> None:
+def _repair_first_roman(heads: list[_Head]) -> None:
     """OCR also reads "I." as "1.": when the body's first heading is "1."
     and a roman "II." follows, that "1." is heading I if its title is in
     capitals or the next heading is a "1." of its own."""
@@ -130,7 +132,8 @@ def _repair_first_roman(heads: list) -> None:
         return
     nxt = heads[1] if len(heads) > 1 else None
     if _is_caps(heads[0][4]) or (nxt is not None and nxt[2] == 2 and nxt[3] == "1"):
-        heads[0][2], heads[0][3] = 1, "I"
+        start, end, _, _, title, kind = heads[0]
+        heads[0] = (start, end, 1, "I", title, kind)
 
 
 def _block_bounds(text: str, header_end: int) -> dict[str, tuple[int, int]]:
@@ -180,11 +183,11 @@ def _block_bounds(text: str, header_end: int) -> dict[str, tuple[int, int]]:
     return out
 
 
-def _headings(text: str, body_lo: int, body_hi: int) -> list[list]:
-    """[start, heading end, level, number, title, kind] of every heading in
+def _headings(text: str, body_lo: int, body_hi: int) -> list[_Head]:
+    """(start, heading end, level, number, title, kind) of every heading in
     the body: a report's numbered sections, a decision's Phần/Chương/Mục/Điều
     and the clauses (khoản "1.") and points (điểm "a)") of an article."""
-    heads: list[list] = []
+    heads: list[_Head] = []
     lines = list(_lines(text))
     in_article = False
     i = 0
@@ -213,7 +216,7 @@ def _headings(text: str, body_lo: int, body_hi: int) -> list[list]:
             title = f"{title} {lines[i][1].strip()}".strip()
             end_of_heading = lines[i][0] + len(lines[i][1])
             i += 1
-        heads.append([pos + len(line) - len(line.lstrip()), end_of_heading, level, number, title, kind])
+        heads.append((pos + len(line) - len(line.lstrip()), end_of_heading, level, number, title, kind))
     return heads
 
 
@@ -227,7 +230,7 @@ def _continues(title: str, nline: str) -> bool:
         (_is_caps(title or ns) and _is_caps(ns)) or bool(title and ns[:1].islower()))
 
 
-def _tree(heads: list[list], body_hi: int) -> list[Section]:
+def _tree(heads: list[_Head], body_hi: int) -> list[Section]:
     """The headings as nodes with paths ("II.2.b"), each ending where the
     next node of the same or a higher level starts."""
     nodes: list[Section] = []
@@ -253,7 +256,7 @@ def _tree(heads: list[list], body_hi: int) -> list[Section]:
     return nodes
 
 
-def parse_sections(text: str, header=None) -> list[Section]:
+def parse_sections(text: str, header: Header | None = None) -> list[Section]:
     """The blocks and the numbered body nodes of a document, in text order
     (``header``: its :class:`~parmine.extract.records.Header`, read when not
     given; the body starts where the header ends).

@@ -113,7 +113,8 @@ def read_signature(text: str, start: int = 0) -> Signature | None:
 
 def _line_block(text: str, lo: int) -> tuple[int, list[str]]:
     """The lines of a signature block: up to the name, at most eight lines."""
-    lines, pos, hi = [], lo, lo
+    lines: list[str] = []
+    pos, hi = lo, lo
     while pos < len(text) and len(lines) < 8:
         nl = text.find("\n", pos)
         nl = len(text) if nl < 0 else nl

@@ -54,7 +54,8 @@ _BREAKDOWN_LABEL = regex.compile(
     r"huyện|quận|thị\s*xã|thành\s*phố|xã|phường|trực\s*tuyến|trực\s*tiếp|bưu\s*chính)", regex.I)
 
 
-def _num(cell: str):
+def _num(cell: str) -> float | None:
+    """The cell's number (an int when whole), or None."""
     c = cell.strip().rstrip("%").strip()
     if not c:
         return None
@@ -147,11 +148,12 @@ def _map_columns(labels: list[str]) -> dict[int, str]:
     return out
 
 
-def _criterion(label: str) -> tuple[str | None, str | None]:
-    """A row of a criteria table ("Số TTHC được công khai ...") → (count, rate)."""
+def _criterion(label: str) -> tuple[str, str] | None:
+    """A row of a criteria table ("Số TTHC được công khai ...") → (count, rate),
+    or None when it states no criterion of the vocabulary."""
     w = _tight(label)
     if "liênthông" in w:
-        return None, None
+        return None
     if "côngkhai" in w or "côngbố" in w:
         return "procedures.published", "rate.published"
     if "mộtcửa" in w:
@@ -160,7 +162,7 @@ def _criterion(label: str) -> tuple[str | None, str | None]:
         return "procedures.online", "rate.online"
     if "ràsoát" in w:
         return "procedures.reviewed", "rate.reviewed"
-    return None, None
+    return None
 
 
 def _table_kind(labels: list[str], title: str | None) -> str | None:
@@ -185,7 +187,8 @@ class _Table:
     index: int
     out: list[Indicator] = dataclass_field(default_factory=list)
 
-    def add(self, name, value, row_no, col, procedure, field, role) -> None:
+    def add(self, name: str, value: float, row_no: int, col: int, procedure: str | None, field: str | None,
+            role: str) -> None:
         self.out.append(Indicator(indicator=name, value=value, field=field, procedure=procedure,
                                   table=self.index, row=row_no, col=col, group=f"t:{self.index}",
                                   role=role, source="table"))
@@ -207,7 +210,7 @@ def _merged(body: list[list[str]], first_data: int, name_col: int) -> list[tuple
     return merged
 
 
-def _dossier_row(t: _Table, row_no: int, r: list[str], name, field, role) -> None:
+def _dossier_row(t: _Table, row_no: int, r: list[str], name: str | None, field: str | None, role: str) -> None:
     """One row of a dossier table: a procedure's, or a breakdown's ("Mức
     độ 3", "Cấp huyện", a unit: the row label is the field)."""
     procedure = name
@@ -219,7 +222,7 @@ def _dossier_row(t: _Table, row_no: int, r: list[str], name, field, role) -> Non
             t.add(ind, v, row_no, j, procedure, field, role)
 
 
-def _plans_row(t: _Table, row_no: int, r: list[str], name) -> None:
+def _plans_row(t: _Table, row_no: int, r: list[str], name: str | None) -> None:
     """One row of a plans table: tasks (or, for an inspection plan, units)
     planned or assigned, and done; tasks under way give no row."""
     inspection = name is not None and "kiểmtra" in _tight(name)
@@ -235,11 +238,12 @@ def _plans_row(t: _Table, row_no: int, r: list[str], name) -> None:
             t.add("inspection.units_planned" if inspection else "plan.tasks", v, row_no, j, None, name, "single")
 
 
-def _criteria_row(t: _Table, row_no: int, r: list[str], name) -> None:
+def _criteria_row(t: _Table, row_no: int, r: list[str], name: str | None) -> None:
     """One row of a criteria table: the count and the rate of its criterion."""
-    count, rate = _criterion(name or "")
-    if not count:
+    criterion = _criterion(name or "")
+    if criterion is None:
         return
+    count, rate = criterion
     for j, l in enumerate(t.folded):
         v = _num(r[j]) if j != t.name_col else None
         if v is None:

@@ -15,6 +15,8 @@ the raw text with compiled regexes).
 """
 from __future__ import annotations
 
+from typing import Iterator
+
 import regex
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
@@ -91,7 +93,7 @@ def _segment(text: str, every_line: bool = False) -> tuple[list[str], list[bool]
 _CLAUSE_END = regex.compile(r"[.;!?](?=\s)")
 
 
-def _clauses(line: str):
+def _clauses(line: str) -> Iterator[tuple[int, int]]:
     """(start, end) of the sentences and clauses of a line — a reflowed PDF
     paragraph is one line, and only its clauses that state a count need
     segmenting: "Tổng số 34 hồ sơ; đã giải quyết 30 hồ sơ." → two."""
@@ -102,13 +104,13 @@ def _clauses(line: str):
     yield start, len(line)
 
 
-def _split_between(line: str, a: int, b: int):
+def _split_between(line: str, a: int, b: int) -> Iterator[tuple[int, int]]:
     """Non-space runs of ``line[a:b]`` that the segmenter skipped."""
     for m in _NON_SPACE.finditer(line, a, b):
         yield m.start(), m.end()
 
 
-def _words_and_spaces(text: str, pieces: list[tuple[int, int]]):
+def _words_and_spaces(text: str, pieces: list[tuple[int, int]]) -> tuple[list[str], list[bool]]:
     words: list[str] = []
     spaces: list[bool] = []
     pos = 0

@@ -82,7 +82,7 @@ def load_ner() -> Language:
 def predict_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, label) of every entity the model finds in ``text``."""
     nlp = load_ner()
-    out = []
+    out: list[tuple[int, int, str]] = []
     for start, end in _chunks(text):
         doc = nlp(text[start:end])
         out.extend((start + e.start_char, start + e.end_char, e.label_) for e in doc.ents)

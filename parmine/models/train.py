@@ -126,7 +126,7 @@ def ner_examples(seed: int = 0) -> list[tuple[str, list]]:
     from ..corpus.ingest import read
     from ..extract.cleanup import clean
 
-    texts = []
+    texts: list[str] = []
     for path in sorted(SEEDS.glob("*.txt")):
         clean_text = clean(read(path).pages).text
         texts.extend(line.strip() for line in clean_text.split("\n") if len(line.strip()) > 20)
@@ -169,8 +169,8 @@ def train_ner(out: Path | None = None, seed: int = 0) -> dict:
     blank = spacy.blank("xx")
     blank.tokenizer = ner.RegexTokenizer(blank.vocab)
     out = Path(out) if out else ner.ARTIFACT
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
         _docbin(blank, examples[:cut]).to_disk(tmp / "train.spacy")
         dev = _docbin(blank, examples[cut:])
         dev.to_disk(tmp / "dev.spacy")

@@ -11,7 +11,7 @@ import itertools
 from collections import Counter
 from typing import Iterator
 
-from ..audit.checks import DocFacts, audit_corpus
+from ..audit.checks import DocFacts, Finding, audit_corpus
 from ..audit.registry import RegistryCheck, Resolved
 from ..corpus.registry import Registry, RegistryEntry
 from ..extract.records import Citation, DateMention, Indicator, Metadata, Period
@@ -116,9 +116,10 @@ def _symbol_counts(store: Store) -> Counter:
         "AND coalesce(issuer_symbol, '') <> '' GROUP BY 1").fetchall()))
 
 
-def _places(store: Store, findings) -> dict[tuple[str, int], tuple]:
+def _places(store: Store, findings: list[Finding]) -> dict[tuple[str, int | None], tuple]:
     """(doc_id, start) → (page, sentence) of the stored mention each finding
-    points at (a citation first, then an indicator, then a date)."""
+    points at (a citation first, then an indicator, then a date); a finding
+    without a start finds none."""
     import pyarrow as pa
 
     keys = {(f.doc_id, f.start) for f in findings if f.start is not None and f.start >= 0}

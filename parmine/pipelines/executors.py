@@ -30,7 +30,8 @@ import signal
 import tempfile
 import time
 from dataclasses import dataclass
-from multiprocessing.connection import wait
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
@@ -88,6 +89,13 @@ def _stop(proc, tmpdir: str) -> None:
     shutil.rmtree(tmpdir, ignore_errors=True)
 
 
+def _readable(conns: list[Connection], timeout: float | None) -> list[Connection]:
+    """The connections of ``conns`` with a message (or an end) to read,
+    waiting up to ``timeout`` seconds for one (None: as long as it takes)."""
+    ready = wait(conns, timeout=timeout)
+    return [c for c in conns if c in ready]
+
+
 def _worker(conn, options: Options, tmpdir: str, parent: int) -> None:
     _become_worker(tmpdir, parent)
     os.environ["OMP_THREAD_LIMIT"] = "1"
@@ -118,14 +126,14 @@ def _worker(conn, options: Options, tmpdir: str, parent: int) -> None:
 class _Slot:
     """A worker process and what it is doing."""
 
-    proc: object
+    proc: BaseProcess
     tmpdir: str = ""  # its temporary folder
     task: Optional[str] = "load"  # "load" (its models), "doc", "help" or None (idle)
     item: Optional[Item] = None  # the document read, or helped with
     last: float = 0.0  # when it last showed progress
     ocr: bool = False  # its last page was OCRed (a scan: worth helping)
-    helper: object = None  # doc: the connection of the worker helping it
-    owner: object = None  # help: the connection of the worker it helps
+    helper: Optional[Connection] = None  # doc: the connection of the worker helping it
+    owner: Optional[Connection] = None  # help: the connection of the worker it helps
 
 
 class ProcessPool:
@@ -145,14 +153,15 @@ class ProcessPool:
         documents are left to hand out, an idle worker OCRs a busy one's
         scanned pages from the back (:func:`ocr_from_the_end`)."""
         todo = _order(items)
-        ctx = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
-        slots: dict = {}  # connection -> _Slot
+        ctx = mp.get_context("fork") if hasattr(os, "fork") else mp.get_context("spawn")
+        slots: dict[Connection, _Slot] = {}
 
         def spawn():
             parent, child = ctx.Pipe()
             tmpdir = tempfile.mkdtemp(prefix="parmine-worker-", dir=self.workdir)
             proc = ctx.Process(target=_worker, args=(child, options, tmpdir, os.getpid()), daemon=True)
             proc.start()
+            assert proc.pid is not None  # a started process has its pid
             try:
                 os.setpgid(proc.pid, proc.pid)  # also done by the worker: whichever comes first
             except OSError:
@@ -186,9 +195,9 @@ class ProcessPool:
             slot = slots[conn]
             _stop(slot.proc, slot.tmpdir)
             failed = None
-            if slot.task == "doc":
-                failed = Result(slot.item.doc_id, slot.item.source,
-                                error=error_row(slot.item.doc_id, slot.item.source, stage, reason))
+            item = slot.item
+            if slot.task == "doc" and item is not None:
+                failed = Result(item.doc_id, item.source, error=error_row(item.doc_id, item.source, stage, reason))
             release(conn)
             del slots[conn]
             if todo:
@@ -209,14 +218,16 @@ class ProcessPool:
                     owner = next((c for c, s in slots.items() if s.task == "doc" and s.ocr
                                   and s.helper is None), None)
                     if owner is not None:
-                        start(conn, "help", slots[owner].item)
+                        helped = slots[owner].item
+                        assert helped is not None  # a worker reading a document holds it
+                        start(conn, "help", helped)
                         slot.owner, slots[owner].helper = owner, conn
                 busy = [c for c, s in slots.items() if s.task is not None]
                 if not busy:
                     break
                 timed = [slots[c].last + self.timeout for c in busy if slots[c].task != "load"]
                 until = max(0.0, min(timed) - time.monotonic()) if timed else None
-                for conn in wait(busy, timeout=until):
+                for conn in _readable(busy, until):
                     slot = slots[conn]
                     try:
                         msg = conn.recv()

@@ -89,8 +89,9 @@ def _extract(text: CleanText, tables: list[Table], options: Options) -> Extracti
     doc = nlp(doc)
     return Extraction(
         text=text.text, metadata=doc._.metadata or Metadata(), header=doc._.header or Header(),
-        sections=doc._.sections or [], citations=records(doc, "citations"), dates=records(doc, "dates"),
-        periods=records(doc, "periods"), quantities=records(doc, "quantities"),
+        sections=doc._.sections or [], citations=records(doc, "citations", Citation),
+        dates=records(doc, "dates", DateMention), periods=records(doc, "periods", Period),
+        quantities=records(doc, "quantities", Quantity),
         indicators=doc._.indicators or [], tables=tables, clean=text, sentences=doc._.sentences,
         statistical=[(s.start_char, s.end_char, s.label_) for s in doc.spans.get("statistical", [])])
 

@@ -31,7 +31,8 @@ def explain(exc: BaseException) -> str:
     if is_damage(exc):
         return damaged_message(exc)
     if _disk_full(exc):
-        where = f" writing {exc.filename}" if getattr(exc, "filename", None) else ""
+        filename = getattr(exc, "filename", None)
+        where = f" writing {filename}" if filename else ""
         return (f"the disk is full{where}: free some space and run the same command again "
                 "(everything stored before is kept; `parmine export OUT` rewrites the exports)")
     if isinstance(exc, OSError) and exc.filename:

@@ -47,7 +47,7 @@ import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Iterator, Optional
+from typing import Iterator, Optional, Sequence
 
 MAX_MEMBERS = int(os.environ.get("PARMINE_ZIP_MAX_MEMBERS", 5000))
 MAX_BYTES = int(os.environ.get("PARMINE_ZIP_MAX_BYTES", 2 * 1024**3))
@@ -156,7 +156,8 @@ def extract_zip(archive: Path, into: Path,
     written = 0
     try:
         size = archive.stat().st_size
-        members, seen = [], Counter()
+        members = []
+        seen: Counter[str] = Counter()
         with zipfile.ZipFile(archive) as zf:
             for k, info in enumerate(_members_ok(zf, size)):
                 label = name = info.filename.replace("\\", "/")
@@ -302,7 +303,7 @@ def _assign_doc_ids(entries: list[_Entry], known: dict[str, str], warnings: list
         holder[e.doc_id] = e.source
 
 
-def collect(inputs: list[str | Path], workdir: Path, *, skip: tuple = (),
+def collect(inputs: Sequence[str | Path], workdir: Path, *, skip: tuple = (),
             known: Optional[dict[str, str]] = None) -> Collected:
     """Every file under ``inputs`` (archives extracted into ``workdir``),
     leaving out the folders in ``skip``; ``known`` maps the sources stored

@@ -177,6 +177,7 @@ def _cells(doc: Document, text: CleanText) -> list[dict]:
 def mine(doc: Document, options: Options) -> dict[str, list[dict]]:
     """All rows of one read document."""
     ex = extract_document(doc, options)
+    assert ex.clean is not None  # extract_document always keeps the page map
     text, sections, meta = ex.clean, ex.sections, ex.metadata
     where = _Locator(text, sections, ex.sentences)
     gaz = Gazetteer.default()

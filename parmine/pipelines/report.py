@@ -70,11 +70,16 @@ def _document_text(store: Store, doc_id: str, fmt: str):
     return clean(pages, reflow_lines=fmt in LAYOUT_FORMATS)
 
 
-def _nest(spans: list[tuple[int, int, str, str]]) -> tuple[list, list]:
+Span = tuple[int, int, str, str]
+
+
+def _nest(spans: list[Span]) -> tuple[list[Span], list[Span]]:
     """Split (start, end, open, close) spans into those that nest properly
     with each other (kept, earlier and longer first) and those that cross a
     kept one."""
-    kept, dropped, stack = [], [], []
+    kept: list[Span] = []
+    dropped: list[Span] = []
+    stack: list[Span] = []
     for span in sorted(spans, key=lambda x: (x[0], -x[1])):
         s, e = span[0], span[1]
         while stack and stack[-1][1] <= s:

@@ -19,6 +19,7 @@ import os
 import re
 import time
 from pathlib import Path
+from typing import Sequence, TypeGuard
 
 import duckdb
 import pyarrow as pa
@@ -28,8 +29,9 @@ from .schema import PER_DOCUMENT, TABLES, arrow_table
 DB_NAME = "parmine.duckdb"
 HEADER_BYTES = 3 * 4096  # DuckDB's file header and its two database headers
 LOCK_NAME = ".parmine.lock"
-READ_ONLY_CONFIG = {"enable_external_access": False, "autoinstall_known_extensions": False,
-                    "autoload_known_extensions": False, "lock_configuration": True}
+READ_ONLY_CONFIG: dict[str, str | bool | int | float | list[str]] = {
+    "enable_external_access": False, "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False, "lock_configuration": True}
 # the only statements ``parmine query`` runs
 QUERY_STATEMENTS = ("SELECT", "EXPLAIN")
 
@@ -89,7 +91,7 @@ def damaged_message(exc: duckdb.Error, out: Path | str = "OUT") -> str:
             "sets it aside and rebuilds the dataset from the inputs")
 
 
-def is_damage(exc: BaseException) -> bool:
+def is_damage(exc: BaseException) -> TypeGuard[duckdb.Error]:
     """Whether a DuckDB error says the database file itself is unreadable."""
     msg = str(exc)
     return (isinstance(exc, (duckdb.IOException, duckdb.SerializationException,
@@ -128,7 +130,7 @@ class Store:
                  rebuild: bool = False):
         self.out = Path(out)
         db = self.out / DB_NAME
-        self._lock_fd = None
+        self._lock_fd: int | None = None
         if read_only:
             if not db.is_file():  # never create the folder to read it
                 raise NoStore(f"no dataset in {self.out} (run `parmine run INPUT... -o {self.out}` first)")
@@ -207,8 +209,9 @@ class Store:
         if wal:
             return
         # the used blocks, not the total: DuckDB cuts free blocks off the end of the file
-        block, blocks = self.con.execute(
-            "SELECT block_size, used_blocks FROM pragma_database_size()").fetchone()
+        row = self.con.execute("SELECT block_size, used_blocks FROM pragma_database_size()").fetchone()
+        assert row is not None  # the pragma has a row for every attached database
+        block, blocks = row
         expected = HEADER_BYTES + block * blocks
         if db.stat().st_size < expected:
             raise duckdb.IOException(f"the file is {db.stat().st_size} bytes, shorter than the "
@@ -265,7 +268,7 @@ class Store:
         finally:
             self.con.unregister("_rows")
 
-    def commit(self, documents: dict[str, dict], errors: list[dict] = ()) -> None:
+    def commit(self, documents: dict[str, dict], errors: Sequence[dict] = ()) -> None:
         """In one transaction: replace everything stored for each doc_id of
         ``documents`` by its rows (``{table: rows}``), and record ``errors``
         (dropping what an earlier run stored for those documents).  A run

@@ -59,7 +59,7 @@ def plain_spaces(text: str) -> str:
     return text.translate(_SPACES)
 
 
-def _move_tone(m: regex.Match) -> str:
+def _move_tone(m: regex.Match[str]) -> str:
     lead, toned = m.group(1), m.group(2)
     low = toned.lower()
     base, tone = _BASE_TONE[low]

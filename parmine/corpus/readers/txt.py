@@ -68,7 +68,8 @@ def _cell_block(lines: list[str], i: int) -> tuple[int, int, list[list[str]]]:
     the run of short cells before the first serial number "1", which fixes
     the width; a long cell before it is text, but for its last line."""
     cells: list[tuple[int, list[str]]] = []  # (first line, lines)
-    cur_start, cur, k = i, [], i
+    cur: list[str] = []
+    cur_start, k = i, i
     while k < len(lines):
         s = lines[k].strip()
         if s == "|":
