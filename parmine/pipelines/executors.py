@@ -32,7 +32,7 @@ import shutil
 import signal
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -385,6 +385,11 @@ class DaskExecutor:
                 cluster.close()
 
     def _run(self, client, todo: list[Item], options: Options) -> Iterator[Result]:
+        """Submit as many documents as the cluster has threads, yield their
+        results as they come, and stop those past the time limit.  Paths
+        go out absolute: a worker's working folder is not this one's."""
+        if options.ocr_cache:
+            options = replace(options, ocr_cache=os.path.abspath(options.ocr_cache))
         beats: dict[str, tuple[float, str]] = {}  # key → when and on which worker it last showed progress
         client.subscribe_topic(BEAT_TOPIC, lambda event: beats.__setitem__(
             event[1][0], (time.monotonic(), event[1][1])))
@@ -401,8 +406,8 @@ class DaskExecutor:
             while queue and len(running) < sum(workers.values()):
                 it = queue.pop(0)
                 key = f"parmine-{it.doc_id}-{len(queue)}-{time.monotonic_ns()}"
-                running[client.submit(_dask_task, self.task, str(it.path), it.doc_id, options, it.source, key,
-                                      key=key, pure=False)] = it
+                running[client.submit(_dask_task, self.task, os.path.abspath(it.path), it.doc_id, options,
+                                      it.source, key, key=key, pure=False)] = it
             for fut in _finished(list(running), 1.0):
                 beats.pop(fut.key, None)
                 yield self._result(fut, running.pop(fut))
