@@ -52,8 +52,9 @@ class Cluster:
     scheduler gives a task up after it killed two workers (Dask's
     ``allowed-failures`` of 1, 3 by default) to keep the test short."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, workers: int = WORKERS):
         self.root = root
+        self.workers = workers
         self.dask = _dask_cli()
         self.env = dict(os.environ, OMP_THREAD_LIMIT="1", DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES="1",
                         PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "tests")]))
@@ -82,15 +83,15 @@ class Cluster:
         self.top_up()
 
     def top_up(self) -> None:
-        """Start workers until :data:`WORKERS` run (a worker whose nanny
-        lives is restarted by it), and wait until they are registered."""
+        """Start workers until ``workers`` run (a worker whose nanny lives
+        is restarted by it), and wait until they are registered."""
         from distributed import Client
 
         alive = [p for p in self.procs[1:] if p.poll() is None]
-        for _ in range(WORKERS - len(alive)):
+        for _ in range(self.workers - len(alive)):
             self.start_worker()
         with Client(self.address, timeout=START) as client:
-            self.wait_for(client, lambda workers: len(workers) == WORKERS)
+            self.wait_for(client, lambda workers: len(workers) == self.workers)
 
     def start_worker(self, *options: str) -> subprocess.Popen:
         """One more single-threaded worker (``dask worker OPTIONS``)."""
@@ -263,3 +264,20 @@ def test_a_worker_without_a_nanny_is_refused_before_anything_runs(cluster, tmp_p
     finally:
         os.killpg(alone.pid, signal.SIGKILL)
         alone.wait()
+
+
+def test_no_scheduler_and_no_worker_each_end_the_run_with_one_line(tmp_path):
+    with pytest.raises(ClusterError, match="cannot reach the Dask scheduler at nowhere"):
+        list(DaskExecutor("nowhere", task=_fake).map(_items(tmp_path, ["a"]), Options()))
+    empty = Cluster(tmp_path / "empty", workers=0)
+    empty.root.mkdir()
+    try:
+        empty.start()
+        done = subprocess.run([sys.executable, "-m", "parmine.pipelines.cli", "run", str(SAMPLE), "-o",
+                               str(tmp_path / "out"), "--executor", "dask", "--scheduler", empty.address,
+                               "--timeout", "1"], capture_output=True, text=True, timeout=120)
+    finally:
+        empty.close()
+    assert done.returncode == 1
+    assert "parmine: the Dask cluster has had no worker for 1 s" in done.stderr
+    assert "Traceback" not in done.stderr, done.stderr

@@ -335,9 +335,9 @@ def _connect(address: str):
     alone = sorted(a for a, w in client.scheduler_info()["workers"].items() if not w.get("nanny"))
     if alone:
         client.close()
-        raise ClusterError(f"the Dask worker{'s' * (len(alone) > 1)} {', '.join(alone)} run{'s' * (len(alone) == 1)} "
-                           "without a nanny: parmine restarts a worker whose document goes past the time "
-                           "limit, which needs the nanny `dask worker` starts by default (leave out --no-nanny)")
+        raise ClusterError(f"Dask workers without a nanny ({', '.join(alone)}): parmine restarts a worker whose "
+                           "document goes past the time limit, which needs the nanny `dask worker` starts by "
+                           "default (leave out --no-nanny)")
     return client
 
 
