@@ -36,12 +36,13 @@ cites — ``resolved_id`` holds it (None when the text gives no full form).
 and a date after the run belongs to each.
 
 **Dates** — written after the number ("ngày 22/10/2019", "ngày 15 tháng 6
-năm 2017", "(27/3/2021)", "cùng ngày": the previous number's), before
-the type word in the same clause ("Ngày 15/01/2024, UBND tỉnh ban hành
-Công văn số 97/..."), or in the line introducing a list of issued documents ("ngày 04/01/2017, Sở ... đã ban hành:").  The date of an
-amending document is not given to the documents it amends ("Luật sửa đổi
-... của Luật ... số 76/2015/QH13 và Luật ... số 77/2015/QH13 ngày
-22/11/2019": the date's year is not the numbers').
+năm 2017", "(27/3/2021)", "cùng ngày": the previous number's), before the
+type word in the same clause ("Ngày 15/01/2024, UBND tỉnh ban hành Công văn
+số 97/..."), or in the line introducing a list of issued documents ("ngày
+04/01/2017, Sở ... đã ban hành:"). The date of an amending document is not
+given to the documents it amends ("Luật sửa đổi ... của Luật ... số
+76/2015/QH13 và Luật ... số 77/2015/QH13 ngày 22/11/2019": the date's year
+is not the numbers').
 
 Not citations: ratios ("47/47"), dates, "ISO 9001:2015", page marks
 ("Trang 1/5"): none carries a symbol with letters; a document's own number
