@@ -51,6 +51,8 @@ def ind(text):
      [("inspection.units_inspected", 20, None)]),
     ("Năm 2021, Sở xếp vị trí thứ 12 (80,15 điểm) trong bảng công bố Chỉ số CCHC.",
      [("par_index.rank", 12, None), ("par_index.score", 80.15, None)]),
+    ("+ 26 lượt CCVC tham gia bồi dưỡng CMNV về các lĩnh vực quản lý ngành, CNTT, dân quân tự vệ.",
+     [("staff.trained", 26, "bồi dưỡng CMNV")]),                        # the topics are not the course
     ("Cử 04 công chức tham gia lớp bồi dưỡng kiến thức quản lý nhà nước; 03 viên chức học trung cấp lý luận chính trị.",
      [("staff.trained", 4, "kiến thức quản lý nhà nước"), ("staff.trained", 3, "trung cấp lý luận chính trị")]),
 ])

@@ -426,8 +426,11 @@ def _field_after(r: Reading) -> str | None:
 
 
 def _training_field(clause: str) -> str | None:
-    """"02 công chức học cao cấp LLCT" → "cao cấp LLCT"."""
+    """"02 công chức học cao cấp LLCT" → "cao cấp LLCT"; a list of topics
+    after the course is not its name ("bồi dưỡng CMNV về các lĩnh vực quản
+    lý ngành, CNTT" → "CMNV")."""
     c = regex.sub(r"\([^)]*\)?", "", clause).strip(" .;,")
+    c = regex.split(r"\s+về\s+các\s", c, maxsplit=1)[0]
     for trigger in (r"lớp\s+bồi\s+dưỡng", r"học\s+bồi\s+dưỡng", r"(?<!tham\s+gia\s)bồi\s+dưỡng",
                     r"\bhọc", r"tham\s+gia(?:\s+lớp)?"):
         m = regex.search(trigger + r"\s+(?P<f>\S.*)$", c)
