@@ -294,8 +294,9 @@ def _dask_task(task, path: str, doc_id: str, options: Options, source: str, key:
     """One document on a Dask worker.  It tells the client when it starts
     and after every page with an event ``[key, worker address]`` of
     :data:`BEAT_TOPIC`; its temporary files go to the worker's own folder
-    (which Dask removes, even after the worker was killed); a file the
-    worker cannot read is an error row naming the worker."""
+    (which Dask removes with the worker, or when the next worker starts
+    there after a kill); a file the worker cannot read is an error row
+    naming the worker."""
     import socket
 
     from distributed import get_worker
