@@ -433,13 +433,25 @@ class DaskExecutor:
         return Result(item.doc_id, item.source, error=error_row(item.doc_id, item.source, "worker", reason))
 
     def _stop(self, client, fut, item: Item, worker: str) -> Result:
-        """A document past the limit: an error row; its worker restarted."""
+        """A document past the limit: an error row; its worker restarted.
+        The scheduler forgets the document first: a task still known when
+        its worker leaves is given to another worker, which would then run
+        it to its end."""
         fut.cancel()
+        deadline = time.monotonic() + self.timeout
+        while _known(client, fut.key) and time.monotonic() < deadline:
+            time.sleep(0.05)
         client.restart_workers([worker], raise_for_error=False)
         return Result(item.doc_id, item.source, error=error_row(
             item.doc_id, item.source, "timeout",
             f"no progress for longer than the limit of {self.timeout:g} s (a page, or the mining after "
             "reading); stopped"))
+
+
+def _known(client, key: str) -> bool:
+    """Whether the scheduler still holds task ``key`` (the cancelling of a
+    future reaches it on the client's batched stream, after a while)."""
+    return client.run_on_scheduler(lambda dask_scheduler: key in dask_scheduler.tasks)
 
 
 def _finished(futures: list, timeout: float) -> list:
