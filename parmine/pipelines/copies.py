@@ -32,14 +32,15 @@ from collections import defaultdict
 import regex
 
 from ..text.normalize import strip_diacritics
+from .schema import COPY_COLUMNS
 
 SKETCH = 128
 SIMILAR = 0.7
+FIRST = 8  # near-identical texts share one of their FIRST smallest hashes
 _WORD = regex.compile(r"[^\W\d_]+")
 _FORMAT_RANK = {"txt": 0, "md": 1, "docx": 2, "doc": 3, "pdf": 4, "scan-pdf": 5, "image": 6}
 # what must not disagree between two copies of one report
-_AGREE = ("issuer", "province", "agency", "report_type", "period_kind", "period_year", "period_index",
-          "doc_number", "issued_date")
+_AGREE = tuple(c for c in COPY_COLUMNS if c not in ("doc_id", "format", "ocr_pages", "fingerprint"))
 
 
 def fingerprint(text: str) -> str | None:
@@ -95,29 +96,45 @@ def _rank(d: dict) -> tuple:
     return (_FORMAT_RANK.get(d["format"], 9), ocr, d["doc_id"])
 
 
-def group_copies(docs: list[dict]) -> dict[str, tuple[str, str | None]]:
-    """doc_id → (report_key, duplicate_of) for ``docs`` (dicts with the
-    documents columns named in this module)."""
-    by_id = {d["doc_id"]: d for d in docs}
-    sketches = {d["doc_id"]: _sketch(d["fingerprint"]) for d in docs}
-    # candidate pairs: the same issuer + number + date, or a shared hash among
-    # the smallest few (near-identical texts nearly always share one)
+def _first(sketch: list[int]) -> set[int]:
+    """The hashes two near-identical texts are expected to share: the
+    smallest few of the sketch."""
+    return set(sketch[:FIRST])
+
+
+def _passes(x: dict, y: dict, sx: list[int], sy: list[int]) -> bool:
+    """Whether two documents are a pair of copies, as far as their texts and
+    headers tell (before their other metadata is compared): the same issuer
+    + number + date, or near-identical texts sharing a first hash."""
+    kx = _issuer_key(x)
+    return (kx is not None and kx == _issuer_key(y)) or (
+        bool(_first(sx) & _first(sy)) and similarity(sx, sy) >= SIMILAR)
+
+
+def candidate_pairs(docs: list[dict]) -> set[tuple[str, str]]:
+    """Pairs of ``docs`` that may be copies: the same issuer + number +
+    date, or a shared hash among the smallest few (near-identical texts
+    nearly always share one)."""
     buckets: dict[object, list[str]] = defaultdict(list)
     for d in docs:
         if key := _issuer_key(d):
             buckets[key].append(d["doc_id"])
-        for h in sketches[d["doc_id"]][:8]:
+        for h in _first(_sketch(d["fingerprint"])):
             buckets[h].append(d["doc_id"])
-    pairs = sorted({(a, b) for ids in buckets.values() for i, a in enumerate(sorted(ids))
-                    for b in sorted(ids)[i + 1:]})
+    return {(a, b) for ids in buckets.values() for i, a in enumerate(sorted(ids)) for b in sorted(ids)[i + 1:]}
+
+
+def group_copies(docs: list[dict], pairs: set[tuple[str, str]] | None = None) -> dict[str, tuple[str, str | None]]:
+    """doc_id → (report_key, duplicate_of) for ``docs`` (dicts with the
+    documents columns of ``COPY_COLUMNS``); ``pairs``: the pairs that may be
+    copies (by default :func:`candidate_pairs`; any superset of the pairs
+    that pass gives the same groups)."""
+    by_id = {d["doc_id"]: d for d in docs}
+    sketches = {d["doc_id"]: _sketch(d["fingerprint"]) for d in docs}
     group_of = {d["doc_id"]: [d["doc_id"]] for d in docs}
-    for a, b in pairs:
+    for a, b in sorted(candidate_pairs(docs) if pairs is None else {tuple(sorted(p)) for p in pairs}):
         ga, gb = group_of[a], group_of[b]
-        if ga is gb:
-            continue
-        x, y = by_id[a], by_id[b]
-        same = _issuer_key(x) is not None and _issuer_key(x) == _issuer_key(y)
-        if not (same or similarity(sketches[a], sketches[b]) >= SIMILAR):
+        if ga is gb or not _passes(by_id[a], by_id[b], sketches[a], sketches[b]):
             continue
         if all(_agree(by_id[m], by_id[n]) for m in ga for n in gb):
             ga.extend(gb)
@@ -137,25 +154,101 @@ def group_copies(docs: list[dict]) -> dict[str, tuple[str, str | None]]:
     return out
 
 
-def mark_copies(store) -> int:
-    """Set ``report_key`` and ``duplicate_of`` on every document of ``store``
-    (a :class:`~parmine.pipelines.store.Store`; the
-    whole store, so copies across runs are found); returns the number of
-    documents that are copies of another."""
+# -- in the store ---------------------------------------------------------------------------
+STALE = "old/"  # doc_id prefix of a reprocessed document's old version (no doc_id has a "/")
+
+_HASHES = """
+CREATE OR REPLACE TEMP TABLE _hashes AS
+WITH docs AS (SELECT doc_id, string_split(fingerprint, ' ') AS sk FROM documents WHERE fingerprint IS NOT NULL
+              UNION ALL
+              SELECT ? || doc_id, string_split(fingerprint, ' ') FROM _stale_documents WHERE fingerprint IS NOT NULL)
+SELECT doc_id, unnest(sk) AS h, len(sk) AS n FROM docs
+"""
+# the hashes a document shares with every text near-identical to it (a
+# prefix filter: its rarest hashes in the store, as many as its sketch has
+# beyond the overlap SIMILAR requires — the first hash two such texts share,
+# in that order, is in both prefixes)
+_PREFIXES = """
+CREATE OR REPLACE TEMP TABLE _prefixes AS
+SELECT doc_id, h FROM (
+  SELECT doc_id, h, n, row_number() OVER (PARTITION BY doc_id ORDER BY c.cnt, h) AS r
+  FROM _hashes JOIN (SELECT h, count(*) AS cnt FROM _hashes GROUP BY h) c USING (h))
+WHERE r <= n - ceil(? * n - 1e-6) + 1
+"""
+# pairs of a frontier document and another that may be copies: a shared
+# prefix hash, or the same number and date (the issuer compared in Python)
+_NEIGHBOURS = """
+SELECT DISTINCT a.doc_id, b.doc_id FROM _prefixes a JOIN _prefixes b USING (h)
+WHERE a.doc_id IN (SELECT doc_id FROM _frontier) AND a.doc_id <> b.doc_id AND NOT starts_with(b.doc_id, ?)
+UNION
+SELECT f.doc_id, d.doc_id FROM _frontier f JOIN documents d
+  ON d.doc_number = f.doc_number AND d.issued_date = f.issued_date AND d.doc_id <> f.doc_id
+WHERE coalesce(d.issuer, d.agency) IS NOT NULL
+"""
+
+
+def _docs(store, ids: set[str]) -> dict[str, dict]:
+    """The copy-finding columns of these documents (an old version's under
+    its ``STALE`` name)."""
     import pyarrow as pa
 
-    cols = ("doc_id", "format", "ocr_pages", "fingerprint") + _AGREE
-    names, rows = store.query(f"SELECT {', '.join(cols)} FROM documents")
-    docs = [dict(zip(names, r)) for r in rows]
-    if not docs:
-        return 0
-    keys = group_copies(docs)
-    table = pa.table({"doc_id": list(keys), "report_key": [k for k, _ in keys.values()],
-                      "duplicate_of": [c for _, c in keys.values()]})
-    store.con.register("_keys", table)
-    try:
-        store.con.execute("UPDATE documents SET report_key = k.report_key, duplicate_of = k.duplicate_of "
+    cols = ", ".join(f'"{c}"' for c in COPY_COLUMNS if c != "doc_id")
+    with store.registered("_want", pa.table({"doc_id": pa.array(sorted(ids), pa.string())})):
+        names, rows = store.query(
+            f"SELECT doc_id, {cols} FROM documents SEMI JOIN _want USING (doc_id) UNION ALL "
+            f"SELECT ? || doc_id, {cols} FROM _stale_documents WHERE ? || doc_id IN (SELECT doc_id FROM _want)",
+            [STALE, STALE])
+    return {r[0]: dict(zip(names, r)) for r in rows}
+
+
+def _linked(store, seeds: set[str]) -> tuple[dict[str, dict], set[tuple[str, str]]]:
+    """The documents reached from ``seeds`` by pairs of copies (followed
+    from document to document), and those pairs."""
+    import pyarrow as pa
+
+    store.execute(_HASHES, [STALE])
+    store.execute(_PREFIXES, [SIMILAR])
+    docs = _docs(store, seeds)
+    pairs: set[tuple[str, str]] = set()
+    done: set[str] = set()
+    frontier = set(docs)
+    while frontier:
+        with store.registered("_frontier", pa.Table.from_pylist([docs[d] for d in sorted(frontier)])):
+            found = store.con.execute(_NEIGHBOURS, [STALE]).fetchall()
+        docs.update(_docs(store, {b for _, b in found} - docs.keys()))
+        sketches = {d: _sketch(docs[d]["fingerprint"]) for p in found for d in p}
+        linked = {(a, b) for a, b in found if _passes(docs[a], docs[b], sketches[a], sketches[b])}
+        pairs |= linked
+        done |= frontier
+        frontier = {b for _, b in linked} - done
+    store.execute("DROP TABLE _hashes")
+    store.execute("DROP TABLE _prefixes")
+    return {d: docs[d] for d in done}, pairs
+
+
+def mark_copies(store, seeds: list[str]) -> set[str]:
+    """Set ``report_key`` and ``duplicate_of`` on the documents ``seeds``
+    (those mined since the last finished run) and on every document whose
+    copies they change — also those the old version of a reprocessed
+    document was a copy of; returns the documents whose marks changed."""
+    import pyarrow as pa
+
+    stale = {STALE + r[0] for r in store.con.execute("SELECT doc_id FROM _stale_documents").fetchall()}
+    if not seeds and not stale:
+        return set()
+    docs, pairs = _linked(store, set(seeds) | stale)
+    current = [d for d in docs.values() if not d["doc_id"].startswith(STALE)]
+    marks = group_copies(current, {p for p in pairs if not (p[0].startswith(STALE) or p[1].startswith(STALE))})
+    with store.registered("_want", pa.table({"doc_id": pa.array(sorted(marks), pa.string())})):
+        before = {d: (k, c) for d, k, c in store.con.execute(
+            "SELECT doc_id, report_key, duplicate_of FROM documents SEMI JOIN _want USING (doc_id)").fetchall()}
+    changed = {d for d, m in marks.items() if before.get(d) != m}
+    table = pa.table({"doc_id": pa.array(sorted(changed), pa.string()),
+                      "report_key": pa.array([marks[d][0] for d in sorted(changed)], pa.string()),
+                      "duplicate_of": pa.array([marks[d][1] for d in sorted(changed)], pa.string())})
+    with store.transaction(), store.registered("_keys", table):
+        store.execute("UPDATE documents SET report_key = k.report_key, duplicate_of = k.duplicate_of "
                           "FROM _keys k WHERE documents.doc_id = k.doc_id")
-    finally:
-        store.con.unregister("_keys")
-    return sum(1 for _, c in keys.values() if c)
+        store.execute("DELETE FROM _stale_documents")
+        store.mark_changed(changed, "documents")
+    return changed
