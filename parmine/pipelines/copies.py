@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from dataclasses import dataclass
 
 import regex
 
@@ -59,11 +60,13 @@ def fingerprint(text: str) -> str | None:
     return " ".join(f"{h:016x}" for h in sorted(hashes)[:SKETCH])
 
 
-def _sketch(fp: str | None) -> list[int]:
-    return [int(h, 16) for h in fp.split()] if fp else []
+def _sketch(fp: str | None) -> list[str]:
+    """A fingerprint's hashes, smallest first (fixed-width hex: as strings
+    they sort as numbers)."""
+    return fp.split() if fp else []
 
 
-def similarity(a: list[int], b: list[int]) -> float:
+def similarity(a: list[str], b: list[str]) -> float:
     """Estimated Jaccard similarity of two texts from their sketches (sorted
     hash lists): the share of the union's ``SKETCH`` smallest hashes that
     both texts have."""
@@ -96,19 +99,30 @@ def _rank(d: dict) -> tuple:
     return (_FORMAT_RANK.get(d["format"], 9), ocr, d["doc_id"])
 
 
-def _first(sketch: list[int]) -> set[int]:
-    """The hashes two near-identical texts are expected to share: the
-    smallest few of the sketch."""
-    return set(sketch[:FIRST])
+@dataclass(frozen=True)
+class _Text:
+    """What two documents' pair check compares, computed once per document."""
+
+    key: str | None  # issuer + number + date
+    sketch: list[str]
+    hashes: frozenset[str]
+    first: frozenset[str]  # the hashes near-identical texts are expected to share: the smallest few
 
 
-def _passes(x: dict, y: dict, sx: list[int], sy: list[int]) -> bool:
+def _text(d: dict) -> _Text:
+    sketch = _sketch(d["fingerprint"])
+    return _Text(_issuer_key(d), sketch, frozenset(sketch), frozenset(sketch[:FIRST]))
+
+
+def _passes(x: _Text, y: _Text) -> bool:
     """Whether two documents are a pair of copies, as far as their texts and
     headers tell (before their other metadata is compared): the same issuer
-    + number + date, or near-identical texts sharing a first hash."""
-    kx = _issuer_key(x)
-    return (kx is not None and kx == _issuer_key(y)) or (
-        bool(_first(sx) & _first(sy)) and similarity(sx, sy) >= SIMILAR)
+    + number + date, or near-identical texts sharing a first hash (the
+    overlap such texts have is checked first: most pairs fail it at once)."""
+    if x.key is not None and x.key == y.key:
+        return True
+    return (bool(x.first & y.first) and len(x.hashes & y.hashes) >= SIMILAR * max(len(x.hashes), len(y.hashes)) - 1e-9
+            and similarity(x.sketch, y.sketch) >= SIMILAR)
 
 
 def candidate_pairs(docs: list[dict]) -> set[tuple[str, str]]:
@@ -119,7 +133,7 @@ def candidate_pairs(docs: list[dict]) -> set[tuple[str, str]]:
     for d in docs:
         if key := _issuer_key(d):
             buckets[key].append(d["doc_id"])
-        for h in _first(_sketch(d["fingerprint"])):
+        for h in _sketch(d["fingerprint"])[:FIRST]:
             buckets[h].append(d["doc_id"])
     return {(a, b) for ids in buckets.values() for i, a in enumerate(sorted(ids)) for b in sorted(ids)[i + 1:]}
 
@@ -130,11 +144,11 @@ def group_copies(docs: list[dict], pairs: set[tuple[str, str]] | None = None) ->
     copies (by default :func:`candidate_pairs`; any superset of the pairs
     that pass gives the same groups)."""
     by_id = {d["doc_id"]: d for d in docs}
-    sketches = {d["doc_id"]: _sketch(d["fingerprint"]) for d in docs}
+    texts = {d["doc_id"]: _text(d) for d in docs}
     group_of = {d["doc_id"]: [d["doc_id"]] for d in docs}
     for a, b in sorted(candidate_pairs(docs) if pairs is None else {tuple(sorted(p)) for p in pairs}):
         ga, gb = group_of[a], group_of[b]
-        if ga is gb or not _passes(by_id[a], by_id[b], sketches[a], sketches[b]):
+        if ga is gb or not _passes(texts[a], texts[b]):
             continue
         if all(_agree(by_id[m], by_id[n]) for m in ga for n in gb):
             ga.extend(gb)
@@ -157,13 +171,13 @@ def group_copies(docs: list[dict], pairs: set[tuple[str, str]] | None = None) ->
 # -- in the store ---------------------------------------------------------------------------
 STALE = "old/"  # doc_id prefix of a reprocessed document's old version (no doc_id has a "/")
 
-_HASHES = """
-CREATE OR REPLACE TEMP TABLE _hashes AS
-WITH docs AS (SELECT doc_id, string_split(fingerprint, ' ') AS sk FROM documents WHERE fingerprint IS NOT NULL
-              UNION ALL
-              SELECT ? || doc_id, string_split(fingerprint, ' ') FROM _stale_documents WHERE fingerprint IS NOT NULL)
-SELECT doc_id, unnest(sk) AS h, len(sk) AS n FROM docs
+_SKETCHES = """
+CREATE OR REPLACE TEMP TABLE _sketches AS
+SELECT doc_id, string_split(fingerprint, ' ') AS sk FROM documents WHERE fingerprint IS NOT NULL
+UNION ALL
+SELECT ? || doc_id, string_split(fingerprint, ' ') FROM _stale_documents WHERE fingerprint IS NOT NULL
 """
+_HASHES = "CREATE OR REPLACE TEMP TABLE _hashes AS SELECT doc_id, unnest(sk) AS h, len(sk) AS n FROM _sketches"
 # the hashes a document shares with every text near-identical to it (a
 # prefix filter: its rarest hashes in the store, as many as its sketch has
 # beyond the overlap SIMILAR requires — the first hash two such texts share,
@@ -185,6 +199,7 @@ SELECT f.doc_id, d.doc_id FROM _frontier f JOIN documents d
   ON d.doc_number = f.doc_number AND d.issued_date = f.issued_date AND d.doc_id <> f.doc_id
 WHERE coalesce(d.issuer, d.agency) IS NOT NULL
 """
+CHUNK = 2000  # frontier documents looked at a time
 
 
 def _docs(store, ids: set[str]) -> dict[str, dict]:
@@ -201,29 +216,57 @@ def _docs(store, ids: set[str]) -> dict[str, dict]:
     return {r[0]: dict(zip(names, r)) for r in rows}
 
 
-def _linked(store, seeds: set[str]) -> tuple[dict[str, dict], set[tuple[str, str]]]:
-    """The documents reached from ``seeds`` by pairs of copies (followed
-    from document to document), and those pairs."""
+def _pairs_from(store, frontier: list[str]) -> set[tuple[str, str]]:
+    """The pairs of copies between these documents and any other, found
+    ``CHUNK`` frontier documents at a time (only those documents and their
+    candidates in memory)."""
     import pyarrow as pa
 
-    store.execute(_HASHES, [STALE])
-    store.execute(_PREFIXES, [SIMILAR])
-    docs = _docs(store, seeds)
-    pairs: set[tuple[str, str]] = set()
-    done: set[str] = set()
-    frontier = set(docs)
-    while frontier:
-        with store.registered("_frontier", pa.Table.from_pylist([docs[d] for d in sorted(frontier)])):
+    out: set[tuple[str, str]] = set()
+    for i in range(0, len(frontier), CHUNK):
+        docs = _docs(store, set(frontier[i:i + CHUNK]))
+        with store.registered("_frontier", pa.Table.from_pylist(list(docs.values()))):
             found = store.con.execute(_NEIGHBOURS, [STALE]).fetchall()
         docs.update(_docs(store, {b for _, b in found} - docs.keys()))
-        sketches = {d: _sketch(docs[d]["fingerprint"]) for p in found for d in p}
-        linked = {(a, b) for a, b in found if _passes(docs[a], docs[b], sketches[a], sketches[b])}
+        texts = {d: _text(docs[d]) for d in docs}
+        out |= {(a, b) for a, b in found if _passes(texts[a], texts[b])}
+    return out
+
+
+def _linked(store, seeds: set[str]) -> tuple[set[str], set[tuple[str, str]]]:
+    """The documents reached from ``seeds`` by pairs of copies (followed
+    from document to document), and those pairs."""
+    store.execute(_SKETCHES, [STALE])
+    store.execute(_HASHES)
+    store.execute(_PREFIXES, [SIMILAR])
+    pairs: set[tuple[str, str]] = set()
+    done: set[str] = set()
+    frontier = seeds
+    while frontier:
+        linked = _pairs_from(store, sorted(frontier))
         pairs |= linked
         done |= frontier
         frontier = {b for _, b in linked} - done
-    store.execute("DROP TABLE _hashes")
-    store.execute("DROP TABLE _prefixes")
-    return {d: docs[d] for d in done}, pairs
+    for table in ("_sketches", "_hashes", "_prefixes"):
+        store.execute(f"DROP TABLE {table}")
+    return done, pairs
+
+
+def _components(ids: set[str], pairs: set[tuple[str, str]]) -> list[set[str]]:
+    """The documents of ``ids`` grouped by the pairs that link them."""
+    parent = {d: d for d in ids}
+
+    def root(d: str) -> str:
+        while parent[d] != d:
+            parent[d] = parent[parent[d]]
+            d = parent[d]
+        return d
+    for a, b in pairs:
+        parent[root(a)] = root(b)
+    groups: dict[str, set[str]] = defaultdict(set)
+    for d in ids:
+        groups[root(d)].add(d)
+    return list(groups.values())
 
 
 def mark_copies(store, seeds: list[str]) -> set[str]:
@@ -236,19 +279,28 @@ def mark_copies(store, seeds: list[str]) -> set[str]:
     stale = {STALE + r[0] for r in store.con.execute("SELECT doc_id FROM _stale_documents").fetchall()}
     if not seeds and not stale:
         return set()
-    docs, pairs = _linked(store, set(seeds) | stale)
-    current = [d for d in docs.values() if not d["doc_id"].startswith(STALE)]
-    marks = group_copies(current, {p for p in pairs if not (p[0].startswith(STALE) or p[1].startswith(STALE))})
-    with store.registered("_want", pa.table({"doc_id": pa.array(sorted(marks), pa.string())})):
-        before = {d: (k, c) for d, k, c in store.con.execute(
-            "SELECT doc_id, report_key, duplicate_of FROM documents SEMI JOIN _want USING (doc_id)").fetchall()}
-    changed = {d for d, m in marks.items() if before.get(d) != m}
-    table = pa.table({"doc_id": pa.array(sorted(changed), pa.string()),
-                      "report_key": pa.array([marks[d][0] for d in sorted(changed)], pa.string()),
-                      "duplicate_of": pa.array([marks[d][1] for d in sorted(changed)], pa.string())})
-    with store.transaction(), store.registered("_keys", table):
-        store.execute("UPDATE documents SET report_key = k.report_key, duplicate_of = k.duplicate_of "
+    reached, pairs = _linked(store, set(seeds) | stale)
+    reached = {d for d in reached if not d.startswith(STALE)}
+    pairs = {p for p in pairs if not (p[0].startswith(STALE) or p[1].startswith(STALE))}
+    changed: set[str] = set()
+    groups = sorted(_components(reached, pairs), key=min)
+    for i in range(0, len(groups), CHUNK):  # a chunk of reports and their copies at a time
+        chunk = groups[i:i + CHUNK]
+        docs = _docs(store, set().union(*chunk))
+        marks = {}
+        for group in chunk:
+            marks.update(group_copies([docs[d] for d in group], {p for p in pairs if p[0] in group}))
+        with store.registered("_want", pa.table({"doc_id": pa.array(sorted(marks), pa.string())})):
+            before = {d: (k, c) for d, k, c in store.con.execute(
+                "SELECT doc_id, report_key, duplicate_of FROM documents SEMI JOIN _want USING (doc_id)").fetchall()}
+        now = sorted(d for d, m in marks.items() if before.get(d) != m)
+        table = pa.table({"doc_id": pa.array(now, pa.string()),
+                          "report_key": pa.array([marks[d][0] for d in now], pa.string()),
+                          "duplicate_of": pa.array([marks[d][1] for d in now], pa.string())})
+        with store.transaction(), store.registered("_keys", table):
+            store.execute("UPDATE documents SET report_key = k.report_key, duplicate_of = k.duplicate_of "
                           "FROM _keys k WHERE documents.doc_id = k.doc_id")
-        store.execute("DELETE FROM _stale_documents")
-        store.mark_changed(changed, "documents")
+            store.mark_changed(now, "documents")
+        changed.update(now)
+    store.execute("DELETE FROM _stale_documents")
     return changed
