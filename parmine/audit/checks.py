@@ -139,32 +139,34 @@ def _ins_cost(a: str, i: int) -> float:
     return 1.0
 
 
-def _nearest(sym: str, candidates: Iterable[str]) -> tuple[str | None, float]:
-    """The candidate nearest ``sym`` (the first in alphabetical order on a
-    tie) and its distance; only candidates of about its length count."""
-    best, best_d = None, 9.0
-    for cand in sorted(candidates):
-        if cand == sym or len(cand) < 3 or abs(len(cand) - len(sym)) > 2:
-            continue
-        dist = symbol_distance(sym, cand)
-        if dist < best_d:
-            best, best_d = cand, dist
-    return best, best_d
+NEAR = 0.8  # the distance of a near miss: two cheap edits at most
+
+
+def near_miss(sym: str, candidates: Iterable[str]) -> str | None:
+    """The candidate ``sym`` is a near miss of (the nearest, within
+    ``NEAR``; the first in alphabetical order on a tie), or None.  A
+    candidate with more than two letters ``sym`` lacks is never that near
+    (each costs a confusion at least), so most are passed over unmeasured."""
+    letters = set(sym)
+    found = sorted((symbol_distance(sym, c), c) for c in candidates
+                   if c != sym and len(c) >= 3 and abs(len(c) - len(sym)) <= 2 and len(set(c) - letters) <= 2)
+    return found[0][1] if found and found[0][0] <= NEAR else None
 
 
 @lru_cache(maxsize=65536)
-def _nearest_known(sym: str) -> tuple[str | None, float]:
-    return _nearest(sym, known_symbols())
+def _known_miss(sym: str) -> str | None:
+    return near_miss(sym, known_symbols())
+
+
+def _near_known(sym: str, known: frozenset[str]) -> str | None:
+    """The known symbol ``sym`` is a near miss of, or None."""
+    return _known_miss(sym) if known is known_symbols() else near_miss(sym, known)
 
 
 def open_symbol(sym: str, known: frozenset[str]) -> bool:
     """Whether ``sym`` may be a near miss of a symbol frequent in the corpus:
     not known, not too short, and no near miss of a known one."""
-    return sym not in known and len(sym) >= 4 and _near_known(sym, known)[1] > 0.8
-
-
-def _near_known(sym: str, known: frozenset[str]) -> tuple[str | None, float]:
-    return _nearest_known(sym) if known is known_symbols() else _nearest(sym, known)
+    return sym not in known and len(sym) >= 4 and _near_known(sym, known) is None
 
 
 class FrequentSymbols:
@@ -178,18 +180,24 @@ class FrequentSymbols:
         self.known = known
         self._by_length: dict[int, list[str]] = defaultdict(list)
         for sym, n in counts.items():
-            if n >= 3 and sym not in known and _near_known(sym, known)[1] > 0.8:
+            if n >= 3 and sym not in known:
                 self._by_length[len(sym)].append(sym)
         self._targets: dict[str, str | None] = {}
+
+    def may_target(self, sym: str) -> bool:
+        """Whether ``sym``, cited often enough, may be the target of others:
+        neither known nor a near miss of a known symbol."""
+        return sym not in self.known and len(sym) >= 3 and _near_known(sym, self.known) is None
 
     def target(self, sym: str) -> str | None:
         """The frequent symbol ``sym`` is a near miss of, or None."""
         if sym not in self._targets:
             n = self.counts.get(sym, 0)
-            common = [c for k in range(len(sym) - 2, len(sym) + 3) for c in self._by_length.get(k, ())
-                      if self.counts[c] > n]
-            best, d = _nearest(sym, common)
-            self._targets[sym] = best if best is not None and d <= 0.8 else None
+            more = [c for k in range(len(sym) - 2, len(sym) + 3) for c in self._by_length.get(k, ())
+                    if self.counts[c] > n]
+            while (best := near_miss(sym, more)) is not None and not self.may_target(best):
+                more.remove(best)
+            self._targets[sym] = best
         return self._targets[sym]
 
 
@@ -199,10 +207,7 @@ def _variant_of(sym: str, known: frozenset[str], frequent: FrequentSymbols) -> s
     confusion): a plain substitution makes another body's symbol."""
     if sym in known or len(sym) < 4:
         return None
-    best, d = _near_known(sym, known)
-    if best is not None and d <= 0.8:
-        return best
-    return frequent.target(sym)
+    return _near_known(sym, known) or frequent.target(sym)
 
 
 def _symbol_parts(c: Citation) -> list[str]:

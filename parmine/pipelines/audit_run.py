@@ -35,8 +35,8 @@ from ..audit.checks import (
     audit_report,
     cited_key,
     date_conflicts,
+    near_miss,
     open_symbol,
-    symbol_distance,
 )
 from ..audit.registry import RegistryCheck
 from ..corpus.registry import Registry, known_symbols
@@ -282,14 +282,6 @@ def note_registry(store: Store, registry: Registry | None) -> None:
 
 
 # -- symbol counts ----------------------------------------------------------------------
-def _near(sym: str, target: str) -> bool:
-    """Whether ``sym`` as written may be a near miss of ``target``: about its
-    length, at most two of its letters missing, within the distance
-    :func:`~parmine.audit.checks.symbol_distance` allows."""
-    return (abs(len(sym) - len(target)) <= 2 and len(set(target) - set(sym)) <= 2
-            and symbol_distance(sym, target) <= 0.8)
-
-
 def _symbol_updates(store: Store) -> tuple[FrequentSymbols, set[str], list[tuple[str, int, str | None]]]:
     """The corpus's symbol counts now, the open symbols whose frequent
     target moved since the last audit, and the new ``_symbols`` rows."""
@@ -301,12 +293,8 @@ def _symbol_updates(store: Store) -> tuple[FrequentSymbols, set[str], list[tuple
     symbols = FrequentSymbols(counts, known)
     moved = {s for s in counts.keys() | old.keys() if counts.get(s, 0) != old.get(s, (0, None))[0]}
     # a frequent symbol whose count moved can become, or stop being, the target of those near it
-    pulls = [t for t in moved if max(counts.get(t, 0), old.get(t, (0, None))[0]) >= 3
-             and t not in known and open_symbol(t, known)]
-    affected = {s for s in moved if s in counts and open_symbol(s, known)}
-    for s in counts.keys() - affected:
-        if any(_near(s, t) for t in pulls) and open_symbol(s, known):
-            affected.add(s)
+    pulls = [t for t in moved if max(counts.get(t, 0), old.get(t, (0, None))[0]) >= 3 and symbols.may_target(t)]
+    affected = {s for s in counts if open_symbol(s, known) and (s in moved or near_miss(s, pulls) is not None)}
     rows, retargeted = [], set()
     for s, n in counts.items():
         target = symbols.target(s) if s in affected else old.get(s, (0, None))[1]

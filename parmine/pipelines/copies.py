@@ -252,8 +252,9 @@ def _linked(store, seeds: set[str]) -> tuple[set[str], set[tuple[str, str]]]:
     return done, pairs
 
 
-def _components(ids: set[str], pairs: set[tuple[str, str]]) -> list[set[str]]:
-    """The documents of ``ids`` grouped by the pairs that link them."""
+def _components(ids: set[str], pairs: set[tuple[str, str]]) -> list[tuple[set[str], set[tuple[str, str]]]]:
+    """The documents of ``ids`` grouped by the pairs that link them (each
+    group with its pairs)."""
     parent = {d: d for d in ids}
 
     def root(d: str) -> str:
@@ -263,9 +264,11 @@ def _components(ids: set[str], pairs: set[tuple[str, str]]) -> list[set[str]]:
         return d
     for a, b in pairs:
         parent[root(a)] = root(b)
-    groups: dict[str, set[str]] = defaultdict(set)
+    groups: dict[str, tuple[set[str], set[tuple[str, str]]]] = defaultdict(lambda: (set(), set()))
     for d in ids:
-        groups[root(d)].add(d)
+        groups[root(d)][0].add(d)
+    for a, b in pairs:
+        groups[root(a)][1].add((a, b))
     return list(groups.values())
 
 
@@ -283,13 +286,13 @@ def mark_copies(store, seeds: list[str]) -> set[str]:
     reached = {d for d in reached if not d.startswith(STALE)}
     pairs = {p for p in pairs if not (p[0].startswith(STALE) or p[1].startswith(STALE))}
     changed: set[str] = set()
-    groups = sorted(_components(reached, pairs), key=min)
+    groups = sorted(_components(reached, pairs), key=lambda g: min(g[0]))
     for i in range(0, len(groups), CHUNK):  # a chunk of reports and their copies at a time
         chunk = groups[i:i + CHUNK]
-        docs = _docs(store, set().union(*chunk))
+        docs = _docs(store, set().union(*(members for members, _ in chunk)))  # those still stored
         marks = {}
-        for group in chunk:
-            marks.update(group_copies([docs[d] for d in group], {p for p in pairs if p[0] in group}))
+        for members, linked in chunk:
+            marks.update(group_copies([docs[d] for d in members if d in docs], linked))
         with store.registered("_want", pa.table({"doc_id": pa.array(sorted(marks), pa.string())})):
             before = {d: (k, c) for d, k, c in store.con.execute(
                 "SELECT doc_id, report_key, duplicate_of FROM documents SEMI JOIN _want USING (doc_id)").fetchall()}

@@ -368,12 +368,6 @@ class Store:
             raise
         self.con.unregister(name)
 
-    def replace_frame(self, name: str, frame) -> None:
-        """Replace the table ``name`` by a pandas DataFrame (a derived table
-        whose columns vary, such as ``indicators_wide``)."""
-        with self.registered("_frame", frame):
-            self.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM _frame')
-
     def query(self, sql: str, params=None):
         """Run SQL; returns (column names, rows)."""
         cur = self.con.execute(sql, params or [])
