@@ -79,10 +79,11 @@ def build_corpus(dst: Path, docs: int, formats: list[str], scans: int = 0) -> No
 
 def synthetic_corpus(dst: Path, docs: int, start: int = 0) -> None:
     """``docs`` distinct text reports (``syn<i>.txt`` from ``start``): the
-    header of a seed or real text, half its paragraphs and ten paragraphs of
-    the others, shuffled, with its own number and most counts changed (and
-    now and then a cited date one day off) — reports that share paragraphs
-    and citations, not copies."""
+    header of a seed or real text, up to ten of its paragraphs and six of
+    the others, shuffled, and a paragraph of its own (words of the corpus
+    drawn at random: every real report has text of its own), with its own
+    number and most counts changed (and now and then a cited date one day
+    off) — reports that share paragraphs and citations, not copies."""
     import random
     import re
 
@@ -91,11 +92,13 @@ def synthetic_corpus(dst: Path, docs: int, start: int = 0) -> None:
         sources = sorted(SAMPLE.glob("*.txt"))
     texts = [[x.strip() for x in p.read_text(encoding="utf-8").split("\n\n") if x.strip()] for p in sources]
     pool = [q for t in texts for q in t[5:] if 60 < len(q) < 3000]
+    words = sorted({w for t in texts for q in t for w in re.findall(r"[^\W\d_]+", q)})
     dst.mkdir(parents=True, exist_ok=True)
     for i in range(start, start + docs):
         rng = random.Random(i)
         text = texts[i % len(texts)]
-        body = [q for q in text[5:] if rng.random() < 0.5][:12] + rng.sample(pool, min(10, len(pool)))
+        body = [q for q in text[5:] if rng.random() < 0.5][:10] + rng.sample(pool, min(6, len(pool)))
+        body.append(" ".join(rng.choice(words) for _ in range(250)) + ".")
         rng.shuffle(body)
         out = re.sub(r"(Số:?\s*)(\d+)", rf"\g<1>{1000 + i}", "\n\n".join(text[:5] + body), count=1)
         out = re.sub(r"(?<![\d/.\-:])(?<!ngày )(?<!tháng )(?<!năm )\d{1,5}(?![\d/.\-:%])",

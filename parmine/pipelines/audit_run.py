@@ -46,6 +46,7 @@ from .schema import arrow_table
 from .store import Store, fetch_batches
 
 CHUNK = 500  # reports read back from the store at a time
+KEYS = 5000  # cited documents whose cross-report conflicts are brought up to date at a time
 
 
 def _iso(v):
@@ -411,9 +412,11 @@ def update_audit(store: Store, registry: Registry | None) -> set[str]:
         targeted = {s for s, _, t in symbol_rows if t}
         again = _citing(store, retargeted) | (_citing(store, targeted, among=new) if targeted else set())
         changed |= _reaudit(store, again, registry, symbols, citations=False)
-    keys = _dated_keys(store, new) | {r[0] for r in store.con.execute("SELECT cited_key FROM _stale_keys").fetchall()}
+    keys = sorted(_dated_keys(store, new) | {r[0] for r in store.con.execute("SELECT cited_key FROM _stale_keys")
+                                                .fetchall()})
     with store.transaction():
-        changed |= _update_conflicts(store, keys) if keys else set()
+        for i in range(0, len(keys), KEYS):
+            changed |= _update_conflicts(store, set(keys[i:i + KEYS]))
         _write_symbols(store, symbol_rows)
         store.execute("DELETE FROM _stale_keys")
         _set_state(store, "reaudit", None)

@@ -27,6 +27,7 @@ OCR, then the one with fewest OCR pages, then the smallest doc_id.
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -171,35 +172,44 @@ def group_copies(docs: list[dict], pairs: set[tuple[str, str]] | None = None) ->
 # -- in the store ---------------------------------------------------------------------------
 STALE = "old/"  # doc_id prefix of a reprocessed document's old version (no doc_id has a "/")
 
-_SKETCHES = """
-CREATE OR REPLACE TEMP TABLE _sketches AS
-SELECT doc_id, string_split(fingerprint, ' ') AS sk FROM documents WHERE fingerprint IS NOT NULL
-UNION ALL
-SELECT ? || doc_id, string_split(fingerprint, ' ') FROM _stale_documents WHERE fingerprint IS NOT NULL
+# every document (and reprocessed document's old version) by number, and its
+# sketch's hashes as integers
+_NUMBERS = """
+CREATE OR REPLACE TEMP TABLE _numbers AS
+SELECT row_number() OVER () AS d, doc_id FROM (
+  SELECT doc_id FROM documents WHERE fingerprint IS NOT NULL
+  UNION ALL SELECT ? || doc_id FROM _stale_documents WHERE fingerprint IS NOT NULL)
 """
-_HASHES = "CREATE OR REPLACE TEMP TABLE _hashes AS SELECT doc_id, unnest(sk) AS h, len(sk) AS n FROM _sketches"
+_HASHES = """
+CREATE OR REPLACE TEMP TABLE _hashes AS
+SELECT n.d, CAST('0x' || unnest(string_split(x.fingerprint, ' ')) AS UBIGINT) AS h
+FROM (SELECT doc_id, fingerprint FROM documents WHERE fingerprint IS NOT NULL
+      UNION ALL SELECT ? || doc_id, fingerprint FROM _stale_documents WHERE fingerprint IS NOT NULL) x
+JOIN _numbers n USING (doc_id)
+"""
 # the hashes a document shares with every text near-identical to it (a
 # prefix filter: its rarest hashes in the store, as many as its sketch has
 # beyond the overlap SIMILAR requires — the first hash two such texts share,
 # in that order, is in both prefixes)
 _PREFIXES = """
 CREATE OR REPLACE TEMP TABLE _prefixes AS
-SELECT doc_id, h FROM (
-  SELECT doc_id, h, n, row_number() OVER (PARTITION BY doc_id ORDER BY c.cnt, h) AS r
+SELECT d, h FROM (
+  SELECT d, h, count(*) OVER (PARTITION BY d) AS n, row_number() OVER (PARTITION BY d ORDER BY c.cnt, h) AS r
   FROM _hashes JOIN (SELECT h, count(*) AS cnt FROM _hashes GROUP BY h) c USING (h))
 WHERE r <= n - ceil(? * n - 1e-6) + 1
 """
 # pairs of a frontier document and another that may be copies: a shared
 # prefix hash, or the same number and date (the issuer compared in Python)
 _NEIGHBOURS = """
-SELECT DISTINCT a.doc_id, b.doc_id FROM _prefixes a JOIN _prefixes b USING (h)
-WHERE a.doc_id IN (SELECT doc_id FROM _frontier) AND a.doc_id <> b.doc_id AND NOT starts_with(b.doc_id, ?)
+SELECT DISTINCT na.doc_id, nb.doc_id FROM _frontier f JOIN _numbers na USING (doc_id)
+JOIN _prefixes a ON a.d = na.d JOIN _prefixes b ON b.h = a.h AND b.d <> a.d JOIN _numbers nb ON nb.d = b.d
+WHERE NOT starts_with(nb.doc_id, ?)
 UNION
 SELECT f.doc_id, d.doc_id FROM _frontier f JOIN documents d
   ON d.doc_number = f.doc_number AND d.issued_date = f.issued_date AND d.doc_id <> f.doc_id
 WHERE coalesce(d.issuer, d.agency) IS NOT NULL
 """
-CHUNK = 2000  # frontier documents looked at a time
+CHUNK = 1000  # documents looked at a time
 
 
 def _docs(store, ids: set[str]) -> dict[str, dict]:
@@ -236,8 +246,8 @@ def _pairs_from(store, frontier: list[str]) -> set[tuple[str, str]]:
 def _linked(store, seeds: set[str]) -> tuple[set[str], set[tuple[str, str]]]:
     """The documents reached from ``seeds`` by pairs of copies (followed
     from document to document), and those pairs."""
-    store.execute(_SKETCHES, [STALE])
-    store.execute(_HASHES)
+    store.execute(_NUMBERS, [STALE])
+    store.execute(_HASHES, [STALE])
     store.execute(_PREFIXES, [SIMILAR])
     pairs: set[tuple[str, str]] = set()
     done: set[str] = set()
@@ -247,7 +257,7 @@ def _linked(store, seeds: set[str]) -> tuple[set[str], set[tuple[str, str]]]:
         pairs |= linked
         done |= frontier
         frontier = {b for _, b in linked} - done
-    for table in ("_sketches", "_hashes", "_prefixes"):
+    for table in ("_numbers", "_hashes", "_prefixes"):
         store.execute(f"DROP TABLE {table}")
     return done, pairs
 
@@ -272,38 +282,45 @@ def _components(ids: set[str], pairs: set[tuple[str, str]]) -> list[tuple[set[st
     return list(groups.values())
 
 
+def _mark(store, groups: list[tuple[set[str], set[tuple[str, str]]]]) -> list[str]:
+    """Mark the documents of these groups of copies (each with its pairs);
+    returns those whose marks changed."""
+    import pyarrow as pa
+
+    docs = _docs(store, set().union(*(members for members, _ in groups)))  # those still stored
+    marks = {}
+    for members, linked in groups:
+        marks.update(group_copies([docs[d] for d in members if d in docs], linked))
+    with store.registered("_want", pa.table({"doc_id": pa.array(sorted(marks), pa.string())})):
+        before = {d: (k, c) for d, k, c in store.con.execute(
+            "SELECT doc_id, report_key, duplicate_of FROM documents SEMI JOIN _want USING (doc_id)").fetchall()}
+    now = sorted(d for d, m in marks.items() if before.get(d) != m)
+    table = pa.table({"doc_id": pa.array(now, pa.string()),
+                      "report_key": pa.array([marks[d][0] for d in now], pa.string()),
+                      "duplicate_of": pa.array([marks[d][1] for d in now], pa.string())})
+    with store.transaction(), store.registered("_keys", table):
+        store.execute("UPDATE documents SET report_key = k.report_key, duplicate_of = k.duplicate_of "
+                      "FROM _keys k WHERE documents.doc_id = k.doc_id")
+        store.mark_changed(now, "documents")
+    return now
+
+
 def mark_copies(store, seeds: list[str]) -> set[str]:
     """Set ``report_key`` and ``duplicate_of`` on the documents ``seeds``
     (those mined since the last finished run) and on every document whose
     copies they change — also those the old version of a reprocessed
     document was a copy of; returns the documents whose marks changed."""
-    import pyarrow as pa
-
     stale = {STALE + r[0] for r in store.con.execute("SELECT doc_id FROM _stale_documents").fetchall()}
     if not seeds and not stale:
         return set()
     reached, pairs = _linked(store, set(seeds) | stale)
     reached = {d for d in reached if not d.startswith(STALE)}
     pairs = {p for p in pairs if not (p[0].startswith(STALE) or p[1].startswith(STALE))}
+    paired = {d for p in pairs for d in p}
+    groups = itertools.chain(sorted(_components(paired, pairs), key=lambda g: min(g[0])),
+                             (({d}, set()) for d in sorted(reached - paired)))
     changed: set[str] = set()
-    groups = sorted(_components(reached, pairs), key=lambda g: min(g[0]))
-    for i in range(0, len(groups), CHUNK):  # a chunk of reports and their copies at a time
-        chunk = groups[i:i + CHUNK]
-        docs = _docs(store, set().union(*(members for members, _ in chunk)))  # those still stored
-        marks = {}
-        for members, linked in chunk:
-            marks.update(group_copies([docs[d] for d in members if d in docs], linked))
-        with store.registered("_want", pa.table({"doc_id": pa.array(sorted(marks), pa.string())})):
-            before = {d: (k, c) for d, k, c in store.con.execute(
-                "SELECT doc_id, report_key, duplicate_of FROM documents SEMI JOIN _want USING (doc_id)").fetchall()}
-        now = sorted(d for d, m in marks.items() if before.get(d) != m)
-        table = pa.table({"doc_id": pa.array(now, pa.string()),
-                          "report_key": pa.array([marks[d][0] for d in now], pa.string()),
-                          "duplicate_of": pa.array([marks[d][1] for d in now], pa.string())})
-        with store.transaction(), store.registered("_keys", table):
-            store.execute("UPDATE documents SET report_key = k.report_key, duplicate_of = k.duplicate_of "
-                          "FROM _keys k WHERE documents.doc_id = k.doc_id")
-            store.mark_changed(now, "documents")
-        changed.update(now)
+    while chunk := list(itertools.islice(groups, CHUNK)):  # a chunk of reports (with their copies) at a time
+        changed.update(_mark(store, chunk))
     store.execute("DELETE FROM _stale_documents")
     return changed

@@ -33,6 +33,7 @@ import itertools
 import json
 import math
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -187,15 +188,15 @@ def _write_parts(store: Store, out: Path, table: str, parts: set[int]) -> None:
             f.unlink()
 
 
-def _prune(store: Store, out: Path, table: str) -> None:
-    """Remove the files of ``table`` that belong to no live part (emptied
-    parts; parts a failed export had begun), and empty year folders."""
-    live = {(y, p) for y, p in store.con.execute("SELECT DISTINCT report_year, part FROM _parts").fetchall()}
-    folder = out / table
-    for year_dir in folder.glob("report_year=*"):
+def _prune(out: Path, table: str, live: set[tuple[int, int]]) -> None:
+    """Remove the files of ``table`` that belong to no ``live`` (year, part):
+    emptied parts, parts a failed export had begun, an earlier version's
+    files; and empty year folders."""
+    for year_dir in (out / table).glob("report_year=*"):
         year = int(year_dir.name.split("=")[1])
-        for f in year_dir.glob("part-*.parquet"):
-            if (year, int(f.name[5:11])) not in live:
+        for f in year_dir.glob("*.parquet"):
+            m = re.fullmatch(r"part-(\d{6})(?:-\d+)?\.parquet", f.name)
+            if not m or (year, int(m.group(1))) not in live:
                 f.unlink()
         if not any(year_dir.iterdir()):
             year_dir.rmdir()
@@ -206,15 +207,18 @@ def export_parquet(store: Store, out: Path, *, full: bool = False) -> None:
     (``full``: every part)."""
     changed = _changed(store)
     with store.transaction():
-        moved = _assign(store, changed["mined"])
-        every = {r[0] for r in store.con.execute("SELECT DISTINCT part FROM _parts").fetchall()} if full else set()
+        unassigned = {r[0] for r in store.con.execute("SELECT doc_id FROM documents ANTI JOIN _parts USING (doc_id)")
+                      .fetchall()}
+        moved = _assign(store, changed["mined"] | unassigned)
+        live = set(store.con.execute("SELECT DISTINCT report_year, part FROM _parts").fetchall())
+        every = {p for _, p in live} if full else set()
         for table in PER_DOCUMENT:
             parts = moved | every
             if table in ("documents", "audit"):
                 parts |= _parts_of(store, changed[table])
             if parts:
                 _write_parts(store, out, table, parts)
-            _prune(store, out, table)
+            _prune(out, table, live)
         _atomic(out / "errors.parquet", lambda tmp: store.con.sql(_table_sql("errors")).write_parquet(str(tmp)))
         store.execute("DELETE FROM _changed")
     for table in TABLES:  # the single files of earlier versions: replaced by the dataset folders
@@ -387,7 +391,8 @@ def export_all(store: Store, out: Path, *, excel: bool = False, full: bool = Fal
     prediction files too); the Excel workbook only when asked (it costs more
     than the rest together on a large corpus: ``parmine export OUT --excel``
     writes it later from the store)."""
-    export_csv(store, out)
+    if full or store.value("SELECT count(*) FROM _changed") or not (out / "indicators_wide.csv").exists():
+        export_csv(store, out)
     if excel:
         export_excel(store, out)
     if full:
