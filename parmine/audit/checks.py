@@ -24,16 +24,22 @@ Within one report (:func:`audit_document`):
   report's own date: a cited document's, or in a report or portal item a
   past event's (not a deadline or a plan).
 
-Across reports (:func:`audit_corpus`): date conflicts of one document cited
-by several reports — keyed by the id alone for national symbols (NĐ-CP,
-QĐ-TTg, TT-…, NQ/TW) and by id + province for local ones, since local
-numbers repeat (``04/KH-SKHCN`` is another plan in every province): the
-mentions that differ from the date most reports give, or from the
-registry's date when the registry dates the document — and the symbol
-frequencies of the whole corpus.  With a registry check
-(:class:`parmine.audit.registry.RegistryCheck`), each report's citations
-are also held against a registry of documents (kinds ``registry_*``, and
+One report's findings (:func:`audit_report`) also depend on the symbol
+frequencies of the whole corpus (:class:`FrequentSymbols`: a symbol as
+written may be a near miss of a frequent one) and, with a registry check
+(:class:`parmine.audit.registry.RegistryCheck`), its citations are held
+against a registry of documents (kinds ``registry_*``, and
 ``symbol_variant`` for an id the registry spells otherwise).
+
+Across reports (:func:`date_conflicts`): date conflicts of one document
+cited by several reports — keyed (:func:`cited_key`) by the id alone for
+national symbols (NĐ-CP, QĐ-TTg, TT-…, NQ/TW) and by id + province for
+local ones, since local numbers repeat (``04/KH-SKHCN`` is another plan in
+every province): the mentions that differ from the date most reports give,
+or from the registry's date when the registry dates the document.
+:func:`audit_corpus` is the whole audit of a corpus at once; the pipeline
+keeps the same result up to date a report at a time
+(:mod:`parmine.pipelines.audit_run`).
 """
 from __future__ import annotations
 
