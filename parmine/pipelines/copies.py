@@ -172,38 +172,31 @@ def group_copies(docs: list[dict], pairs: set[tuple[str, str]] | None = None) ->
 # -- in the store ---------------------------------------------------------------------------
 STALE = "old/"  # doc_id prefix of a reprocessed document's old version (no doc_id has a "/")
 
-# every document (and reprocessed document's old version) by number, and its
-# sketch's hashes as integers
-_NUMBERS = """
-CREATE OR REPLACE TEMP TABLE _numbers AS
-SELECT row_number() OVER () AS d, doc_id FROM (
-  SELECT doc_id FROM documents WHERE fingerprint IS NOT NULL
-  UNION ALL SELECT ? || doc_id FROM _stale_documents WHERE fingerprint IS NOT NULL)
-"""
+# The hashes a document shares with every text near-identical to it (a
+# prefix filter): its rarest hashes, as many as its sketch has beyond the
+# overlap SIMILAR requires — in one order for all documents, the first hash
+# two such texts share is in both prefixes.  The order is by how many
+# documents had the hash when the counts were last taken (``_hash_counts``:
+# the hashes of more than one; retaken, with every prefix, each time the
+# store has doubled), so a run computes the prefixes of its new documents
+# only (kept in ``_prefixes``).
 _HASHES = """
-CREATE OR REPLACE TEMP TABLE _hashes AS
-SELECT n.d, CAST('0x' || unnest(string_split(x.fingerprint, ' ')) AS UBIGINT) AS h
-FROM (SELECT doc_id, fingerprint FROM documents WHERE fingerprint IS NOT NULL
-      UNION ALL SELECT ? || doc_id, fingerprint FROM _stale_documents WHERE fingerprint IS NOT NULL) x
-JOIN _numbers n USING (doc_id)
+SELECT doc_id, CAST('0x' || unnest(string_split(fingerprint, ' ')) AS UBIGINT) AS h FROM {source}
+WHERE fingerprint IS NOT NULL
 """
-# the hashes a document shares with every text near-identical to it (a
-# prefix filter: its rarest hashes in the store, as many as its sketch has
-# beyond the overlap SIMILAR requires — the first hash two such texts share,
-# in that order, is in both prefixes)
 _PREFIXES = """
-CREATE OR REPLACE TEMP TABLE _prefixes AS
-SELECT d, h FROM (
-  SELECT d, h, count(*) OVER (PARTITION BY d) AS n, row_number() OVER (PARTITION BY d ORDER BY c.cnt, h) AS r
-  FROM _hashes JOIN (SELECT h, count(*) AS cnt FROM _hashes GROUP BY h) c USING (h))
+SELECT doc_id, h FROM (
+  SELECT doc_id, h, count(*) OVER (PARTITION BY doc_id) AS n,
+         row_number() OVER (PARTITION BY doc_id ORDER BY coalesce(c.cnt, 1), h) AS r
+  FROM ({hashes}) LEFT JOIN _hash_counts c USING (h))
 WHERE r <= n - ceil(? * n - 1e-6) + 1
 """
 # pairs of a frontier document and another that may be copies: a shared
 # prefix hash, or the same number and date (the issuer compared in Python)
 _NEIGHBOURS = """
-SELECT DISTINCT na.doc_id, nb.doc_id FROM _frontier f JOIN _numbers na USING (doc_id)
-JOIN _prefixes a ON a.d = na.d JOIN _prefixes b ON b.h = a.h AND b.d <> a.d JOIN _numbers nb ON nb.d = b.d
-WHERE NOT starts_with(nb.doc_id, ?)
+SELECT DISTINCT a.doc_id, b.doc_id FROM (SELECT * FROM _prefixes UNION ALL SELECT * FROM _old_prefixes) a
+JOIN _prefixes b ON b.h = a.h AND b.doc_id <> a.doc_id
+WHERE a.doc_id IN (SELECT doc_id FROM _frontier)
 UNION
 SELECT f.doc_id, d.doc_id FROM _frontier f JOIN documents d
   ON d.doc_number = f.doc_number AND d.issued_date = f.issued_date AND d.doc_id <> f.doc_id
@@ -236,19 +229,44 @@ def _pairs_from(store, frontier: list[str]) -> set[tuple[str, str]]:
     for i in range(0, len(frontier), CHUNK):
         docs = _docs(store, set(frontier[i:i + CHUNK]))
         with store.registered("_frontier", pa.Table.from_pylist(list(docs.values()))):
-            found = store.con.execute(_NEIGHBOURS, [STALE]).fetchall()
+            found = store.con.execute(_NEIGHBOURS).fetchall()
         docs.update(_docs(store, {b for _, b in found} - docs.keys()))
         texts = {d: _text(docs[d]) for d in docs}
         out |= {(a, b) for a, b in found if _passes(texts[a], texts[b])}
     return out
 
 
+def _prefixes(store, seeds: set[str]) -> None:
+    """Bring ``_prefixes`` up to date for the documents ``seeds`` (all of
+    them, with the counts retaken, when the store has doubled since), and
+    put the old versions' prefixes in the temporary ``_old_prefixes``."""
+    import pyarrow as pa
+
+    docs = store.value("SELECT count(*) FROM documents")
+    counted = int(store.value("SELECT value FROM _state WHERE name = 'hash_counts'") or 0)
+    with store.transaction():
+        if docs >= 2 * counted:
+            store.execute("DELETE FROM _hash_counts")
+            store.execute("INSERT INTO _hash_counts SELECT h, count(*) FROM ("
+                          + _HASHES.format(source="documents") + ") GROUP BY h HAVING count(*) > 1")
+            store.execute("DELETE FROM _prefixes")
+            store.execute("INSERT INTO _prefixes " + _PREFIXES.format(hashes=_HASHES.format(source="documents")),
+                          [SIMILAR])
+            store.execute("DELETE FROM _state WHERE name = 'hash_counts'")
+            store.execute("INSERT INTO _state VALUES ('hash_counts', ?)", [str(docs)])
+        else:
+            with store.registered("_seeds", pa.table({"doc_id": pa.array(sorted(seeds), pa.string())})):
+                store.execute("DELETE FROM _prefixes WHERE doc_id IN (SELECT doc_id FROM _seeds)")
+                store.execute("INSERT INTO _prefixes " + _PREFIXES.format(hashes=_HASHES.format(
+                    source="documents SEMI JOIN _seeds USING (doc_id)")), [SIMILAR])
+    store.execute("CREATE OR REPLACE TEMP TABLE _old_prefixes AS " + _PREFIXES.format(hashes=_HASHES.format(
+        source=f"(SELECT '{STALE}' || doc_id AS doc_id, fingerprint FROM _stale_documents)")), [SIMILAR])
+
+
 def _linked(store, seeds: set[str]) -> tuple[set[str], set[tuple[str, str]]]:
     """The documents reached from ``seeds`` by pairs of copies (followed
     from document to document), and those pairs."""
-    store.execute(_NUMBERS, [STALE])
-    store.execute(_HASHES, [STALE])
-    store.execute(_PREFIXES, [SIMILAR])
+    _prefixes(store, seeds)
     pairs: set[tuple[str, str]] = set()
     done: set[str] = set()
     frontier = seeds
@@ -257,8 +275,7 @@ def _linked(store, seeds: set[str]) -> tuple[set[str], set[tuple[str, str]]]:
         pairs |= linked
         done |= frontier
         frontier = {b for _, b in linked} - done
-    for table in ("_numbers", "_hashes", "_prefixes"):
-        store.execute(f"DROP TABLE {table}")
+    store.execute("DROP TABLE _old_prefixes")
     return done, pairs
 
 

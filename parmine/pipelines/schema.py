@@ -99,7 +99,8 @@ PER_DOCUMENT = ("documents", "pages", "cells", "sections", "citations", "dates",
 # run (``what``: mined, documents, audit), what a reprocessed document's old
 # version held (the copies and cross-report checks look at what it touched),
 # the symbol counts and frequent-symbol targets of the last audit, the Parquet
-# part each document is exported in, and named values (the registry's digest).
+# part each document is exported in, the hashes copies are looked for by
+# (copies.py), and named values (the registry's digest).
 COPY_COLUMNS = ("doc_id", "format", "ocr_pages", "fingerprint", "issuer", "province", "agency",
                 "report_type", "period_kind", "period_year", "period_index", "doc_number", "issued_date")
 INTERNAL: dict[str, list[tuple[str, str]]] = {
@@ -108,6 +109,8 @@ INTERNAL: dict[str, list[tuple[str, str]]] = {
     "_stale_keys": [("cited_key", "VARCHAR")],
     "_symbols": [("symbol", "VARCHAR"), ("n", "INTEGER"), ("target", "VARCHAR")],
     "_parts": [("doc_id", "VARCHAR"), ("report_year", "INTEGER"), ("part", "INTEGER")],
+    "_hash_counts": [("h", "UBIGINT"), ("cnt", "INTEGER")],
+    "_prefixes": [("doc_id", "VARCHAR"), ("h", "UBIGINT")],
     "_state": [("name", "VARCHAR"), ("value", "VARCHAR")],
 }
 
