@@ -2,6 +2,8 @@
 import os
 import re
 import select
+import subprocess
+import sys
 import time
 import unicodedata
 from pathlib import Path
@@ -65,6 +67,30 @@ def wait_for_progress(proc, done: int, timeout: float = 120) -> bytes:
             if not chunk:
                 break
     raise AssertionError(f"no progress to {done}: {seen[-500:]!r}")
+
+
+def dataset_tables(out: Path) -> dict[str, list[str]]:
+    """Every table of a dataset's store, its rows sorted, times of day
+    (``processed_at``, ``at``) left out."""
+    import duckdb
+
+    con = duckdb.connect(str(out / "parmine.duckdb"), read_only=True)
+    try:
+        got = {}
+        for (t,) in con.execute("SHOW TABLES").fetchall():
+            cols = [c for (c, *_) in con.execute(f'DESCRIBE "{t}"').fetchall() if c not in ("processed_at", "at")]
+            sel = ", ".join(f'"{c}"' for c in cols)
+            got[t] = sorted(map(repr, con.execute(f'SELECT {sel} FROM "{t}"').fetchall()))
+        return got
+    finally:
+        con.close()
+
+
+def start_run(src: Path, out: Path, *options: str) -> subprocess.Popen:
+    """``parmine run SRC -o OUT OPTIONS...`` in a session of its own, its
+    progress bar on a pipe (for :func:`wait_for_progress`)."""
+    cmd = [sys.executable, "-m", "parmine.pipelines.cli", "run", str(src), "-o", str(out), *options, "--progress"]
+    return subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
 def alive(pid: int) -> bool:

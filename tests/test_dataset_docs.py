@@ -1,5 +1,5 @@
 """docs/dataset.md documents every column of every exported table, and
-docs/reliability.md names only tests that exist."""
+docs/reliability.md and docs/scaling.md name only tests that exist."""
 import re
 import shutil
 
@@ -56,10 +56,11 @@ def test_exported_files_have_the_documented_columns(out):
     assert con.execute('SELECT count(*) FROM "indicators_wide"').fetchone()[0] == 2
 
 
-def test_every_test_named_in_the_reliability_guide_exists():
-    guide = (ROOT / "docs" / "reliability.md").read_text(encoding="utf-8")
-    named = re.findall(r"`?(test_\w+\.py)::(test_\w+)`?", guide)
-    assert len(named) >= 30
+@pytest.mark.parametrize("guide, least", [("reliability.md", 30), ("scaling.md", 6)])
+def test_every_test_named_in_the_reliability_and_scaling_guides_exists(guide, least):
+    text = (ROOT / "docs" / guide).read_text(encoding="utf-8")
+    named = re.findall(r"`?(test_\w+\.py)::(test_\w+)`?", text)
+    assert len(named) >= least
     for module, test in named:
         source = (ROOT / "tests" / module).read_text(encoding="utf-8")
         assert re.search(rf"^def {test}\(", source, flags=re.M), f"{module}::{test}"

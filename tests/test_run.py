@@ -7,15 +7,13 @@ import json
 import os
 import shutil
 import signal
-import subprocess
-import sys
 import time
 import zipfile
 from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import alive, wait_for_progress
+from conftest import alive, dataset_tables, start_run, wait_for_progress
 
 from parmine.audit.registry import RegistryCheck
 from parmine.pipelines.run import _Batch, run
@@ -24,24 +22,6 @@ pytestmark = pytest.mark.slow
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample"
 GOOD = sorted(SAMPLE.glob("*.txt"))[:3]
-CONTENT_TABLES = ("documents", "pages", "sections", "citations", "dates", "quantities", "indicators",
-                  "errors")
-
-
-def _tables(out: Path) -> dict:
-    """Every table of a dataset, rows sorted, times of day left out."""
-    con = duckdb.connect(str(out / "parmine.duckdb"), read_only=True)
-    try:
-        got = {}
-        for t in CONTENT_TABLES:
-            cols = [c for c in con.execute(f'SELECT * FROM "{t}" LIMIT 0').fetchdf().columns
-                    if c not in ("processed_at", "at")]
-            sel = ", ".join(f'"{c}"' for c in cols)
-            got[t] = sorted(map(repr, con.execute(f'SELECT {sel} FROM "{t}"').fetchall()))
-        got["audit"] = sorted(map(repr, con.execute("SELECT * FROM audit").fetchall()))
-        return got
-    finally:
-        con.close()
 
 
 @pytest.fixture(scope="module")
@@ -101,26 +81,19 @@ def _copies(src: Path, n: int) -> None:
         shutil.copy(p, src / f"c{i:02d}-{p.name}")
 
 
-def _start_run(src: Path, out: Path, jobs: int) -> subprocess.Popen:
-    """``parmine run`` in a session of its own, its progress bar on a pipe."""
-    cmd = [sys.executable, "-m", "parmine.pipelines.cli", "run", str(src), "-o", str(out), "-j", str(jobs),
-           "--progress"]
-    return subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-
-
 def test_kill_9_of_the_whole_run_then_resume_equals_an_uninterrupted_run(tmp_path):
     src, out = tmp_path / "in", tmp_path / "killed"
     _copies(src, 70)
     clean = run([str(src)], tmp_path / "clean", jobs=1, progress=False)
     assert clean.processed == 70
-    proc = _start_run(src, out, 1)
+    proc = start_run(src, out, "-j", "1")
     wait_for_progress(proc, _Batch.BATCH_DOCS + 1)  # a full batch has been committed by then
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     resumed = run([str(src)], out, jobs=1, progress=False)
     assert resumed.skipped >= 1 and resumed.processed >= 1  # the kill landed mid-run
     assert resumed.processed + resumed.skipped == 70
-    assert _tables(out) == _tables(tmp_path / "clean")
+    assert dataset_tables(out) == dataset_tables(tmp_path / "clean")
 
 
 def test_dask_local_cluster_equals_process_pool(tmp_path):
@@ -130,7 +103,7 @@ def test_dask_local_cluster_equals_process_pool(tmp_path):
         shutil.copy(p, src / p.name)
     run([str(src)], tmp_path / "pool", jobs=2, progress=False)
     run([str(src)], tmp_path / "dask", jobs=2, executor="dask", progress=False)
-    assert _tables(tmp_path / "dask") == _tables(tmp_path / "pool")
+    assert dataset_tables(tmp_path / "dask") == dataset_tables(tmp_path / "pool")
 
 
 def _children(pid: int) -> set[int]:
@@ -143,7 +116,7 @@ def test_kill_9_of_the_main_process_alone_then_resume_equals_an_uninterrupted_ru
     (src / "rong.txt").write_bytes(b"")  # an error row too
     clean = run([str(src)], tmp_path / "clean", jobs=2, progress=False)
     assert clean.processed == 70
-    proc = _start_run(src, out, 2)
+    proc = start_run(src, out, "-j", "2")
     wait_for_progress(proc, _Batch.BATCH_DOCS + 1)  # a full batch has been committed by then
     workers = _children(proc.pid)
     assert len(workers) == 2
@@ -161,7 +134,7 @@ def test_kill_9_of_the_main_process_alone_then_resume_equals_an_uninterrupted_ru
     assert resumed.skipped >= 1 and resumed.processed >= 1  # the kill landed mid-run
     assert resumed.processed + resumed.skipped == 70
     assert not (out / ".tmp").exists()
-    assert _tables(out) == _tables(tmp_path / "clean")
+    assert dataset_tables(out) == dataset_tables(tmp_path / "clean")
 
 
 def test_a_later_run_never_replaces_another_files_document(tmp_path):

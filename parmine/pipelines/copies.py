@@ -40,7 +40,7 @@ SKETCH = 128
 SIMILAR = 0.7
 FIRST = 8  # near-identical texts share one of their FIRST smallest hashes
 _WORD = regex.compile(r"[^\W\d_]+")
-_FORMAT_RANK = {"txt": 0, "md": 1, "docx": 2, "doc": 3, "pdf": 4, "scan-pdf": 5, "image": 6}
+_FORMAT_RANK = {"txt": 0, "md": 1, "html": 2, "docx": 3, "doc": 4, "pdf": 5, "scan-pdf": 6, "image": 7}
 # what must not disagree between two copies of one report
 _AGREE = tuple(c for c in COPY_COLUMNS if c not in ("doc_id", "format", "ocr_pages", "fingerprint"))
 

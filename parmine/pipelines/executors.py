@@ -17,8 +17,11 @@ documents and yield results as they finish.
 - :class:`DaskExecutor`: the same function on a Dask distributed cluster
   (``scheduler="tcp://host:port"``, or a ``LocalCluster`` of ``jobs``
   single-threaded worker processes when no scheduler is given), with the
-  same time limit on progress: page beats come back as Dask events, and a
-  stopped document's worker is restarted.
+  same time limit on progress: a document's clock starts when a worker
+  starts it, page beats come back as Dask events, and a stopped document's
+  worker is restarted by its nanny.  A document whose worker dies is redone
+  on another by Dask; results come back to this process, which alone
+  writes the store.  ``docs/scaling.md`` says how to run a cluster.
 """
 from __future__ import annotations
 
@@ -29,7 +32,7 @@ import shutil
 import signal
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -273,19 +276,70 @@ class ProcessPool:
 BEAT_TOPIC = "parmine-beat"
 
 
+class ClusterError(RuntimeError):
+    """The Dask cluster cannot run the documents; the message says why and
+    what to do."""
+
+
+def _unreadable(path: str) -> Optional[str]:
+    """Why this process cannot read the file at ``path`` (None: it can)."""
+    try:
+        with open(path, "rb"):
+            return None
+    except OSError as exc:
+        return exc.strerror or str(exc)
+
+
 def _dask_task(task, path: str, doc_id: str, options: Options, source: str, key: str) -> Result:
-    """One document on a Dask worker, its progress beats sent to the client
-    as events of :data:`BEAT_TOPIC`."""
+    """One document on a Dask worker.  It tells the client when it starts
+    and after every page with an event ``[key, worker address]`` of
+    :data:`BEAT_TOPIC`; its temporary files go to the worker's own folder
+    (which Dask removes with the worker, or when the next worker starts
+    there after a kill); a file the worker cannot read is an error row
+    naming the worker."""
+    import socket
+
     from distributed import get_worker
 
     from ..corpus import progress
 
     worker = get_worker()
-    progress.listen(lambda ocr: worker.log_event(BEAT_TOPIC, key))
+
+    def beat(ocr: bool = False) -> None:
+        worker.log_event(BEAT_TOPIC, [key, worker.address])
+
+    beat()
+    reason = _unreadable(path)
+    if reason:
+        return Result(doc_id, source, error=error_row(
+            doc_id, source, "open", f"the Dask worker {worker.address} on {socket.gethostname()} cannot read "
+            f"{path} ({reason}): every worker must see the inputs and the output folder at the paths the "
+            "client uses (docs/scaling.md)"))
+    os.environ["TMPDIR"] = tempfile.tempdir = worker.local_directory
+    progress.listen(beat)
     try:
         return task(path, doc_id, options, source)
     finally:
         progress.listen(None)
+
+
+def _connect(address: str):
+    """A Dask client of the scheduler at ``address``, whose workers all
+    have a nanny (which restarts a worker stopped for its time limit)."""
+    from dask.distributed import Client
+
+    try:
+        client = Client(address)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise ClusterError(f"cannot reach the Dask scheduler at {address} ({exc}): start it, or check the "
+                           "address (docs/scaling.md)") from None
+    alone = sorted(a for a, w in client.scheduler_info()["workers"].items() if not w.get("nanny"))
+    if alone:
+        client.close()
+        raise ClusterError(f"Dask workers without a nanny ({', '.join(alone)}): parmine restarts a worker whose "
+                           "document goes past the time limit, which needs the nanny `dask worker` starts by "
+                           "default (leave out --no-nanny)")
+    return client
 
 
 class DaskExecutor:
@@ -293,7 +347,14 @@ class DaskExecutor:
     time limit on progress: each worker thread gets one document at a time,
     its page beats come back as Dask events, and a document that goes
     ``timeout`` seconds without one becomes an error row while the worker
-    running it is restarted (a hung Tesseract or parser ends with it)."""
+    running it is restarted (a hung Tesseract or parser ends with it).
+
+    The clock of a document runs from its start on a worker; a document
+    whose worker died waits, unclocked, for Dask to start it again on
+    another (a document that kills ``allowed-failures`` + 1 workers is an
+    error row).  A cluster with no worker for longer than ``timeout``, or
+    a scheduler lost, ends the run with a :class:`ClusterError` (what is
+    done is kept)."""
 
     def __init__(self, scheduler: str | None = None, jobs: int | None = None,
                  timeout: float = 120.0, task=None):
@@ -307,59 +368,89 @@ class DaskExecutor:
 
         cluster = None
         if self.scheduler:
-            client = Client(self.scheduler)
+            client = _connect(self.scheduler)
         else:
             cluster = LocalCluster(n_workers=self.jobs, threads_per_worker=1,
                                    processes=True, dashboard_address=None)
             client = Client(cluster)
         try:
             yield from self._run(client, _order(items), options)
+        except Exception:
+            if client.status == "running":
+                raise
+            raise ClusterError(f"lost the connection to the Dask scheduler {self.scheduler or '(local)'}: what "
+                               "was done is kept; run the same command again to resume") from None
         finally:
             client.close()
             if cluster is not None:
                 cluster.close()
 
     def _run(self, client, todo: list[Item], options: Options) -> Iterator[Result]:
-        from dask.distributed import wait
-
-        last: dict[str, float] = {}
-        client.subscribe_topic(BEAT_TOPIC, lambda event: last.__setitem__(event[1], time.monotonic()))
-        slots = max(1, sum(client.nthreads().values()))
+        """Submit as many documents as the cluster has threads, yield their
+        results as they come, and stop those past the time limit.  Paths
+        go out absolute: a worker's working folder is not this one's."""
+        if options.ocr_cache:
+            options = replace(options, ocr_cache=os.path.abspath(options.ocr_cache))
+        beats: dict[str, tuple[float, str]] = {}  # key → when and on which worker it last showed progress
+        client.subscribe_topic(BEAT_TOPIC, lambda event: beats.__setitem__(
+            event[1][0], (time.monotonic(), event[1][1])))
         running: dict = {}  # future → item
         queue = list(todo)
+        seen = time.monotonic()  # when the cluster last had a worker
         while queue or running:
-            while queue and len(running) < slots:
+            workers = client.nthreads()
+            if workers:
+                seen = time.monotonic()
+            elif time.monotonic() - seen > self.timeout:
+                raise ClusterError(f"the Dask cluster has had no worker for {self.timeout:g} s: start workers "
+                                   "(docs/scaling.md) and run the same command again to resume")
+            while queue and len(running) < sum(workers.values()):
                 it = queue.pop(0)
                 key = f"parmine-{it.doc_id}-{len(queue)}-{time.monotonic_ns()}"
-                last[key] = time.monotonic()
-                running[client.submit(_dask_task, self.task, str(it.path), it.doc_id, options, it.source, key,
-                                      key=key, pure=False)] = it
-            try:
-                done, _ = wait(list(running), timeout=1.0, return_when="FIRST_COMPLETED")
-            except TimeoutError:  # none finished within the second
-                done = set()
-            for fut in done:
+                running[client.submit(_dask_task, self.task, os.path.abspath(it.path), it.doc_id, options,
+                                      it.source, key, key=key, pure=False)] = it
+            for fut in _finished(list(running), 1.0):
+                beats.pop(fut.key, None)
                 yield self._result(fut, running.pop(fut))
             now = time.monotonic()
-            for fut, it in [(f, i) for f, i in running.items() if now - last[f.key] > self.timeout]:
-                del running[fut]
-                yield self._stop(client, fut, it)
+            for fut in [f for f in running if f.key in beats and beats[f.key][1] in workers
+                        and now - beats[f.key][0] > self.timeout]:
+                yield self._stop(client, fut, running.pop(fut), beats.pop(fut.key)[1])
 
     @staticmethod
     def _result(fut, item: Item) -> Result:
+        """The document's result, or an error row saying why it has none."""
+        from distributed.scheduler import KilledWorker
+
         try:
             return fut.result()
+        except KilledWorker as exc:
+            reason = (f"the Dask worker process reading this file died, {exc.allowed_failures + 1} times on "
+                      f"as many workers (the last: {exc.last_worker.address}; Dask's allowed-failures is "
+                      f"{exc.allowed_failures})")
         except Exception as exc:
-            return Result(item.doc_id, item.source, error=error_row(
-                item.doc_id, item.source, "worker", f"{type(exc).__name__}: {exc}"))
+            reason = f"{type(exc).__name__}: {exc}"
+        return Result(item.doc_id, item.source, error=error_row(item.doc_id, item.source, "worker", reason))
 
-    def _stop(self, client, fut, item: Item) -> Result:
+    def _stop(self, client, fut, item: Item, worker: str) -> Result:
         """A document past the limit: an error row; its worker restarted."""
-        hosts = [w for w, keys in client.processing().items() if fut.key in keys]
         fut.cancel()
-        if hosts:
-            client.restart_workers(hosts)
+        client.restart_workers([worker], raise_for_error=False)
         return Result(item.doc_id, item.source, error=error_row(
             item.doc_id, item.source, "timeout",
             f"no progress for longer than the limit of {self.timeout:g} s (a page, or the mining after "
             "reading); stopped"))
+
+
+def _finished(futures: list, timeout: float) -> list:
+    """The futures of ``futures`` that are done, waiting up to ``timeout``
+    seconds for one (just that long when there are none)."""
+    from dask.distributed import wait
+
+    if not futures:
+        time.sleep(timeout)
+        return []
+    try:
+        return list(wait(futures, timeout=timeout, return_when="FIRST_COMPLETED").done)
+    except TimeoutError:  # none finished in time
+        return []

@@ -3,9 +3,9 @@ and what to do, and an exit status — never a traceback.
 
 :func:`explain` maps the failures a user can cause or meet (the store in
 use, damaged or missing, an output folder that cannot be written, a full
-disk, a file that is not there) to that line; anything else is reported as
-an unexpected error in one line too, with ``PARMINE_DEBUG=1`` to see the
-traceback.
+disk, a file that is not there, a Dask cluster that cannot run the
+documents) to that line; anything else is reported as an unexpected error
+in one line too, with ``PARMINE_DEBUG=1`` to see the traceback.
 """
 from __future__ import annotations
 
@@ -24,9 +24,10 @@ def explain(exc: BaseException) -> str:
     """The line to print for ``exc`` (without the ``parmine:`` prefix)."""
     import duckdb
 
+    from .executors import ClusterError
     from .store import StoreError, damaged_message, is_damage
 
-    if isinstance(exc, StoreError):
+    if isinstance(exc, (StoreError, ClusterError)):
         return str(exc)
     if is_damage(exc):
         return damaged_message(exc)
