@@ -13,7 +13,7 @@ the ``parmine`` command wraps both.
 __version__ = "0.1.0"
 # Bumped whenever extraction output changes: the run cache keys documents by
 # (sha256, PIPELINE_VERSION), so a new version reprocesses everything.
-PIPELINE_VERSION = f"{__version__}+7"
+PIPELINE_VERSION = f"{__version__}+8"
 
 __all__ = ["extract_text", "extract_file", "extract_document", "Extraction", "Options",
            "__version__", "PIPELINE_VERSION"]

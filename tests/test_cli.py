@@ -185,22 +185,22 @@ def test_query_runs_read_only(out, tmp_path, capsys):
     other = tmp_path / "other"
     with Store(other) as st:
         st.commit_document("a", {"documents": [blank_row("documents", doc_id="a", pipeline_version="v")]})
-    export_before = (out / "documents.parquet").read_bytes()
+    export_before = (out / "errors.parquet").read_bytes()
     refused = [
-        f"COPY (SELECT 1 AS x) TO '{out}/documents.parquet' (FORMAT PARQUET)",
+        f"COPY (SELECT 1 AS x) TO '{out}/errors.parquet' (FORMAT PARQUET)",
         f"ATTACH '{other}/parmine.duckdb' AS o (READ_ONLY false); DELETE FROM o.documents",
         "SELECT 1; DELETE FROM documents",
         "INSTALL httpfs",
         "CREATE TABLE t AS SELECT 1",
         f"SELECT * FROM read_text('{out}/indicators.csv')",
-        f"SELECT * FROM '{out}/documents.parquet'",
+        f"SELECT * FROM '{out}/errors.parquet'",
         "SET enable_external_access = true",
     ]
     for sql in refused:
         assert main(["query", str(out), sql]) == 1, sql
         err = capsys.readouterr().err
         assert "read-only" in err and len(err.strip().splitlines()) == 1, sql
-    assert (out / "documents.parquet").read_bytes() == export_before
+    assert (out / "errors.parquet").read_bytes() == export_before
     with Store(other, lock=False, read_only=True) as st:
         assert st.query("SELECT count(*) FROM documents")[1] == [(1,)]
     assert main(["query", str(out), "SELECT count(*) AS n FROM documents"]) == 0

@@ -110,7 +110,7 @@ def test_an_output_folder_name_never_reaches_sql(tmp_path, monkeypatch, name):
     monkeypatch.chdir(tmp_path / "cwd")
     out = tmp_path / "outs" / name
     assert main(["run", str(src), "-o", str(out), "-j", "1", "--quiet"]) == 0
-    assert pd.read_parquet(out / "documents.parquet")["doc_id"].tolist() == [STEM]
+    assert pd.read_parquet(out / "documents")["doc_id"].tolist() == [STEM]
     assert (out / "indicators.csv").stat().st_size > 0 and (out / "pred" / f"{STEM}.pred.json").exists()
     written_outside = [p for p in tmp_path.rglob("*") if p.is_file() and out not in p.parents]
     assert written_outside == [src / f"{STEM}.txt"]

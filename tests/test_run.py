@@ -15,6 +15,7 @@ import duckdb
 import pytest
 from conftest import alive, dataset_tables, start_run, wait_for_progress
 
+from parmine.audit.registry import RegistryCheck
 from parmine.pipelines.run import _Batch, run
 
 pytestmark = pytest.mark.slow
@@ -161,3 +162,110 @@ def test_an_output_folder_inside_the_input_folder_is_left_out(tmp_path):
     again = run([str(tmp_path)], tmp_path / "out", jobs=1, progress=False)
     assert (first.documents, first.failed) == (1, 0)
     assert (again.documents, again.failed, again.skipped) == (1, 0, 1)
+
+
+# -- runs in pieces ----------------------------------------------------------------
+_REPORT = """ỦY BAN NHÂN DÂN TỈNH QUẢNG TRỊ
+SỞ {agency}
+Số: {n}/BC-{sym}
+Quảng Trị, ngày 5 tháng 10 năm 2020
+
+BÁO CÁO
+Kết quả công tác cải cách hành chính quý III năm 2020
+
+Thực hiện Nghị định số 61/2018/NĐ-CP ngày {decree} của Chính phủ về thực hiện cơ chế một cửa, một cửa liên
+thông; Kế hoạch số 04/KH-UBND ngày {plan} của UBND tỉnh Quảng Trị; {extra}Sở báo cáo như sau:
+
+I. KẾT QUẢ THỰC HIỆN
+
+Trong quý III năm 2020, Sở đã tiếp nhận {n}0 hồ sơ, đã giải quyết {n}0 hồ sơ, đúng hạn {n}0 hồ sơ.
+"""
+
+
+def _report(n: int, agency: str, sym: str, plan: str = "15/01/2020", decree: str = "23/4/2018", extra: str = "") -> str:
+    return _REPORT.format(n=n, agency=agency, sym=sym, plan=plan, decree=decree, extra=extra)
+
+
+# run → {file: text}: a decree cited with the registry's date and another; a local plan whose date a later
+# report contradicts; an issuer symbol (BQLDA) that becomes frequent in the second run, so that the first
+# run's BQLLDA becomes its variant; a copy of a report in the second run; a report mined again with new content
+PIECES = [
+    {"a.txt": _report(1, "NỘI VỤ", "SNV", extra="Kế hoạch số 15/KH-BQLLDA ngày 02/3/2020; "),
+     "b.txt": _report(2, "TƯ PHÁP", "STP", extra="Kế hoạch số 12/KH-BQLDA ngày 01/3/2020; "
+                                                  "Kế hoạch số 13/KH-BQLDA ngày 01/3/2020; "),
+     "d.txt": _report(4, "XÂY DỰNG", "SXD")},
+    {"c.txt": _report(3, "TÀI CHÍNH", "STC", plan="16/01/2020", decree="24/4/2018",
+                      extra="Kế hoạch số 14/KH-BQLDA ngày 01/3/2020; "),
+     "d2.txt": _report(4, "XÂY DỰNG", "SXD")},
+    {"a.txt": _report(1, "NỘI VỤ", "SNV", plan="16/01/2020")},
+]
+
+
+def _dataset(out: Path) -> dict:
+    """What the end of a run maintains: the audit, the copies, the citations' registry columns and keys, the
+    prediction files, and the Parquet dataset (which must hold the store's rows)."""
+    import pyarrow.dataset as ds
+
+    con = duckdb.connect(str(out / "parmine.duckdb"), read_only=True)
+    try:
+        got = {"audit": sorted(map(repr, con.execute("SELECT * FROM audit").fetchall())),
+               "copies": sorted(con.execute("SELECT doc_id, report_key, duplicate_of FROM documents").fetchall()),
+               "citations": sorted(map(repr, con.execute(
+                   "SELECT doc_id, start, cited_key, registry_id, registry_date FROM citations").fetchall())),
+               "pending": con.execute("SELECT (SELECT count(*) FROM _changed) + (SELECT count(*) FROM _stale_keys) "
+                                      "+ (SELECT count(*) FROM _stale_documents)").fetchall()}
+        for table in ("documents", "audit", "citations"):
+            exported = ds.dataset(out / table, format="parquet", partitioning="hive").to_table()
+            stored = con.sql(f'SELECT * FROM "{table}"').to_arrow_table()
+            assert sorted(map(repr, exported.drop(["report_year"]).to_pylist())) == \
+                sorted(map(repr, stored.select(exported.drop(["report_year"]).column_names).to_pylist())), table
+    finally:
+        con.close()
+    got["pred"] = {p.name: p.read_text(encoding="utf-8") for p in (out / "pred").glob("*.json")}
+    return got
+
+
+def test_runs_in_pieces_equal_one_run_and_a_rebuild(tmp_path):
+    """Reports added run after run (and one mined again with new content) give the dataset one run over the
+    final files gives, and --rebuild: audit rows, cross-report conflicts, copies, registry columns,
+    predictions, exports."""
+    from parmine.audit.checks import audit_corpus
+    from parmine.corpus.registry import load_registry
+    from parmine.pipelines.audit_run import facts, stored_rows
+    from parmine.pipelines.store import Store
+
+    src, pieces = tmp_path / "in", tmp_path / "pieces"
+    src.mkdir()
+    for i, files in enumerate(PIECES):
+        for name, text in files.items():
+            (src / name).write_text(text, encoding="utf-8")
+        run([str(src)], pieces, jobs=1, progress=False)
+        if i == 1:  # BQLDA is cited 3 times now: the first run's BQLLDA is its variant
+            middle = _dataset(pieces)["audit"]
+            assert any("'symbol_variant', 'info', '15/KH-BQLLDA', 'a'" in r for r in middle)
+            assert any("'citation_date_conflict', 'warning', '04/KH-UBND', 'c'" in r and "'corpus'" in r
+                       for r in middle)
+    one = tmp_path / "one"
+    run([str(src)], one, jobs=1, progress=False)
+    got, want = _dataset(pieces), _dataset(one)
+    assert got == want and want["pending"] == [(0,)]
+    run([str(src)], one, jobs=1, progress=False, rebuild=True)
+    assert _dataset(one) == want
+    # the audit is that of the whole store at once
+    with Store(pieces, lock=False, read_only=True) as store:
+        docs = [facts(r["documents"][0], r["citations"], r["indicators"], r["dates"])
+                for chunk in stored_rows(store, [d for d, *_ in want["copies"]],
+                                         ("documents", "citations", "indicators", "dates"))
+                for r in chunk]
+        counts = dict(store.query("SELECT issuer_symbol, count(*) FROM citations GROUP BY 1")[1])
+        whole = {(f.kind, f.doc_id, f.id, f.start, f.expected)
+                 for f in audit_corpus(docs, registry=RegistryCheck(load_registry(("builtin",))), frequent=counts)}
+        stored = set(store.query('SELECT kind, doc_id, id, start, expected FROM audit')[1])
+    assert stored == whole
+    kinds = {(k, d) for k, d, *_ in whole}
+    # a's new plan date sides with c against the others; c's decree date is not the registry's (which wins
+    # over the vote); a's BQLLDA citation is gone with its old content; d2 is a copy of d
+    assert {("citation_date_conflict", "a"), ("citation_date_conflict", "c"), ("registry_date_conflict", "c")} \
+        <= kinds
+    assert not {("citation_date_conflict", "b"), ("symbol_variant", "a")} & kinds
+    assert ("d2", "d") in {(d, c) for d, _, c in want["copies"]}

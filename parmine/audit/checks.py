@@ -24,23 +24,29 @@ Within one report (:func:`audit_document`):
   report's own date: a cited document's, or in a report or portal item a
   past event's (not a deadline or a plan).
 
-Across reports (:func:`audit_corpus`): date conflicts of one document cited
-by several reports — keyed by the id alone for national symbols (NĐ-CP,
-QĐ-TTg, TT-…, NQ/TW) and by id + province for local ones, since local
-numbers repeat (``04/KH-SKHCN`` is another plan in every province): the
-mentions that differ from the date most reports give, or from the
-registry's date when the registry dates the document — and the symbol
-frequencies of the whole corpus.  With a registry check
-(:class:`parmine.audit.registry.RegistryCheck`), each report's citations
-are also held against a registry of documents (kinds ``registry_*``, and
+One report's findings (:func:`audit_report`) also depend on the symbol
+frequencies of the whole corpus (:class:`FrequentSymbols`: a symbol as
+written may be a near miss of a frequent one) and, with a registry check
+(:class:`parmine.audit.registry.RegistryCheck`), its citations are held
+against a registry of documents (kinds ``registry_*``, and
 ``symbol_variant`` for an id the registry spells otherwise).
+
+Across reports (:func:`date_conflicts`): date conflicts of one document
+cited by several reports — keyed (:func:`cited_key`) by the id alone for
+national symbols (NĐ-CP, QĐ-TTg, TT-…, NQ/TW) and by id + province for
+local ones, since local numbers repeat (``04/KH-SKHCN`` is another plan in
+every province): the mentions that differ from the date most reports give,
+or from the registry's date when the registry dates the document.
+:func:`audit_corpus` is the whole audit of a corpus at once; the pipeline
+keeps the same result up to date a report at a time
+(:mod:`parmine.pipelines.audit_run`).
 """
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, Iterator, Mapping
 
 import regex
 
@@ -139,32 +145,75 @@ def _ins_cost(a: str, i: int) -> float:
     return 1.0
 
 
+NEAR = 0.8  # the distance of a near miss: two cheap edits at most
+
+
+def near_miss(sym: str, candidates: Iterable[str]) -> str | None:
+    """The candidate ``sym`` is a near miss of (the nearest, within
+    ``NEAR``; the first in alphabetical order on a tie), or None.  A
+    candidate with more than two letters ``sym`` lacks is never that near
+    (each costs a confusion at least), so most are passed over unmeasured."""
+    letters = set(sym)
+    found = sorted((symbol_distance(sym, c), c) for c in candidates
+                   if c != sym and len(c) >= 3 and abs(len(c) - len(sym)) <= 2 and len(set(c) - letters) <= 2)
+    return found[0][1] if found and found[0][0] <= NEAR else None
+
+
 @lru_cache(maxsize=65536)
-def _nearest(sym: str, candidates: frozenset[str]) -> tuple[str | None, float]:
-    best, best_d = None, 9.0
-    for cand in candidates:
-        if cand == sym or len(cand) < 3 or abs(len(cand) - len(sym)) > 2:
-            continue
-        dist = symbol_distance(sym, cand)
-        if dist < best_d:
-            best, best_d = cand, dist
-    return best, best_d
+def _known_miss(sym: str) -> str | None:
+    return near_miss(sym, known_symbols())
 
 
-def _variant_of(sym: str, known: frozenset[str], frequent: Counter) -> str | None:
+def _near_known(sym: str, known: frozenset[str]) -> str | None:
+    """The known symbol ``sym`` is a near miss of, or None."""
+    return _known_miss(sym) if known is known_symbols() else near_miss(sym, known)
+
+
+def open_symbol(sym: str, known: frozenset[str]) -> bool:
+    """Whether ``sym`` may be a near miss of a symbol frequent in the corpus:
+    not known, not too short, and no near miss of a known one."""
+    return sym not in known and len(sym) >= 4 and _near_known(sym, known) is None
+
+
+class FrequentSymbols:
+    """How often each issuer symbol is cited in a corpus, and the frequent
+    symbol an open one (:func:`open_symbol`) is a near miss of: one cited
+    at least 3 times and more often than it, neither known nor itself a
+    near miss of a known one."""
+
+    def __init__(self, counts: Mapping[str, int], known: frozenset[str]):
+        self.counts = counts
+        self.known = known
+        self._by_length: dict[int, list[str]] = defaultdict(list)
+        for sym, n in counts.items():
+            if n >= 3 and sym not in known:
+                self._by_length[len(sym)].append(sym)
+        self._targets: dict[str, str | None] = {}
+
+    def may_target(self, sym: str) -> bool:
+        """Whether ``sym``, cited often enough, may be the target of others:
+        neither known nor a near miss of a known symbol."""
+        return sym not in self.known and len(sym) >= 3 and _near_known(sym, self.known) is None
+
+    def target(self, sym: str) -> str | None:
+        """The frequent symbol ``sym`` is a near miss of, or None."""
+        if sym not in self._targets:
+            n = self.counts.get(sym, 0)
+            more = [c for k in range(len(sym) - 2, len(sym) + 3) for c in self._by_length.get(k, ())
+                    if self.counts[c] > n]
+            while (best := near_miss(sym, more)) is not None and not self.may_target(best):
+                more.remove(best)
+            self._targets[sym] = best
+        return self._targets[sym]
+
+
+def _variant_of(sym: str, known: frozenset[str], frequent: FrequentSymbols) -> str | None:
     """The known (else frequent) symbol ``sym`` is a near miss of.  Only
     cheap edits count (a doubled or inserted letter, "&"/"-", a swap, an OCR
     confusion): a plain substitution makes another body's symbol."""
     if sym in known or len(sym) < 4:
         return None
-    best, d = _nearest(sym, known)
-    if best is not None and d <= 0.8:
-        return best
-    # a symbol frequent in the corpus, more frequent than this one and not itself a variant
-    common = frozenset(c for c, n in frequent.items() if n >= 3 and n > frequent[sym] and c not in known
-                       and _nearest(c, known)[1] > 0.8)
-    best, d = _nearest(sym, common)
-    return best if best is not None and d <= 0.8 else None
+    return _near_known(sym, known) or frequent.target(sym)
 
 
 def _symbol_parts(c: Citation) -> list[str]:
@@ -453,11 +502,14 @@ def _cited_at(d: DateMention, citations: list[Citation]) -> str | None:
 # -- entry points -------------------------------------------------------------------
 def audit_document(doc_id: str, citations: list[Citation], indicators: list[Indicator],
                    dates: list[DateMention], metadata: Metadata | None,
-                   known=None, frequent: Counter | None = None) -> list[Finding]:
-    """The within-report checks."""
+                   known=None, frequent: Counter | FrequentSymbols | None = None) -> list[Finding]:
+    """The within-report checks (``frequent``: the corpus's symbol counts;
+    by default the report's own)."""
     known = known_symbols() if known is None else known
     if frequent is None:
         frequent = Counter(p for c in citations for p in _symbol_parts(c))
+    if not isinstance(frequent, FrequentSymbols):
+        frequent = FrequentSymbols(frequent, known)
     out = _citation_checks(doc_id, citations, known, frequent)
     for block in _blocks(indicators):
         out.extend(_arith_prose(doc_id, block))
@@ -477,53 +529,104 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
     return out
 
 
-def audit_corpus(docs: Iterable[DocFacts], registry=None, frequent: Counter | None = None) -> list[Finding]:
-    """Every report's checks, the cross-report date conflicts, and the
-    registry checks when ``registry`` is given (a callable such as
+def audit_report(d: DocFacts, known: frozenset[str], frequent: FrequentSymbols, registry=None) -> list[Finding]:
+    """One report's findings: its own checks, and the registry's when
+    ``registry`` is given (a callable such as
     :class:`~parmine.audit.registry.RegistryCheck`: DocFacts → (findings,
-    the (kind, id, start) of findings they replace)).
+    the (kind, id, start) of findings they replace)); one finding per kind
+    and id."""
+    found = audit_document(d.doc_id, d.citations, d.indicators, d.dates, d.metadata, known, frequent)
+    if registry is not None:
+        extra, replaced = registry(d)
+        found = [f for f in found if (f.kind, f.id, f.start) not in replaced] + extra
+    return _dedupe(found)
 
-    ``docs`` is gone through once, so it can be a stream, when ``frequent``
-    (how often each issuer symbol is cited in the corpus) is given; only the
-    dated citations' ids are kept across reports, so a date-conflict finding
-    carries no sentence (:func:`~parmine.pipelines.audit_run.run_audit`
-    takes it from the store)."""
-    if frequent is None:
-        docs = list(docs)
-        frequent = Counter(p for d in docs for c in d.citations for p in _symbol_parts(c))
-    known = known_symbols()
+
+def cited_key(c: Citation, province: str | None) -> str:
+    """The document a mention stands for across reports: its id (spaces
+    dropped, Đ for Ð and đ) when its symbol is national, else the id and the
+    citing report's province after a ``|`` (local numbers repeat from
+    province to province).
+
+    >>> from parmine.extract.citations import find_citations
+    >>> [cited_key(c, "Huế") for c in find_citations("Nghị định 61/2018/NĐ-CP và Kế hoạch 04/KH-SKHCN")]
+    ['61/2018/NĐ-CP', '04/KH-SKHCN|Huế']
+    """
+    nid = _norm_id(c.id)
+    return nid if _is_national(c) else f"{nid}|{province or ''}"
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A dated citation, as the cross-report check compares it."""
+
+    key: str  # cited_key
+    doc_id: str
+    citation: Citation
+    registry_date: str | None = None  # the registry's date, when the report's finding on it gives one
+
+
+def dated_mentions(d: DocFacts, found: list[Finding]) -> Iterator[Mention]:
+    """The dated citations of one report, with the registry's date where
+    the report's findings (``found``) hold it to one."""
+    registry_dated = {(f.id, f.start): f.expected for f in found if f.kind == "registry_date_conflict"}
+    for c in d.citations:
+        if c.date:
+            yield Mention(cited_key(c, d.province), d.doc_id, replace(c, sentence="", subject=None),
+                          registry_dated.get((c.id, c.start)))
+
+
+def date_conflicts(mentions: Iterable[Mention], within: set[tuple[str, str]]) -> list[Finding]:
+    """Across reports: the mentions of one document (one key, cited by at
+    least two reports) whose date differs from the registry's date when a
+    report's finding gives it (the last one, in corpus order), else from
+    the date most mentions give (the first given on a tie).  ``mentions``
+    come in corpus order (doc_id, then text order); ``within``: the (doc_id,
+    id) of the reports' own date conflicts, which get no second finding.
+    A finding carries no sentence (the caller takes it from the store)."""
+    cited: dict[str, list[Mention]] = defaultdict(list)
+    registry_date: dict[str, str] = {}  # documents the registry dates: its date, not the reports' vote
+    for m in mentions:
+        cited[m.key].append(m)
+        if m.registry_date:
+            registry_date[m.key] = m.registry_date
+    seen = set(within)
     out: list[Finding] = []
-    cited: dict[tuple, list[tuple[str, Citation]]] = defaultdict(list)
-    registry_date: dict[tuple, str] = {}  # documents the registry dates: its date, not the reports' vote
-    for d in docs:
-        found = audit_document(d.doc_id, d.citations, d.indicators, d.dates, d.metadata, known, frequent)
-        if registry is not None:  # the registry's findings, and those of the others they replace
-            extra, replaced = registry(d)
-            found = [f for f in found if (f.kind, f.id, f.start) not in replaced] + extra
-        out.extend(found)
-        registry_dated = {(f.id, f.start): f.expected for f in found if f.kind == "registry_date_conflict"}
-        # for the dates one document is given by different reports
-        for c in d.citations:
-            if c.date:
-                key = (_norm_id(c.id),) if _is_national(c) else (_norm_id(c.id), d.province)
-                cited[key].append((d.doc_id, replace(c, sentence="", subject=None)))
-                given = registry_dated.get((c.id, c.start))
-                if given:
-                    registry_date[key] = given
-    within = {(f.doc_id, f.id) for f in out if f.kind == "citation_date_conflict"}
-    for key, mentions in cited.items():
-        if len({doc for doc, _ in mentions}) < 2:
+    for key, group in cited.items():
+        if len({m.doc_id for m in group}) < 2:
             continue
-        dates = Counter(c.date for _, c in mentions)
+        dates = Counter(m.citation.date for m in group)
         if len(dates) < 2:
             continue
         truth = registry_date.get(key) or dates.most_common(1)[0][0]
         source = "the registry's date" if key in registry_date else "in most reports citing it"
-        for doc, c in mentions:
-            if c.date != truth and (doc, c.id) not in within:
-                within.add((doc, c.id))
-                out.append(_finding("citation_date_conflict", "warning", c.id, doc, c,
+        for m in group:
+            c = m.citation
+            if c.date != truth and (m.doc_id, c.id) not in seen:
+                seen.add((m.doc_id, c.id))
+                out.append(_finding("citation_date_conflict", "warning", c.id, m.doc_id, c,
                                     f"{c.id} is dated {c.date} here but {truth} {source} "
                                     f"({dates[truth]} of {sum(dates.values())} reports' mentions)",
                                     expected=truth))
-    return _dedupe(out)
+    return out
+
+
+def audit_corpus(docs: Iterable[DocFacts], registry=None, frequent: Counter | None = None) -> list[Finding]:
+    """Every report's findings (:func:`audit_report`) and the cross-report
+    date conflicts (:func:`date_conflicts`).
+
+    ``docs`` is gone through once, so it can be a stream, when ``frequent``
+    (how often each issuer symbol is cited in the corpus) is given."""
+    if frequent is None:
+        docs = list(docs)
+        frequent = Counter(p for d in docs for c in d.citations for p in _symbol_parts(c))
+    known = known_symbols()
+    symbols = FrequentSymbols(frequent, known)
+    out: list[Finding] = []
+    mentions: list[Mention] = []
+    for d in docs:
+        found = audit_report(d, known, symbols, registry)
+        out.extend(found)
+        mentions.extend(dated_mentions(d, found))
+    within = {(f.doc_id, f.id) for f in out if f.kind == "citation_date_conflict" and f.id is not None}
+    return out + date_conflicts(mentions, within)

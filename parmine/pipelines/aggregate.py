@@ -29,13 +29,28 @@ GROUPS = {"province": "province", "unit": "unit_2025", "agency": "agency", "peri
 
 _VALUES_SQL = """
 WITH folded AS (SELECT duplicate_of AS doc_id, count(*) AS n FROM documents
+                WHERE duplicate_of IS NOT NULL GROUP BY 1),
+stated AS (
+  SELECT d.doc_id, d.province, d.unit_2025, d.agency, d.period_year AS year, d.period_kind, d.period_index,
+         d.issued_date, coalesce(f.n, 0) AS copies, i.indicator, i.value,
+         row_number() OVER (PARTITION BY i.doc_id, i.indicator
+                            ORDER BY coalesce(i.start, 2147483647), i.table_no, i.row_no, i.col_no) AS nth
+  FROM indicators i JOIN documents d USING (doc_id) LEFT JOIN folded f USING (doc_id)
+  WHERE d.duplicate_of IS NULL AND i.field IS NULL AND i.procedure IS NULL
+    AND i.extractor <> 'ner' AND NOT (i.table_no IS NOT NULL AND i.role = 'part') {only}),
+latest AS (
+  SELECT *, row_number() OVER (PARTITION BY province, unit_2025, agency, year, period_kind, period_index, indicator
+                               ORDER BY issued_date DESC NULLS LAST, doc_id) AS nth_report
+  FROM stated WHERE nth = 1)
+SELECT * EXCLUDE (nth, nth_report) FROM latest WHERE nth_report = 1
+"""
+
+_ROWS_SQL = """
+WITH folded AS (SELECT duplicate_of AS doc_id, count(*) AS n FROM documents
                 WHERE duplicate_of IS NOT NULL GROUP BY 1)
-SELECT d.doc_id, d.province, d.unit_2025, d.agency, d.period_year AS year, d.period_kind,
-       d.period_index, d.issued_date, coalesce(f.n, 0) AS copies, i.indicator, i.value
-FROM indicators i JOIN documents d USING (doc_id) LEFT JOIN folded f USING (doc_id)
-WHERE d.duplicate_of IS NULL AND i.field IS NULL AND i.procedure IS NULL
-  AND i.extractor <> 'ner' AND NOT (i.table_no IS NOT NULL AND i.role = 'part') {only}
-ORDER BY d.issued_date DESC NULLS LAST, i.doc_id, coalesce(i.start, 2147483647), i.table_no, i.row_no
+SELECT d.province, d.unit_2025, d.agency, d.period_year AS year, d.period_kind, d.period_index,
+       count(*) AS reports, CAST(sum(coalesce(f.n, 0)) AS INTEGER) AS copies
+FROM documents d LEFT JOIN folded f USING (doc_id) WHERE d.duplicate_of IS NULL GROUP BY ALL
 """
 
 
@@ -49,24 +64,26 @@ def report_values(store, indicators: list[str] | None = None) -> pd.DataFrame:
     if indicators:
         only = f"AND i.indicator IN ({', '.join('?' * len(indicators))})"
         params = list(indicators)
-    long = store.frame(_VALUES_SQL.format(only=only), params)
-    long = long.drop_duplicates(["doc_id", "indicator"], keep="first")
-    keys = long[WIDE_KEYS].astype(object).where(long[WIDE_KEYS].notna(), "")
-    latest = long.assign(**{k: keys[k] for k in WIDE_KEYS}).drop_duplicates(
-        WIDE_KEYS + ["indicator"], keep="first")
-    return long.loc[latest.index].reset_index(drop=True)
+    return store.frame(_VALUES_SQL.format(only=only) + " ORDER BY issued_date DESC NULLS LAST, doc_id", params)
 
 
-def _reports_per_row(store) -> pd.DataFrame:
-    """Per province × agency × period: the distinct reports and the copies folded into them."""
-    frame = store.frame(
-        "WITH folded AS (SELECT duplicate_of AS doc_id, count(*) AS n FROM documents "
-        "WHERE duplicate_of IS NOT NULL GROUP BY 1) "
-        "SELECT d.province, d.unit_2025, d.agency, d.period_year AS year, d.period_kind, d.period_index, "
-        "count(*) AS reports, CAST(sum(coalesce(f.n, 0)) AS INTEGER) AS copies "
-        "FROM documents d LEFT JOIN folded f USING (doc_id) WHERE d.duplicate_of IS NULL GROUP BY ALL")
-    keys = frame[WIDE_KEYS].astype(object).where(frame[WIDE_KEYS].notna(), "")
-    return frame.assign(**{k: keys[k] for k in WIDE_KEYS})
+def _quoted(name: str, quote: str) -> str:
+    return quote + name.replace(quote, quote * 2) + quote
+
+
+def wide_sql(store) -> str:
+    """The SELECT of the wide table: one row per province × agency × period
+    with a stated value, one column per indicator stated anywhere."""
+    names = [r[0] for r in store.con.execute(
+        f"SELECT DISTINCT indicator FROM ({_VALUES_SQL.format(only='')}) ORDER BY 1").fetchall()]
+    keys = ", ".join(WIDE_KEYS)
+    values = "".join(f", first(value) FILTER (WHERE indicator = {_quoted(n, chr(39))}) AS {_quoted(n, chr(34))}"
+                     for n in names)
+    on = " AND ".join(f"v.{k} IS NOT DISTINCT FROM r.{k}" for k in WIDE_KEYS)
+    return (f"SELECT {', '.join(f'v.{k}' for k in WIDE_KEYS)}, r.reports, r.copies"
+            f"{''.join(f', v.{_quoted(n, chr(34))}' for n in names)} "
+            f"FROM (SELECT {keys}{values} FROM ({_VALUES_SQL.format(only='')}) GROUP BY {keys}) v "
+            f"LEFT JOIN ({_ROWS_SQL}) r ON {on} ORDER BY {', '.join(f'v.{k} NULLS FIRST' for k in WIDE_KEYS)}")
 
 
 def wide_table(store) -> pd.DataFrame:
@@ -74,20 +91,10 @@ def wide_table(store) -> pd.DataFrame:
     the values of :func:`report_values`, ``reports`` (distinct reports with
     that province, agency and period) and ``copies`` (files left out as
     copies of those reports)."""
-    long = report_values(store)
-    if long.empty:
-        return pd.DataFrame(columns=WIDE_KEYS + ["reports", "copies"])
-    keys = long[WIDE_KEYS].astype(object).where(long[WIDE_KEYS].notna(), "")
-    long = long.assign(**{k: keys[k] for k in WIDE_KEYS})
-    wide = long.pivot_table(index=WIDE_KEYS, columns="indicator", values="value", aggfunc="first")
-    counts = _reports_per_row(store).set_index(WIDE_KEYS)[["reports", "copies"]]
-    wide = wide.join(counts).reset_index()
-    wide.columns.name = None
-    front = WIDE_KEYS + ["reports", "copies"]
-    wide = wide[front + sorted(c for c in wide.columns if c not in front)]
+    wide = store.frame(wide_sql(store))
     for k in ("year", "period_index"):
-        wide[k] = pd.to_numeric(wide[k].replace({"": None})).astype("Int64")
-    return wide.replace({"": None})
+        wide[k] = wide[k].astype("Int64")
+    return wide
 
 
 def default_period(values: pd.DataFrame) -> str:

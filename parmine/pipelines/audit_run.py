@@ -1,60 +1,56 @@
-"""Run the audit over everything in the store and write the audit table.
+"""The audit as the store holds it.
 
-The checks themselves (:mod:`parmine.audit.checks`) work on records;
-this module turns the stored rows back into records, one
-:class:`~parmine.audit.checks.DocFacts` per report, so the audit always
-covers the whole corpus in OUT — also the documents a resumed run skipped.
+The checks themselves (:mod:`parmine.audit.checks`) work on records; this
+module turns a report's rows into records (:func:`facts`, the same way for
+rows just mined and rows read back from the store) and keeps the ``audit``
+table up to date without going over the whole store:
+
+- :func:`report_audit` runs in the worker, with the mining: the report's own
+  findings and the registry's (rows of ``scope`` ``report``), its citations'
+  ``cited_key`` and ``registry_*`` columns;
+- :func:`update_audit` runs at the end of a run, on what changed: the
+  reports whose symbol variants depend on symbol counts that moved
+  (re-audited with the corpus's counts), and the cross-report date
+  conflicts (rows of ``scope`` ``corpus``) of the documents cited by the
+  reports mined in the run (and by the old versions of reports mined
+  again).  When the registry differs from the one the store was audited
+  with, every report is audited again.
+
+The result equals a single audit of the whole store
+(:func:`~parmine.audit.checks.audit_corpus`).
 """
 from __future__ import annotations
 
-import itertools
-from collections import Counter
-from typing import Iterator
+import hashlib
+from collections import defaultdict
+from typing import Iterable, Iterator
 
-from ..audit.checks import DocFacts, Finding, audit_corpus
-from ..audit.registry import RegistryCheck, Resolved
-from ..corpus.registry import Registry, RegistryEntry
+import pyarrow as pa
+
+from ..audit.checks import (
+    DocFacts,
+    Finding,
+    FrequentSymbols,
+    Mention,
+    audit_report,
+    cited_key,
+    date_conflicts,
+    near_miss,
+    open_symbol,
+)
+from ..audit.registry import RegistryCheck
+from ..corpus.registry import Registry, known_symbols
 from ..extract.records import Citation, DateMention, Indicator, Metadata, Period
 from .rows import REGISTRY_COLUMNS
+from .schema import arrow_table
 from .store import Store, fetch_batches
+
+CHUNK = 500  # reports read back from the store at a time
+KEYS = 5000  # cited documents whose cross-report conflicts are brought up to date at a time
 
 
 def _iso(v):
     return None if v is None else str(v)[:10]
-
-
-def _rows(cur):
-    """The rows of an executed cursor as dicts (straight from DuckDB)."""
-    names = [d[0] for d in cur.description]
-    for batch in fetch_batches(cur):
-        for values in batch:
-            yield dict(zip(names, values))
-
-
-def _by_document(store: Store, table: str, make):
-    """(doc_id, records) per document, in doc_id order, streamed on a cursor
-    of its own (the rules' rows: the audit prefers the rules)."""
-    cur = store.con.cursor()
-    cur.execute(f'SELECT * FROM "{table}" WHERE extractor <> \'ner\' ORDER BY doc_id, start')
-    for doc_id, rows in itertools.groupby(_rows(cur), key=lambda r: r["doc_id"]):
-        yield doc_id, [rec for rec in map(make, rows) if rec is not None]
-
-
-class _Stream:
-    """One table's records per document, taken in doc_id order."""
-
-    def __init__(self, groups):
-        self.groups = groups
-        self.head = next(groups, None)
-
-    def take(self, doc_id: str) -> list:
-        while self.head is not None and self.head[0] < doc_id:  # rows of no stored document
-            self.head = next(self.groups, None)
-        if self.head is not None and self.head[0] == doc_id:
-            records = self.head[1]
-            self.head = next(self.groups, None)
-            return records
-        return []
 
 
 def _citation(r: dict) -> Citation:
@@ -86,109 +82,342 @@ def _date(r: dict) -> DateMention:
                        role=r["role"] or "event", sentence=r["sentence"] or "")
 
 
-def load_facts(store: Store) -> Iterator[DocFacts]:
-    """One DocFacts per stored report, streamed in doc_id order (only one
-    report's records are in memory at a time)."""
-    cits = _Stream(_by_document(store, "citations", _citation))
-    inds = _Stream(_by_document(store, "indicators", _indicator))
-    dates = _Stream(_by_document(store, "dates", lambda r: _date(r) if r["kind"] == "date" else None))
-    for d in _rows(store.con.cursor().execute("SELECT * FROM documents ORDER BY doc_id")):
-        period = None
-        if d["period_kind"]:
-            period = Period(start=-1, end=-1, text="", kind=d["period_kind"],
-                            year=int(d["period_year"]) if d["period_year"] is not None else None,
-                            index=int(d["period_index"]) if d["period_index"] is not None else None,
-                            start_date=_iso(d["period_start"]), end_date=_iso(d["period_end"]))
-        meta = Metadata(province=d["province"], unit_2025=d["unit_2025"], agency=d["agency"],
-                        report_type=d["report_type"] or "other", period=period,
-                        issued_date=d["issued_date"], doc_number=d["doc_number"],
-                        signer=d["signer"], title=d["title"], doc_kind=d["doc_kind"])
-        yield DocFacts(doc_id=d["doc_id"], province=d["province"], citations=cits.take(d["doc_id"]),
-                       indicators=inds.take(d["doc_id"]), dates=dates.take(d["doc_id"]), metadata=meta)
+def _text_order(r: dict) -> tuple:
+    """Rows in text order (rows without a place, such as table cells', last;
+    ties broken by the cell and the indicator, so every reading of the rows
+    gives one order)."""
+    return (r["start"] is None, r["start"] or 0, r["end"] or 0, r.get("table_no") or 0, r.get("row_no") or 0,
+            r.get("col_no") or 0, r.get("indicator") or "")
 
 
-def _symbol_counts(store: Store) -> Counter:
-    """How often each issuer symbol is cited across the store (what
-    :func:`~parmine.audit.checks.audit_corpus` counts, without loading
-    the citations)."""
-    return Counter(dict(store.con.execute(
-        "SELECT issuer_symbol, count(*) FROM citations WHERE extractor <> 'ner' "
-        "AND coalesce(issuer_symbol, '') <> '' GROUP BY 1").fetchall()))
+def _rules(rows: Iterable[dict]) -> list[dict]:
+    """The rules' rows in text order (the audit prefers the rules)."""
+    return sorted((r for r in rows if r["extractor"] != "ner"), key=_text_order)
 
 
-def _places(store: Store, findings: list[Finding]) -> dict[tuple[str, int | None], tuple]:
-    """(doc_id, start) → (page, sentence) of the stored mention each finding
-    points at (a citation first, then an indicator, then a date); a finding
-    without a start finds none."""
-    import pyarrow as pa
-
-    keys = {(f.doc_id, f.start) for f in findings if f.start is not None and f.start >= 0}
-    if not keys:
-        return {}
-    store.con.register("_keys", pa.table({"doc_id": [k[0] for k in keys], "start": [k[1] for k in keys]}))
-    try:
-        rows = store.con.execute(" UNION ALL ".join(
-            f'SELECT {rank} AS rank, t.doc_id, t.start, t.page, t.sentence FROM "{table}" t '
-            f'SEMI JOIN _keys k ON t.doc_id = k.doc_id AND t.start = k.start'
-            for rank, table in enumerate(("dates", "indicators", "citations"))) + " ORDER BY rank").fetchall()
-    finally:
-        store.con.unregister("_keys")
-    return {(d, s): (page, sentence) for _, d, s, page, sentence in rows}
-
-
-def _write_resolutions(store: Store, resolved: Resolved) -> None:
-    """The citations' ``registry_*`` columns: the entry each resolved
-    mention stands for, none for the others (one hash join in DuckDB)."""
-    import pyarrow as pa
-
-    index: dict[int, int] = {}
-    entries: list[RegistryEntry] = []
-    for e in resolved.entries:
-        if id(e) not in index:
-            index[id(e)] = len(entries)
-            entries.append(e)
-    store.con.register("_resolved", pa.table({
-        "doc_id": pa.array(resolved.doc_ids, pa.string()), "start": pa.array(resolved.starts, pa.int32()),
-        "entry": pa.array([index[id(e)] for e in resolved.entries], pa.int32())}))
-    store.con.register("_entries", pa.table({
-        "entry": pa.array(range(len(entries)), pa.int32()),
-        **{col: pa.array([getattr(e, field) for e in entries], pa.string())
-           for col, field in REGISTRY_COLUMNS.items()}}))
-    sets = ", ".join(f'"{col}" = r."{col}"' for col in REGISTRY_COLUMNS)
-    store.con.execute("BEGIN TRANSACTION")
-    try:
-        store.con.execute("UPDATE citations SET " + ", ".join(f'"{c}" = NULL' for c in REGISTRY_COLUMNS)
-                          + " WHERE registry_id IS NOT NULL")
-        store.con.execute(f"UPDATE citations SET {sets} FROM (SELECT * FROM _resolved JOIN _entries "
-                          "USING (entry)) r WHERE citations.doc_id = r.doc_id AND citations.start = r.start "
-                          "AND citations.extractor <> 'ner'")
-        store.con.execute("COMMIT")
-    except BaseException:
-        store.con.execute("ROLLBACK")
-        raise
-    finally:
-        store.con.unregister("_resolved")
-        store.con.unregister("_entries")
+def facts(doc: dict, citations: Iterable[dict], indicators: Iterable[dict], dates: Iterable[dict]) -> DocFacts:
+    """What the audit needs of one report, from its rows (dicts with the
+    store's columns)."""
+    period = None
+    if doc["period_kind"]:
+        period = Period(start=-1, end=-1, text="", kind=doc["period_kind"],
+                        year=int(doc["period_year"]) if doc["period_year"] is not None else None,
+                        index=int(doc["period_index"]) if doc["period_index"] is not None else None,
+                        start_date=_iso(doc["period_start"]), end_date=_iso(doc["period_end"]))
+    meta = Metadata(province=doc["province"], unit_2025=doc["unit_2025"], agency=doc["agency"],
+                    report_type=doc["report_type"] or "other", period=period,
+                    issued_date=doc["issued_date"], doc_number=doc["doc_number"],
+                    signer=doc["signer"], title=doc["title"], doc_kind=doc["doc_kind"])
+    return DocFacts(doc_id=doc["doc_id"], province=doc["province"],
+                    citations=[_citation(r) for r in _rules(citations)],
+                    indicators=[_indicator(r) for r in _rules(indicators)],
+                    dates=[_date(r) for r in _rules(dates) if r["kind"] == "date"], metadata=meta)
 
 
-def run_audit(store: Store, registry: Registry | None = None) -> int:
-    """Audit the whole store, against ``registry`` too when given (and
-    write the entry each citation stands for in its ``registry_*``
-    columns); returns the number of findings."""
-    check = RegistryCheck(registry) if registry is not None else None
-    findings = audit_corpus(load_facts(store), registry=check, frequent=_symbol_counts(store))
-    places = _places(store, findings)
-    table_pages = dict(((d, t), p) for d, t, p in store.con.execute(
-        "SELECT doc_id, table_no, min(page) FROM cells GROUP BY ALL").fetchall())
-    rows = []
+def _audit_rows(findings: list[Finding], rows: dict[str, list[dict]], scope: str) -> list[dict]:
+    """Audit rows for one report's findings, with the page and sentence of
+    the mention each points at (a citation first, then an indicator, then a
+    date; a table finding: the table's first page)."""
+    places = {r["start"]: (r["page"], r["sentence"])
+              for table in ("dates", "indicators", "citations") for r in rows.get(table, ()) if r["start"] is not None}
+    table_pages: dict[int, int] = {}
+    for c in rows.get("cells", ()):
+        if c["page"] is not None:
+            table_pages[c["table_no"]] = min(c["page"], table_pages.get(c["table_no"], c["page"]))
+    out = []
     for f in findings:
-        page, sentence = places.get((f.doc_id, f.start), (table_pages.get((f.doc_id, f.table_no)), None))
-        rows.append({"kind": f.kind, "severity": f.severity, "id": f.id, "doc_id": f.doc_id,
-                     "page": f.page if f.page is not None else page, "section": f.section,
-                     "start": f.start if f.start is not None and f.start >= 0 else None,
-                     "end": f.end if f.end is not None and f.end >= 0 else None,
-                     "sentence": f.sentence or sentence, "explanation": f.explanation,
-                     "expected": f.expected, "table_no": f.table_no, "col_no": f.col_no})
-    store.replace_table("audit", rows)
-    _write_resolutions(store, check.resolved if check else Resolved())
-    return len(rows)
+        start = f.start if f.start is not None and f.start >= 0 else None
+        table_page = table_pages.get(f.table_no) if f.table_no is not None else None
+        page, sentence = places.get(start, (table_page, None)) if start is not None else (table_page, None)
+        out.append({"kind": f.kind, "severity": f.severity, "id": f.id, "doc_id": f.doc_id,
+                    "page": f.page if f.page is not None else page, "section": f.section, "start": start,
+                    "end": f.end if f.end is not None and f.end >= 0 else None,
+                    "sentence": f.sentence or sentence, "explanation": f.explanation,
+                    "expected": f.expected, "table_no": f.table_no, "col_no": f.col_no, "scope": scope})
+    return out
+
+
+def _fill_citations(citations: list[dict], province: str | None, check: RegistryCheck | None) -> None:
+    """Set the rules' citation rows' ``cited_key``, and the registry entry
+    each resolved one stands for (``registry_*``), in place."""
+    entries = dict(zip(check.resolved.starts, check.resolved.entries)) if check else {}
+    for r in citations:
+        if r["extractor"] == "ner":
+            continue
+        r["cited_key"] = cited_key(_citation(r), province)
+        entry = entries.get(r["start"])
+        for col, field in REGISTRY_COLUMNS.items():
+            r[col] = getattr(entry, field) if entry is not None else None
+
+
+_NO_COUNTS: FrequentSymbols | None = None
+
+
+def _no_counts() -> FrequentSymbols:
+    """Symbol counts of nobody: a report on its own (the end of the run
+    audits again the few whose symbols are near misses of frequent ones)."""
+    global _NO_COUNTS
+    if _NO_COUNTS is None:
+        _NO_COUNTS = FrequentSymbols({}, known_symbols())
+    return _NO_COUNTS
+
+
+def report_audit(rows: dict[str, list[dict]], registry: Registry | None) -> list[dict]:
+    """One report's audit rows (``scope`` report), from its rows as mined;
+    sets its citation rows' ``cited_key`` and ``registry_*`` in place."""
+    doc = rows["documents"][0]
+    check = RegistryCheck(registry) if registry is not None else None
+    found = audit_report(facts(doc, rows["citations"], rows["indicators"], rows["dates"]),
+                         known_symbols(), _no_counts(), check)
+    _fill_citations(rows["citations"], doc["province"], check)
+    return _audit_rows(found, rows, "report")
+
+
+# -- reading reports back -------------------------------------------------------------
+def _ids(values: Iterable[str], name: str = "doc_id") -> pa.Table:
+    return pa.table({name: pa.array(sorted(set(values)), pa.string())})
+
+
+def _dicts(cur) -> Iterator[dict]:
+    """The rows of an executed cursor as dicts (straight from DuckDB)."""
+    names = [d[0] for d in cur.description]
+    for batch in fetch_batches(cur):
+        for values in batch:
+            yield dict(zip(names, values))
+
+
+def stored_rows(store: Store, doc_ids: Iterable[str], tables: tuple[str, ...]) -> Iterator[list[dict[str, list[dict]]]]:
+    """The reports of ``doc_ids`` still stored, ``CHUNK`` at a time (in
+    doc_id order): each report's rows of ``tables`` (``documents`` among
+    them)."""
+    ids = sorted(set(doc_ids))
+    for i in range(0, len(ids), CHUNK):
+        by_doc: dict[str, dict[str, list[dict]]] = defaultdict(lambda: {t: [] for t in tables})
+        with store.registered("_chunk", _ids(ids[i:i + CHUNK])):
+            for table in tables:
+                for r in _dicts(store.con.execute(f'SELECT * FROM "{table}" SEMI JOIN _chunk USING (doc_id)')):
+                    by_doc[r["doc_id"]][table].append(r)
+        yield [by_doc[d] for d in sorted(by_doc) if by_doc[d]["documents"]]
+
+
+_AUDITED = ("documents", "citations", "indicators", "dates", "cells", "audit")
+
+
+def _reaudit(store: Store, doc_ids: Iterable[str], registry: Registry | None, symbols: FrequentSymbols,
+             citations: bool) -> set[str]:
+    """Audit these reports again with the corpus's symbol counts: their
+    ``report`` rows replaced (and, with ``citations``, their citation rows,
+    for the registry's columns); returns the reports whose rows changed."""
+    changed: set[str] = set()
+    for chunk in stored_rows(store, doc_ids, _AUDITED):
+        new_rows, cited = [], []
+        for rows in chunk:
+            doc = rows["documents"][0]
+            check = RegistryCheck(registry) if registry is not None else None
+            found = audit_report(facts(doc, rows["citations"], rows["indicators"], rows["dates"]),
+                                 known_symbols(), symbols, check)
+            new = _audit_rows(found, rows, "report")
+            if _row_set(r for r in rows["audit"] if r["scope"] == "report") != _row_set(new):
+                changed.add(doc["doc_id"])
+                new_rows.extend(new)
+            if citations:
+                _fill_citations(rows["citations"], doc["province"], check)
+                cited.extend(rows["citations"])
+        redone = {rows["documents"][0]["doc_id"] for rows in chunk} if citations else set()
+        with store.transaction():
+            if redone:
+                with store.registered("_docs", _ids(redone)):
+                    store.execute("DELETE FROM citations WHERE doc_id IN (SELECT doc_id FROM _docs)")
+                store.insert("citations", arrow_table("citations", cited))
+            now = changed & {rows["documents"][0]["doc_id"] for rows in chunk}
+            if now:
+                with store.registered("_docs", _ids(now)):
+                    store.execute("DELETE FROM audit WHERE scope = 'report' "
+                                      "AND doc_id IN (SELECT doc_id FROM _docs)")
+                store.insert("audit", arrow_table("audit", new_rows))
+                store.mark_changed(now, "audit")
+    return changed
+
+
+def _row_set(rows: Iterable[dict]) -> set[tuple]:
+    return {tuple(sorted(r.items())) for r in rows}
+
+
+def mined(store: Store) -> list[str]:
+    """The documents mined (or failed) since the last finished run."""
+    return [r[0] for r in store.con.execute("SELECT DISTINCT doc_id FROM _changed WHERE what = 'mined'").fetchall()]
+
+
+# -- the registry the store was audited with ------------------------------------------
+def registry_digest(registry: Registry | None) -> str:
+    """A digest of the registry's entries ("none" without one)."""
+    if registry is None:
+        return "none"
+    h = hashlib.blake2b(digest_size=16)
+    for key in sorted(registry.by_id):
+        h.update(repr((key, registry.by_id[key])).encode())
+    return h.hexdigest()
+
+
+def _state(store: Store, name: str) -> str | None:
+    return store.value("SELECT value FROM _state WHERE name = ?", [name])
+
+
+def _set_state(store: Store, name: str, value: str | None) -> None:
+    store.execute("DELETE FROM _state WHERE name = ?", [name])
+    if value is not None:
+        store.execute("INSERT INTO _state VALUES (?, ?)", [name, value])
+
+
+def note_registry(store: Store, registry: Registry | None) -> None:
+    """At the start of a run: when the registry differs from the one the
+    stored reports were audited with, every report is audited again at the
+    end of the run (remembered until that is done)."""
+    digest = registry_digest(registry)
+    if _state(store, "registry") == digest:
+        return
+    with store.transaction():
+        if store.value("SELECT count(*) FROM documents"):
+            _set_state(store, "reaudit", "all")
+        _set_state(store, "registry", digest)
+
+
+# -- symbol counts ----------------------------------------------------------------------
+def _symbol_updates(store: Store) -> tuple[FrequentSymbols, set[str], list[tuple[str, int, str | None]]]:
+    """The corpus's symbol counts now, the open symbols whose frequent
+    target moved since the last audit, and the new ``_symbols`` rows."""
+    known = known_symbols()
+    counts = dict(store.con.execute(
+        "SELECT issuer_symbol, count(*) FROM citations WHERE extractor <> 'ner' "
+        "AND coalesce(issuer_symbol, '') <> '' GROUP BY 1").fetchall())
+    old = {s: (n, t) for s, n, t in store.con.execute("SELECT symbol, n, target FROM _symbols").fetchall()}
+    symbols = FrequentSymbols(counts, known)
+    moved = {s for s in counts.keys() | old.keys() if counts.get(s, 0) != old.get(s, (0, None))[0]}
+    # a frequent symbol whose count moved can become, or stop being, the target of those near it
+    pulls = [t for t in moved if max(counts.get(t, 0), old.get(t, (0, None))[0]) >= 3 and symbols.may_target(t)]
+    affected = {s for s in counts if open_symbol(s, known) and (s in moved or near_miss(s, pulls) is not None)}
+    rows, retargeted = [], set()
+    for s, n in counts.items():
+        target = symbols.target(s) if s in affected else old.get(s, (0, None))[1]
+        if target != old.get(s, (0, None))[1]:
+            retargeted.add(s)
+        rows.append((s, n, target))
+    return symbols, retargeted | {s for s in old.keys() - counts.keys() if old[s][1]}, rows
+
+
+def _write_symbols(store: Store, rows: list[tuple[str, int, str | None]]) -> None:
+    store.execute("DELETE FROM _symbols")
+    if rows:
+        store.insert("_symbols", pa.table({"symbol": pa.array([r[0] for r in rows], pa.string()),
+                                            "n": pa.array([r[1] for r in rows], pa.int32()),
+                                            "target": pa.array([r[2] for r in rows], pa.string())}))
+
+
+def _citing(store: Store, symbols: Iterable[str], among: Iterable[str] | None = None) -> set[str]:
+    """The reports citing one of ``symbols`` (only those of ``among`` when given)."""
+    sql = ("SELECT DISTINCT doc_id FROM citations SEMI JOIN _syms ON issuer_symbol = _syms.symbol "
+           "WHERE extractor <> 'ner'")
+    with store.registered("_syms", _ids(symbols, "symbol")):
+        if among is None:
+            return {r[0] for r in store.con.execute(sql).fetchall()}
+        with store.registered("_among", _ids(among)):
+            return {r[0] for r in store.con.execute(sql + " AND doc_id IN (SELECT doc_id FROM _among)").fetchall()}
+
+
+# -- across reports ---------------------------------------------------------------------
+def _conflict_rows(store: Store, keys: set[str]) -> tuple[list[dict], set[str]]:
+    """The cross-report date conflicts of the documents ``keys`` stand for,
+    as audit rows, and the reports citing them."""
+    with store.registered("_keys", _ids(keys, "cited_key")):
+        cur = store.con.execute(
+            "SELECT c.cited_key, c.doc_id, c.id, c.start, c.\"end\", c.date, c.page, c.sentence, "
+            "a.expected AS registry_date FROM citations c SEMI JOIN _keys USING (cited_key) "
+            "LEFT JOIN (SELECT doc_id, id, start, expected FROM audit WHERE kind = 'registry_date_conflict' "
+            "AND scope = 'report') a ON a.doc_id = c.doc_id AND a.id = c.id AND a.start = c.start "
+            "WHERE c.extractor <> 'ner' AND c.date IS NOT NULL ORDER BY c.doc_id, c.start")
+        mentions, places = [], {}
+        for r in _dicts(cur):
+            c = Citation(start=r["start"], end=r["end"], text=r["id"], id=r["id"], doc_type=None, number="",
+                         year=None, symbol="", issuer_symbol=None, date=_iso(r["date"]))
+            mentions.append(Mention(r["cited_key"], r["doc_id"], c, r["registry_date"]))
+            places[(r["doc_id"], r["start"])] = (r["page"], r["sentence"])
+    citing = {m.doc_id for m in mentions}
+    with store.registered("_citing", _ids(citing)):
+        within = set(store.con.execute(
+            "SELECT doc_id, id FROM audit SEMI JOIN _citing USING (doc_id) "
+            "WHERE kind = 'citation_date_conflict' AND scope = 'report' AND id IS NOT NULL").fetchall())
+    rows = []
+    for f in date_conflicts(mentions, within):
+        page, sentence = places[(f.doc_id, f.start)]
+        rows.append({**_audit_rows([f], {}, "corpus")[0], "page": page, "sentence": sentence})
+    return rows, citing
+
+
+def _update_conflicts(store: Store, keys: set[str]) -> set[str]:
+    """Replace the cross-report date conflicts of ``keys``; returns the
+    reports whose conflicts changed."""
+    rows, _ = _conflict_rows(store, keys)
+    old = _old_conflicts(store, keys)
+    before: dict[str, set] = defaultdict(set)
+    after: dict[str, set] = defaultdict(set)
+    for r in old:
+        before[r["doc_id"]].add(tuple(sorted(r.items())))
+    for r in rows:
+        after[r["doc_id"]].add(tuple(sorted(r.items())))
+    changed = {d for d in before.keys() | after.keys() if before[d] != after[d]}
+    if changed:
+        with store.registered("_keys", _ids(keys, "cited_key")), store.registered("_docs", _ids(changed)):
+            store.execute(
+                "DELETE FROM audit WHERE scope = 'corpus' AND doc_id IN (SELECT doc_id FROM _docs) AND EXISTS "
+                "(SELECT 1 FROM citations c SEMI JOIN _keys USING (cited_key) WHERE c.doc_id = audit.doc_id "
+                "AND c.start = audit.start AND c.extractor <> 'ner')")
+        new = [r for r in rows if r["doc_id"] in changed]
+        if new:
+            store.insert("audit", arrow_table("audit", new))
+        store.mark_changed(changed, "audit")
+    return changed
+
+
+def _old_conflicts(store: Store, keys: set[str]) -> list[dict]:
+    """The stored cross-report conflicts on mentions of ``keys``."""
+    with store.registered("_keys", _ids(keys, "cited_key")):
+        return list(_dicts(store.con.execute(
+            "SELECT a.* FROM audit a WHERE a.scope = 'corpus' AND EXISTS (SELECT 1 FROM citations c "
+            "SEMI JOIN _keys USING (cited_key) WHERE c.doc_id = a.doc_id AND c.start = a.start "
+            "AND c.extractor <> 'ner')")))
+
+
+def _dated_keys(store: Store, doc_ids: Iterable[str]) -> set[str]:
+    """The documents the dated citations of these reports stand for."""
+    with store.registered("_docs", _ids(doc_ids)):
+        return {r[0] for r in store.con.execute(
+            "SELECT DISTINCT cited_key FROM citations SEMI JOIN _docs USING (doc_id) "
+            "WHERE extractor <> 'ner' AND date IS NOT NULL AND cited_key IS NOT NULL").fetchall()}
+
+
+def update_audit(store: Store, registry: Registry | None) -> set[str]:
+    """Bring the audit up to date with the reports mined since the last
+    finished run; returns the reports whose audit rows it changed (after
+    the mining)."""
+    new = mined(store)
+    everything = _state(store, "reaudit") == "all"
+    symbols, retargeted, symbol_rows = _symbol_updates(store)
+    changed: set[str] = set()
+    if everything:
+        every = [r[0] for r in store.con.execute("SELECT doc_id FROM documents").fetchall()]
+        changed |= _reaudit(store, every, registry, symbols, citations=True)
+        store.mark_changed(every, "mined")  # the citations' registry columns changed too
+        new = every
+    else:
+        targeted = {s for s, _, t in symbol_rows if t}
+        again = _citing(store, retargeted) | (_citing(store, targeted, among=new) if targeted else set())
+        changed |= _reaudit(store, again, registry, symbols, citations=False)
+    keys = sorted(_dated_keys(store, new) | {r[0] for r in store.con.execute("SELECT cited_key FROM _stale_keys")
+                                                .fetchall()})
+    with store.transaction():
+        for i in range(0, len(keys), KEYS):
+            changed |= _update_conflicts(store, set(keys[i:i + KEYS]))
+        _write_symbols(store, symbol_rows)
+        store.execute("DELETE FROM _stale_keys")
+        _set_state(store, "reaudit", None)
+    return changed

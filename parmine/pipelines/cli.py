@@ -129,7 +129,7 @@ def cmd_export(a) -> int:
         print(f"parmine: no dataset in {a.out}", file=sys.stderr)
         return 1
     with Store(a.out) as store:
-        export_all(store, Path(a.out), excel=a.excel)
+        export_all(store, Path(a.out), excel=a.excel, full=True)
     print(f"exports rewritten in {a.out}" + (" (with parmine.xlsx)" if a.excel else ""))
     return 0
 

@@ -27,19 +27,22 @@ OCR, then the one with fewest OCR pages, then the smallest doc_id.
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections import defaultdict
+from dataclasses import dataclass
 
 import regex
 
 from ..text.normalize import strip_diacritics
+from .schema import COPY_COLUMNS
 
 SKETCH = 128
 SIMILAR = 0.7
+FIRST = 8  # near-identical texts share one of their FIRST smallest hashes
 _WORD = regex.compile(r"[^\W\d_]+")
 _FORMAT_RANK = {"txt": 0, "md": 1, "html": 2, "docx": 3, "doc": 4, "pdf": 5, "scan-pdf": 6, "image": 7}
 # what must not disagree between two copies of one report
-_AGREE = ("issuer", "province", "agency", "report_type", "period_kind", "period_year", "period_index",
-          "doc_number", "issued_date")
+_AGREE = tuple(c for c in COPY_COLUMNS if c not in ("doc_id", "format", "ocr_pages", "fingerprint"))
 
 
 def fingerprint(text: str) -> str | None:
@@ -58,11 +61,13 @@ def fingerprint(text: str) -> str | None:
     return " ".join(f"{h:016x}" for h in sorted(hashes)[:SKETCH])
 
 
-def _sketch(fp: str | None) -> list[int]:
-    return [int(h, 16) for h in fp.split()] if fp else []
+def _sketch(fp: str | None) -> list[str]:
+    """A fingerprint's hashes, smallest first (fixed-width hex: as strings
+    they sort as numbers)."""
+    return fp.split() if fp else []
 
 
-def similarity(a: list[int], b: list[int]) -> float:
+def similarity(a: list[str], b: list[str]) -> float:
     """Estimated Jaccard similarity of two texts from their sketches (sorted
     hash lists): the share of the union's ``SKETCH`` smallest hashes that
     both texts have."""
@@ -95,29 +100,56 @@ def _rank(d: dict) -> tuple:
     return (_FORMAT_RANK.get(d["format"], 9), ocr, d["doc_id"])
 
 
-def group_copies(docs: list[dict]) -> dict[str, tuple[str, str | None]]:
-    """doc_id → (report_key, duplicate_of) for ``docs`` (dicts with the
-    documents columns named in this module)."""
-    by_id = {d["doc_id"]: d for d in docs}
-    sketches = {d["doc_id"]: _sketch(d["fingerprint"]) for d in docs}
-    # candidate pairs: the same issuer + number + date, or a shared hash among
-    # the smallest few (near-identical texts nearly always share one)
+@dataclass(frozen=True)
+class _Text:
+    """What two documents' pair check compares, computed once per document."""
+
+    key: str | None  # issuer + number + date
+    sketch: list[str]
+    hashes: frozenset[str]
+    first: frozenset[str]  # the hashes near-identical texts are expected to share: the smallest few
+
+
+def _text(d: dict) -> _Text:
+    sketch = _sketch(d["fingerprint"])
+    return _Text(_issuer_key(d), sketch, frozenset(sketch), frozenset(sketch[:FIRST]))
+
+
+def _passes(x: _Text, y: _Text) -> bool:
+    """Whether two documents are a pair of copies, as far as their texts and
+    headers tell (before their other metadata is compared): the same issuer
+    + number + date, or near-identical texts sharing a first hash (the
+    overlap such texts have is checked first: most pairs fail it at once)."""
+    if x.key is not None and x.key == y.key:
+        return True
+    return (bool(x.first & y.first) and len(x.hashes & y.hashes) >= SIMILAR * max(len(x.hashes), len(y.hashes)) - 1e-9
+            and similarity(x.sketch, y.sketch) >= SIMILAR)
+
+
+def candidate_pairs(docs: list[dict]) -> set[tuple[str, str]]:
+    """Pairs of ``docs`` that may be copies: the same issuer + number +
+    date, or a shared hash among the smallest few (near-identical texts
+    nearly always share one)."""
     buckets: dict[object, list[str]] = defaultdict(list)
     for d in docs:
         if key := _issuer_key(d):
             buckets[key].append(d["doc_id"])
-        for h in sketches[d["doc_id"]][:8]:
+        for h in _sketch(d["fingerprint"])[:FIRST]:
             buckets[h].append(d["doc_id"])
-    pairs = sorted({(a, b) for ids in buckets.values() for i, a in enumerate(sorted(ids))
-                    for b in sorted(ids)[i + 1:]})
+    return {(a, b) for ids in buckets.values() for i, a in enumerate(sorted(ids)) for b in sorted(ids)[i + 1:]}
+
+
+def group_copies(docs: list[dict], pairs: set[tuple[str, str]] | None = None) -> dict[str, tuple[str, str | None]]:
+    """doc_id → (report_key, duplicate_of) for ``docs`` (dicts with the
+    documents columns of ``COPY_COLUMNS``); ``pairs``: the pairs that may be
+    copies (by default :func:`candidate_pairs`; any superset of the pairs
+    that pass gives the same groups)."""
+    by_id = {d["doc_id"]: d for d in docs}
+    texts = {d["doc_id"]: _text(d) for d in docs}
     group_of = {d["doc_id"]: [d["doc_id"]] for d in docs}
-    for a, b in pairs:
+    for a, b in sorted(candidate_pairs(docs) if pairs is None else {tuple(sorted(p)) for p in pairs}):
         ga, gb = group_of[a], group_of[b]
-        if ga is gb:
-            continue
-        x, y = by_id[a], by_id[b]
-        same = _issuer_key(x) is not None and _issuer_key(x) == _issuer_key(y)
-        if not (same or similarity(sketches[a], sketches[b]) >= SIMILAR):
+        if ga is gb or not _passes(texts[a], texts[b]):
             continue
         if all(_agree(by_id[m], by_id[n]) for m in ga for n in gb):
             ga.extend(gb)
@@ -137,25 +169,175 @@ def group_copies(docs: list[dict]) -> dict[str, tuple[str, str | None]]:
     return out
 
 
-def mark_copies(store) -> int:
-    """Set ``report_key`` and ``duplicate_of`` on every document of ``store``
-    (a :class:`~parmine.pipelines.store.Store`; the
-    whole store, so copies across runs are found); returns the number of
-    documents that are copies of another."""
+# -- in the store ---------------------------------------------------------------------------
+STALE = "old/"  # doc_id prefix of a reprocessed document's old version (no doc_id has a "/")
+
+# The hashes a document shares with every text near-identical to it (a
+# prefix filter): its rarest hashes, as many as its sketch has beyond the
+# overlap SIMILAR requires — in one order for all documents, the first hash
+# two such texts share is in both prefixes.  The order is by how many
+# documents had the hash when the counts were last taken (``_hash_counts``:
+# the hashes of more than one; retaken, with every prefix, each time the
+# store has doubled), so a run computes the prefixes of its new documents
+# only (kept in ``_prefixes``).
+_HASHES = """
+SELECT doc_id, CAST('0x' || unnest(string_split(fingerprint, ' ')) AS UBIGINT) AS h FROM {source}
+WHERE fingerprint IS NOT NULL
+"""
+_PREFIXES = """
+SELECT doc_id, h FROM (
+  SELECT doc_id, h, count(*) OVER (PARTITION BY doc_id) AS n,
+         row_number() OVER (PARTITION BY doc_id ORDER BY coalesce(c.cnt, 1), h) AS r
+  FROM ({hashes}) LEFT JOIN _hash_counts c USING (h))
+WHERE r <= n - ceil(? * n - 1e-6) + 1
+"""
+# pairs of a frontier document and another that may be copies: a shared
+# prefix hash, or the same number and date (the issuer compared in Python)
+_NEIGHBOURS = """
+SELECT DISTINCT a.doc_id, b.doc_id FROM (SELECT * FROM _prefixes UNION ALL SELECT * FROM _old_prefixes) a
+JOIN _prefixes b ON b.h = a.h AND b.doc_id <> a.doc_id
+WHERE a.doc_id IN (SELECT doc_id FROM _frontier)
+UNION
+SELECT f.doc_id, d.doc_id FROM _frontier f JOIN documents d
+  ON d.doc_number = f.doc_number AND d.issued_date = f.issued_date AND d.doc_id <> f.doc_id
+WHERE coalesce(d.issuer, d.agency) IS NOT NULL
+"""
+CHUNK = 1000  # documents looked at a time
+
+
+def _docs(store, ids: set[str]) -> dict[str, dict]:
+    """The copy-finding columns of these documents (an old version's under
+    its ``STALE`` name)."""
     import pyarrow as pa
 
-    cols = ("doc_id", "format", "ocr_pages", "fingerprint") + _AGREE
-    names, rows = store.query(f"SELECT {', '.join(cols)} FROM documents")
-    docs = [dict(zip(names, r)) for r in rows]
-    if not docs:
-        return 0
-    keys = group_copies(docs)
-    table = pa.table({"doc_id": list(keys), "report_key": [k for k, _ in keys.values()],
-                      "duplicate_of": [c for _, c in keys.values()]})
-    store.con.register("_keys", table)
-    try:
-        store.con.execute("UPDATE documents SET report_key = k.report_key, duplicate_of = k.duplicate_of "
-                          "FROM _keys k WHERE documents.doc_id = k.doc_id")
-    finally:
-        store.con.unregister("_keys")
-    return sum(1 for _, c in keys.values() if c)
+    cols = ", ".join(f'"{c}"' for c in COPY_COLUMNS if c != "doc_id")
+    with store.registered("_want", pa.table({"doc_id": pa.array(sorted(ids), pa.string())})):
+        names, rows = store.query(
+            f"SELECT doc_id, {cols} FROM documents SEMI JOIN _want USING (doc_id) UNION ALL "
+            f"SELECT ? || doc_id, {cols} FROM _stale_documents WHERE ? || doc_id IN (SELECT doc_id FROM _want)",
+            [STALE, STALE])
+    return {r[0]: dict(zip(names, r)) for r in rows}
+
+
+def _pairs_from(store, frontier: list[str]) -> set[tuple[str, str]]:
+    """The pairs of copies between these documents and any other, found
+    ``CHUNK`` frontier documents at a time (only those documents and their
+    candidates in memory)."""
+    import pyarrow as pa
+
+    out: set[tuple[str, str]] = set()
+    for i in range(0, len(frontier), CHUNK):
+        docs = _docs(store, set(frontier[i:i + CHUNK]))
+        with store.registered("_frontier", pa.Table.from_pylist(list(docs.values()))):
+            found = store.con.execute(_NEIGHBOURS).fetchall()
+        docs.update(_docs(store, {b for _, b in found} - docs.keys()))
+        texts = {d: _text(docs[d]) for d in docs}
+        out |= {(a, b) for a, b in found if _passes(texts[a], texts[b])}
+    return out
+
+
+def _prefixes(store, seeds: set[str]) -> None:
+    """Bring ``_prefixes`` up to date for the documents ``seeds`` (all of
+    them, with the counts retaken, when the store has doubled since), and
+    put the old versions' prefixes in the temporary ``_old_prefixes``."""
+    import pyarrow as pa
+
+    docs = store.value("SELECT count(*) FROM documents")
+    counted = int(store.value("SELECT value FROM _state WHERE name = 'hash_counts'") or 0)
+    with store.transaction():
+        if docs >= 2 * counted:
+            store.execute("DELETE FROM _hash_counts")
+            store.execute("INSERT INTO _hash_counts SELECT h, count(*) FROM ("
+                          + _HASHES.format(source="documents") + ") GROUP BY h HAVING count(*) > 1")
+            store.execute("DELETE FROM _prefixes")
+            store.execute("INSERT INTO _prefixes " + _PREFIXES.format(hashes=_HASHES.format(source="documents")),
+                          [SIMILAR])
+            store.execute("DELETE FROM _state WHERE name = 'hash_counts'")
+            store.execute("INSERT INTO _state VALUES ('hash_counts', ?)", [str(docs)])
+        else:
+            with store.registered("_seeds", pa.table({"doc_id": pa.array(sorted(seeds), pa.string())})):
+                store.execute("DELETE FROM _prefixes WHERE doc_id IN (SELECT doc_id FROM _seeds)")
+                store.execute("INSERT INTO _prefixes " + _PREFIXES.format(hashes=_HASHES.format(
+                    source="documents SEMI JOIN _seeds USING (doc_id)")), [SIMILAR])
+    store.execute("CREATE OR REPLACE TEMP TABLE _old_prefixes AS " + _PREFIXES.format(hashes=_HASHES.format(
+        source=f"(SELECT '{STALE}' || doc_id AS doc_id, fingerprint FROM _stale_documents)")), [SIMILAR])
+
+
+def _linked(store, seeds: set[str]) -> tuple[set[str], set[tuple[str, str]]]:
+    """The documents reached from ``seeds`` by pairs of copies (followed
+    from document to document), and those pairs."""
+    _prefixes(store, seeds)
+    pairs: set[tuple[str, str]] = set()
+    done: set[str] = set()
+    frontier = seeds
+    while frontier:
+        linked = _pairs_from(store, sorted(frontier))
+        pairs |= linked
+        done |= frontier
+        frontier = {b for _, b in linked} - done
+    store.execute("DROP TABLE _old_prefixes")
+    return done, pairs
+
+
+def _components(ids: set[str], pairs: set[tuple[str, str]]) -> list[tuple[set[str], set[tuple[str, str]]]]:
+    """The documents of ``ids`` grouped by the pairs that link them (each
+    group with its pairs)."""
+    parent = {d: d for d in ids}
+
+    def root(d: str) -> str:
+        while parent[d] != d:
+            parent[d] = parent[parent[d]]
+            d = parent[d]
+        return d
+    for a, b in pairs:
+        parent[root(a)] = root(b)
+    groups: dict[str, tuple[set[str], set[tuple[str, str]]]] = defaultdict(lambda: (set(), set()))
+    for d in ids:
+        groups[root(d)][0].add(d)
+    for a, b in pairs:
+        groups[root(a)][1].add((a, b))
+    return list(groups.values())
+
+
+def _mark(store, groups: list[tuple[set[str], set[tuple[str, str]]]]) -> list[str]:
+    """Mark the documents of these groups of copies (each with its pairs);
+    returns those whose marks changed."""
+    import pyarrow as pa
+
+    docs = _docs(store, set().union(*(members for members, _ in groups)))  # those still stored
+    marks = {}
+    for members, linked in groups:
+        marks.update(group_copies([docs[d] for d in members if d in docs], linked))
+    with store.registered("_want", pa.table({"doc_id": pa.array(sorted(marks), pa.string())})):
+        before = {d: (k, c) for d, k, c in store.con.execute(
+            "SELECT doc_id, report_key, duplicate_of FROM documents SEMI JOIN _want USING (doc_id)").fetchall()}
+    now = sorted(d for d, m in marks.items() if before.get(d) != m)
+    table = pa.table({"doc_id": pa.array(now, pa.string()),
+                      "report_key": pa.array([marks[d][0] for d in now], pa.string()),
+                      "duplicate_of": pa.array([marks[d][1] for d in now], pa.string())})
+    with store.transaction(), store.registered("_keys", table):
+        store.execute("UPDATE documents SET report_key = k.report_key, duplicate_of = k.duplicate_of "
+                      "FROM _keys k WHERE documents.doc_id = k.doc_id")
+        store.mark_changed(now, "documents")
+    return now
+
+
+def mark_copies(store, seeds: list[str]) -> set[str]:
+    """Set ``report_key`` and ``duplicate_of`` on the documents ``seeds``
+    (those mined since the last finished run) and on every document whose
+    copies they change — also those the old version of a reprocessed
+    document was a copy of; returns the documents whose marks changed."""
+    stale = {STALE + r[0] for r in store.con.execute("SELECT doc_id FROM _stale_documents").fetchall()}
+    if not seeds and not stale:
+        return set()
+    reached, pairs = _linked(store, set(seeds) | stale)
+    reached = {d for d in reached if not d.startswith(STALE)}
+    pairs = {p for p in pairs if not (p[0].startswith(STALE) or p[1].startswith(STALE))}
+    paired = {d for p in pairs for d in p}
+    groups = itertools.chain(sorted(_components(paired, pairs), key=lambda g: min(g[0])),
+                             (({d}, set()) for d in sorted(reached - paired)))
+    changed: set[str] = set()
+    while chunk := list(itertools.islice(groups, CHUNK)):  # a chunk of reports (with their copies) at a time
+        changed.update(_mark(store, chunk))
+    store.execute("DELETE FROM _stale_documents")
+    return changed

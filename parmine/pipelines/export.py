@@ -1,26 +1,31 @@
-"""Exports written from the store at the end of every run.
+"""Exports written from the store, at the end of every run, for what changed.
 
-- ``<table>.parquet`` for every table (``citations``, ``dates``,
-  ``quantities`` and ``indicators`` also as
-  ``<table>/report_year=YYYY/*.parquet``, partitioned by the year of the
-  report's period, 0 when unknown);
+- ``<table>/report_year=YYYY/part-NNNNNN.parquet`` for every table but
+  ``errors``: a Parquet dataset partitioned by the year of the report's
+  period (0 when unknown), each year in parts of up to ``PART_DOCS``
+  documents.  A run writes the documents it mined into new parts and
+  rewrites only the parts whose documents changed (mined again, marked as
+  copies, audited again): its work grows with what changed, not with the
+  store.  ``errors.parquet``: the failed documents;
 - ``indicators.csv`` (text cells that a spreadsheet would run as a formula
-  neutralised: :mod:`.csv_safe`);
+  neutralised: :mod:`.csv_safe`), written by DuckDB's COPY, streaming;
 - ``indicators_wide.csv`` / ``.parquet`` (and the store's table
   ``indicators_wide``): one row per province × reporting agency × period,
-  one column per indicator, built by
-  :func:`~parmine.pipelines.aggregate.wide_table` (one copy per report,
-  each report's first stated total, the latest issued report when several
-  share a row), the historical province and the post-2025 unit side by
-  side;
+  one column per indicator (:func:`~parmine.pipelines.aggregate.wide_sql`:
+  one copy per report, each report's first stated total, the latest issued
+  report when several share a row), the historical province and the
+  post-2025 unit side by side;
 - ``parmine.xlsx`` (with ``--excel``): one sheet per table for analysts;
 - ``pred/<doc_id>.pred.json``: each report in the gold format of
-  ../shared/spec/gold-format.md.
+  ../shared/spec/gold-format.md, written as its batch is committed and
+  again when the end of the run changes its audit.
 
 Every file is written to a temporary name and renamed into place, so a
-reader never sees a half-written export (a failed write, e.g. a full disk,
-removes its temporary file and leaves the previous export in place).  File
-names reach DuckDB as arguments of its Python API, never inside SQL text.
+reader never sees a half-written file (a failed write, e.g. a full disk,
+removes its temporary file and leaves the previous export in place; the
+parts still to write are written by the next run or ``parmine export``).
+File names reach DuckDB as arguments of its Python API, never inside SQL
+text.
 """
 from __future__ import annotations
 
@@ -28,17 +33,21 @@ import itertools
 import json
 import math
 import os
+import re
 import shutil
+import tempfile
 from pathlib import Path
+from typing import Iterable
 
-import pandas as pd
+import pyarrow as pa
 
-from .aggregate import wide_table
-from .csv_safe import safe_cell, safe_sql
-from .schema import TABLES, columns
+from .aggregate import wide_sql
+from .csv_safe import safe_sql
+from .schema import PER_DOCUMENT, TABLES, columns
 from .store import Store, fetch_batches
 
-PARTITIONED = ("citations", "dates", "quantities", "indicators")
+PART_DOCS = 1000  # documents per Parquet part
+MAX_PARTS = 50  # parts of one year past which its small parts are merged
 GOLD_AUDIT_KINDS = {"citation_date_conflict", "citation_malformed", "citation_issuer_mismatch",
                     "citation_year_mismatch", "symbol_variant", "arithmetic_mismatch",
                     "date_invalid"}
@@ -96,37 +105,139 @@ def _table_sql(table: str, csv: bool = False) -> str:
     return f'SELECT {cols} FROM "{table}" ORDER BY {order}'
 
 
-def _partitioned(store: Store, sql: str):
-    def write(tmp: Path) -> None:
-        store.con.sql(sql).write_parquet(str(tmp), partition_by=["report_year"])
-        tmp.mkdir(exist_ok=True)  # an empty table writes no partition
-    return write
+# -- Parquet parts -------------------------------------------------------------------
+def _ids(values: Iterable[str]) -> pa.Table:
+    return pa.table({"doc_id": pa.array(sorted(set(values)), pa.string())})
 
 
-def export_parquet(store: Store, out: Path) -> None:
-    for table in TABLES:
-        _atomic(out / f"{table}.parquet",
-                lambda tmp, table=table: store.con.sql(_table_sql(table)).write_parquet(str(tmp)))
-    for table in PARTITIONED:
-        sql = (f'SELECT t.*, coalesce(d.period_year, 0) AS report_year FROM "{table}" t '
-               f'LEFT JOIN documents d ON d.doc_id = t.doc_id')
-        _atomic(out / table, _partitioned(store, sql))
+def _changed(store: Store) -> dict[str, set[str]]:
+    """what → the documents whose rows of that kind changed since the last
+    export (mined: every table; documents; audit)."""
+    out: dict[str, set[str]] = {"mined": set(), "documents": set(), "audit": set()}
+    for doc_id, what in store.con.execute("SELECT DISTINCT doc_id, what FROM _changed").fetchall():
+        out[what].add(doc_id)
+    return out
 
 
-def _csv_cells(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with whole numbers as integers (object columns), for CSV."""
-    return pd.DataFrame({c: pd.Series([_num(v) if isinstance(v, float) else v for v in frame[c]],
-                                      index=frame.index, dtype=object) for c in frame.columns})
+def _assign(store: Store, mined: set[str]) -> set[int]:
+    """Move the mined documents into new parts of their years (dropping
+    those no longer stored), merging a year's small parts when it has more
+    than ``MAX_PARTS``; returns the parts whose members changed."""
+    with store.registered("_mined", _ids(mined)):
+        touched = {r[0] for r in store.con.execute(
+            "SELECT DISTINCT part FROM _parts SEMI JOIN _mined USING (doc_id)").fetchall()}
+        store.execute("DELETE FROM _parts WHERE doc_id IN (SELECT doc_id FROM _mined)")
+        years = store.con.execute("SELECT coalesce(period_year, 0), doc_id FROM documents SEMI JOIN _mined "
+                                  "USING (doc_id) ORDER BY 1, 2").fetchall()
+    crowded = store.con.execute(
+        "SELECT report_year, part FROM _parts WHERE report_year IN (SELECT report_year FROM _parts GROUP BY 1 "
+        "HAVING count(DISTINCT part) > ?) GROUP BY ALL HAVING count(*) < ?", [MAX_PARTS, PART_DOCS // 2]).fetchall()
+    if crowded:
+        with store.registered("_small", pa.table({"part": pa.array([p for _, p in crowded], pa.int32())})):
+            years += store.con.execute("SELECT report_year, doc_id FROM _parts SEMI JOIN _small USING (part)")\
+                .fetchall()
+            store.execute("DELETE FROM _parts WHERE part IN (SELECT part FROM _small)")
+        touched |= {p for _, p in crowded}
+        years.sort()
+    nxt = (store.value("SELECT max(part) FROM _parts") or 0) + 1
+    rows: dict[str, list] = {"doc_id": [], "report_year": [], "part": []}
+    for year, group in itertools.groupby(years, key=lambda r: r[0]):
+        for i, (_, doc_id) in enumerate(group):
+            if i and i % PART_DOCS == 0:
+                nxt += 1
+            rows["doc_id"].append(doc_id)
+            rows["report_year"].append(year)
+            rows["part"].append(nxt)
+        nxt += 1
+    if rows["doc_id"]:
+        store.insert("_parts", pa.table({"doc_id": pa.array(rows["doc_id"], pa.string()),
+                                         "report_year": pa.array(rows["report_year"], pa.int32()),
+                                         "part": pa.array(rows["part"], pa.int32())}))
+    return touched | set(rows["part"])
 
 
+def _parts_of(store: Store, doc_ids: set[str]) -> set[int]:
+    with store.registered("_docs", _ids(doc_ids)):
+        return {r[0] for r in store.con.execute("SELECT DISTINCT part FROM _parts SEMI JOIN _docs USING (doc_id)")
+                .fetchall()}
+
+
+def _write_parts(store: Store, out: Path, table: str, parts: set[int]) -> None:
+    """Write ``parts`` of ``table`` (one COPY, streaming) into
+    ``out/<table>/report_year=Y/part-P.parquet`` (a part without rows of
+    the table has no file)."""
+    folder = out / table
+    folder.mkdir(exist_ok=True)
+    cols = ", ".join(f't."{c}"' for c in columns(table))
+    written = set()
+    with tempfile.TemporaryDirectory(prefix=".parts-", dir=folder) as tmp, \
+            store.registered("_write", pa.table({"part": pa.array(sorted(parts), pa.int32())})):
+        store.con.sql(f'SELECT {cols}, p.report_year, p.part FROM "{table}" t JOIN _parts p USING (doc_id) '
+                      "SEMI JOIN _write USING (part)").write_parquet(tmp, partition_by=["report_year", "part"])
+        for year_dir in Path(tmp).iterdir():
+            final = folder / year_dir.name
+            final.mkdir(exist_ok=True)
+            for part_dir in year_dir.iterdir():
+                part = int(part_dir.name.split("=")[1])
+                for i, f in enumerate(sorted(part_dir.glob("*.parquet"))):
+                    name = final / (f"part-{part:06d}.parquet" if not i else f"part-{part:06d}-{i}.parquet")
+                    os.replace(f, name)
+                    written.add(name)
+    for f in folder.glob("report_year=*/part-*.parquet"):  # what these parts held before
+        if int(f.name[5:11]) in parts and f not in written:
+            f.unlink()
+
+
+def _prune(out: Path, table: str, live: set[tuple[int, int]]) -> None:
+    """Remove the files of ``table`` that belong to no ``live`` (year, part):
+    emptied parts, parts a failed export had begun, an earlier version's
+    files; and empty year folders."""
+    for year_dir in (out / table).glob("report_year=*"):
+        year = int(year_dir.name.split("=")[1])
+        for f in year_dir.glob("*.parquet"):
+            m = re.fullmatch(r"part-(\d{6})(?:-\d+)?\.parquet", f.name)
+            if not m or (year, int(m.group(1))) not in live:
+                f.unlink()
+        if not any(year_dir.iterdir()):
+            year_dir.rmdir()
+
+
+def export_parquet(store: Store, out: Path, *, full: bool = False) -> None:
+    """The Parquet dataset: the parts that changed since the last export
+    (``full``: every part)."""
+    changed = _changed(store)
+    with store.transaction():
+        unassigned = {r[0] for r in store.con.execute("SELECT doc_id FROM documents ANTI JOIN _parts USING (doc_id)")
+                      .fetchall()}
+        moved = _assign(store, changed["mined"] | unassigned)
+        live = set(store.con.execute("SELECT DISTINCT report_year, part FROM _parts").fetchall())
+        every = {p for _, p in live} if full else set()
+        for table in PER_DOCUMENT:
+            parts = moved | every
+            if table in ("documents", "audit"):
+                parts |= _parts_of(store, changed[table])
+            if parts:
+                _write_parts(store, out, table, parts)
+            _prune(out, table, live)
+        _atomic(out / "errors.parquet", lambda tmp: store.con.sql(_table_sql("errors")).write_parquet(str(tmp)))
+        store.execute("DELETE FROM _changed")
+    for table in TABLES:  # the single files of earlier versions: replaced by the dataset folders
+        if table != "errors":
+            _remove(out / f"{table}.parquet")
+
+
+# -- CSV and the wide table -------------------------------------------------------------
 def export_csv(store: Store, out: Path) -> None:
+    """``indicators.csv``, and the wide table: in the store
+    (``indicators_wide``) and as CSV and Parquet."""
     _atomic(out / "indicators.csv",
             lambda tmp: store.con.sql(_table_sql("indicators", csv=True)).write_csv(str(tmp), header=True))
-    wide = wide_table(store)
-    store.replace_frame("indicators_wide", wide)
-    safe = _csv_cells(wide.map(safe_cell)).rename(columns=safe_cell)
-    _atomic(out / "indicators_wide.csv", lambda tmp: safe.to_csv(tmp, index=False))
-    _atomic(out / "indicators_wide.parquet", lambda tmp: wide.to_parquet(tmp, index=False))
+    store.execute(f"CREATE OR REPLACE TABLE indicators_wide AS {wide_sql(store)}")
+    cols = ", ".join(_csv_column(c, t) for c, t, *_ in store.con.execute("DESCRIBE indicators_wide").fetchall())
+    _atomic(out / "indicators_wide.csv",
+            lambda tmp: store.con.sql(f"SELECT {cols} FROM indicators_wide").write_csv(str(tmp), header=True))
+    _atomic(out / "indicators_wide.parquet",
+            lambda tmp: store.con.sql("SELECT * FROM indicators_wide").write_parquet(str(tmp)))
 
 
 EXCEL_MAX_ROWS = 1_048_575  # an Excel sheet's rows, less the header
@@ -191,10 +302,8 @@ def export_excel(store: Store, out: Path) -> None:
                 if table != "pages":
                     _write_sheets(wb, table, columns(table),
                                   fetch_batches(store.con.execute(_table_sql(table))), formats)
-            wide = wide_table(store).astype(object)
-            wide = wide.where(wide.notna(), None)
-            _write_sheets(wb, "indicators_wide", list(wide.columns),
-                          [wide.itertuples(index=False, name=None)], formats)
+            cur = store.con.execute(wide_sql(store))
+            _write_sheets(wb, "indicators_wide", [d[0] for d in cur.description], fetch_batches(cur), formats)
         finally:
             wb.close()
     _atomic(out / "parmine.xlsx", write)
@@ -206,66 +315,86 @@ def _num(v):
     return int(v) if float(v).is_integer() else float(v)
 
 
-def _none(v):
-    return None if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NaT else v
+def _iso(v) -> str | None:
+    return None if v is None else str(v)[:10]
 
 
-def pred_documents(store: Store) -> dict[str, dict]:
-    """Every stored report in the gold format (gold-format.md)."""
-    docs = store.frame("SELECT * FROM documents ORDER BY doc_id")
-    preds: dict[str, dict] = {}
-    for d in docs.to_dict("records"):
-        period = None
-        if _none(d["period_kind"]):
-            period = {"year": _num(d["period_year"]), "kind": d["period_kind"],
-                      "index": _num(d["period_index"])}
-            if d["period_kind"] == "range":
-                period.update(start=str(d["period_start"])[:10] if _none(d["period_start"]) else None,
-                              end=str(d["period_end"])[:10] if _none(d["period_end"]) else None)
-        preds[d["doc_id"]] = {
-            "doc_id": d["doc_id"],
-            "metadata": {"province": _none(d["province"]), "agency": _none(d["agency"]),
-                         "report_type": _none(d["report_type"]), "period": period,
-                         "issued_date": _none(d["issued_date"]),
-                         "doc_number": _none(d["doc_number"]), "signer": _none(d["signer"])},
-            "sections": [], "citations": [], "indicators": [], "audit": []}
-    for doc_id, number, title in store.query(
-            "SELECT doc_id, number, title FROM sections WHERE kind = 'body' AND level = 1 "
-            "ORDER BY doc_id, start")[1]:
-        preds[doc_id]["sections"].append({"number": number, "title": title})
-    for doc_id, cid, typ, date in store.query(
-            "SELECT doc_id, id, doc_type, CAST(date AS VARCHAR) FROM citations WHERE extractor = 'rules' "
-            "ORDER BY doc_id, start")[1]:
-        preds[doc_id]["citations"].append({"id": cid, "type": typ, "date": date})
-    for doc_id, ind, value, fld, proc in store.query(
-            "SELECT doc_id, indicator, value, field, procedure FROM indicators "
-            "ORDER BY doc_id, coalesce(start, 2147483647), table_no, row_no, col_no")[1]:
-        row = {"indicator": ind, "value": _num(value), "field": fld}
-        if proc:
-            row["procedure"] = proc
-        preds[doc_id]["indicators"].append(row)
-    for doc_id, kind, aid, note in store.query(
-            "SELECT doc_id, kind, id, explanation FROM audit ORDER BY doc_id, kind, id")[1]:
-        if doc_id in preds and kind in GOLD_AUDIT_KINDS:
-            preds[doc_id]["audit"].append({"kind": kind, "id": aid, "note": note})
-    return preds
+def pred_document(rows: dict[str, list[dict]]) -> dict:
+    """One report in the gold format (gold-format.md), from its rows
+    (dicts with the store's columns: documents, sections, citations,
+    indicators, audit)."""
+    d = rows["documents"][0]
+    period = None
+    if d["period_kind"]:
+        period = {"year": _num(d["period_year"]), "kind": d["period_kind"], "index": _num(d["period_index"])}
+        if d["period_kind"] == "range":
+            period.update(start=_iso(d["period_start"]), end=_iso(d["period_end"]))
+    sections = sorted((s for s in rows["sections"] if s["kind"] == "body" and s["level"] == 1),
+                      key=lambda s: s["start"])
+    citations = sorted((c for c in rows["citations"] if c["extractor"] == "rules"), key=lambda c: c["start"])
+    indicators = sorted(rows["indicators"], key=lambda i: (
+        i["start"] if i["start"] is not None else 2147483647, i["table_no"] or 0, i["row_no"] or 0,
+        i["col_no"] or 0, i["indicator"]))
+    audit = sorted((a for a in rows["audit"] if a["kind"] in GOLD_AUDIT_KINDS),
+                   key=lambda a: (a["kind"], a["id"] is None, a["id"] or "", a["start"] or 0, a["explanation"]))
+    return {
+        "doc_id": d["doc_id"],
+        "metadata": {"province": d["province"], "agency": d["agency"], "report_type": d["report_type"],
+                     "period": period, "issued_date": d["issued_date"], "doc_number": d["doc_number"],
+                     "signer": d["signer"]},
+        "sections": [{"number": s["number"], "title": s["title"]} for s in sections],
+        "citations": [{"id": c["id"], "type": c["doc_type"], "date": _iso(c["date"])} for c in citations],
+        "indicators": [{"indicator": i["indicator"], "value": _num(i["value"]), "field": i["field"],
+                        **({"procedure": i["procedure"]} if i["procedure"] else {})} for i in indicators],
+        "audit": [{"kind": a["kind"], "id": a["id"], "note": a["explanation"]} for a in audit]}
 
 
-def export_pred(store: Store, out: Path) -> None:
-    def write(tmp: Path) -> None:
-        tmp.mkdir()
-        for doc_id, pred in pred_documents(store).items():
-            (tmp / f"{doc_id}.pred.json").write_text(
-                json.dumps(pred, ensure_ascii=False, indent=1), encoding="utf-8")
-    _atomic(out / "pred", write)
+PRED_TABLES = ("documents", "sections", "citations", "indicators", "audit")
 
 
-def export_all(store: Store, out: Path, *, excel: bool = False) -> None:
-    """Every export; the Excel workbook only when asked (it costs more than
-    the rest together on a large corpus: ``parmine export OUT --excel``
+def write_pred(out: Path, rows: dict[str, list[dict]]) -> None:
+    """``out/pred/<doc_id>.pred.json`` for one report's rows."""
+    pred = pred_document(rows)
+    folder = out / "pred"
+    folder.mkdir(exist_ok=True)
+    _atomic(folder / f"{pred['doc_id']}.pred.json", lambda tmp: tmp.write_text(
+        json.dumps(pred, ensure_ascii=False, indent=1), encoding="utf-8"))
+
+
+def remove_pred(out: Path, doc_id: str) -> None:
+    """No prediction file for a document that is no longer stored."""
+    _remove(out / "pred" / f"{doc_id}.pred.json")
+
+
+def export_pred(store: Store, out: Path, doc_ids: Iterable[str] | None = None) -> None:
+    """The prediction files of ``doc_ids`` (default: every stored report,
+    and none left of reports no longer stored)."""
+    from .audit_run import stored_rows
+
+    if doc_ids is None:
+        doc_ids = [r[0] for r in store.con.execute("SELECT doc_id FROM documents").fetchall()]
+        keep = {f"{d}.pred.json" for d in doc_ids}
+        for f in (out / "pred").glob("*.pred.json") if (out / "pred").is_dir() else ():
+            if f.name not in keep:
+                f.unlink()
+    wanted = set(doc_ids)
+    for chunk in stored_rows(store, wanted, PRED_TABLES):
+        for rows in chunk:
+            write_pred(out, rows)
+            wanted.discard(rows["documents"][0]["doc_id"])
+    for doc_id in wanted:
+        remove_pred(out, doc_id)
+
+
+def export_all(store: Store, out: Path, *, excel: bool = False, full: bool = False) -> None:
+    """The exports, for what changed since the last (``full``: all of it,
+    prediction files too); the Excel workbook only when asked (it costs more
+    than the rest together on a large corpus: ``parmine export OUT --excel``
     writes it later from the store)."""
-    export_parquet(store, out)
-    export_csv(store, out)
+    if full or store.value("SELECT count(*) FROM _changed") or not (out / "indicators_wide.csv").exists():
+        export_csv(store, out)
     if excel:
         export_excel(store, out)
-    export_pred(store, out)
+    if full:
+        export_pred(store, out)
+    export_parquet(store, out, full=full)

@@ -38,12 +38,15 @@ class Options:
     """How a document is mined: components left out, the learned extractor
     beside the rules, what underthesea segments (``none``, ``numeric``,
     ``all``: :class:`~parmine.extract.tokenizer.UndertheseaTokenizer`), and
-    where OCR results are cached."""
+    where OCR results are cached; the registry files the report's audit
+    checks its citations against (:func:`~parmine.corpus.registry.load_registry`
+    specs; none: no registry)."""
 
     ocr_cache: str | None = None
     disable: tuple[str, ...] = ()
     statistical: bool = False
     segment: str = "none"
+    registry: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,12 @@ from .. import PIPELINE_VERSION
 from ..corpus.document import Document, ReadError
 from ..corpus.gazetteer import Gazetteer
 from ..corpus.ingest import read
+from ..corpus.registry import load_registry
 from ..extract.cleanup import CleanText
 from ..extract.records import Citation, DateMention
 from ..extract.sections import section_at
 from . import rows as rowmap
+from .audit_run import report_audit
 from .copies import fingerprint
 from .extraction import Extraction, Options, extract_document
 from .rows import numbered
@@ -220,5 +222,7 @@ def mine(doc: Document, options: Options) -> dict[str, list[dict]]:
             period_index=period.index if period else None, area=areas.get(loc["section"]),
             version=PIPELINE_VERSION))
     _add_statistical(ex, doc.doc_id, where, rows)
-    return {"documents": documents, "pages": pages, "cells": cells, "sections": section_rows, **rows,
-            "indicators": indicators}
+    out = {"documents": documents, "pages": pages, "cells": cells, "sections": section_rows, **rows,
+           "indicators": indicators}
+    out["audit"] = report_audit(out, load_registry(options.registry) if options.registry else None)
+    return out

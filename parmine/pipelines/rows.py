@@ -84,12 +84,12 @@ def _period_bounds(p: Period) -> tuple[str | None, str | None]:
 
 
 # the registry entry a citation stands for: column → field of the entry, set
-# across the store by the audit (audit_run.py), not by the worker
+# by the report's audit (audit_run.py)
 REGISTRY_COLUMNS = {"registry_id": "id", "registry_type": "type", "registry_date": "date",
                     "registry_issuer": "issuer", "registry_title": "title", "registry_url": "url"}
 
-CITATIONS = RowMap("citations", Citation, CONTEXT_PROVENANCE,
-                   derived={col: lambda c: None for col in REGISTRY_COLUMNS})
+CITATIONS = RowMap("citations", Citation, CONTEXT_PROVENANCE,  # set by the report's audit (audit_run.py)
+                   derived={col: lambda c: None for col in (*REGISTRY_COLUMNS, "cited_key")})
 DATES = RowMap("dates", DateMention, CONTEXT_PROVENANCE,
                derived={"kind": lambda d: "date", "end_value": lambda d: None})
 PERIODS = RowMap("dates", Period, CONTEXT_PROVENANCE,

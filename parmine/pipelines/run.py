@@ -1,12 +1,16 @@
 """A batch run: inputs → store → audit → exports.
 
 Documents already stored by this pipeline version with the same sha256 are
-skipped (``force`` reprocesses them); results are committed in small
-batches as they arrive, so an interrupted run resumes where it stopped.  The audit and
-the exports are rebuilt from the store at the end of every run.  A run
+skipped (``force`` reprocesses them); results, each report's own audit
+findings among them, are committed in small batches as they arrive (their
+prediction files written as each batch commits), so an interrupted run
+resumes where it stopped.  The end of the run (:func:`finish`) works on what
+changed since the last finished run — the store records it — not on the
+whole store: copies, the checks across reports, prediction files whose
+audit changed, and the export parts holding changed documents.  A run
 stopped by Ctrl-C or SIGTERM commits the batch in hand and returns its
-summary marked ``interrupted`` (the audit and exports are left to the run
-that finishes).
+summary marked ``interrupted`` (the end of the run is left to the run that
+finishes).
 """
 from __future__ import annotations
 
@@ -20,11 +24,11 @@ from pathlib import Path
 from tqdm import tqdm
 
 from .. import PIPELINE_VERSION
-from ..corpus.registry import load_registry
-from .audit_run import run_audit
+from ..corpus.registry import Registry, load_registry
+from .audit_run import mined, note_registry, update_audit
 from .copies import mark_copies
 from .executors import DaskExecutor, ProcessPool
-from .export import export_all
+from .export import PRED_TABLES, export_all, export_pred, remove_pred, write_pred
 from .inputs import collect, file_sha256
 from .process import Options, Result, error_row
 from .store import Store
@@ -44,6 +48,7 @@ class Summary:
     errors: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     interrupted: int = 0  # the signal that stopped the run before its end (0: it ran to the end)
+    finish_seconds: float = 0.0  # the end of the run: copies, checks across reports, exports
 
 
 class _Batch:
@@ -55,11 +60,13 @@ class _Batch:
     BATCH_DOCS = 50
     BATCH_SECONDS = 2.0
 
-    def __init__(self, store: Store, summary: Summary):
+    def __init__(self, store: Store, summary: Summary, out: Path):
         self.store = store
         self.summary = summary
+        self.out = out
         self.results: list[Result] = []
         self.since = time.monotonic()
+        self.written: set[str] = set()  # documents whose prediction file this run wrote
 
     @property
     def pages(self) -> int:
@@ -87,6 +94,12 @@ class _Batch:
     def _commit(self, results: list[Result]) -> None:
         errors = [r.error for r in results if r.error]
         self.store.commit({r.doc_id: r.rows for r in results if not r.error}, errors)
+        for r in results:
+            if r.error:
+                remove_pred(self.out, r.doc_id)
+            else:
+                write_pred(self.out, {t: r.rows[t].to_pylist() for t in PRED_TABLES})
+            self.written.add(r.doc_id)
         s = self.summary
         s.failed += len(errors)
         s.errors.extend(errors)
@@ -116,13 +129,16 @@ def run(inputs: list[str], out: str | Path, *, jobs: int | None = None,
         tmp = out / ".tmp"  # the workers' temporary folders (a killed run's are removed here)
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
-        batch = _Batch(store, summary)
+        note_registry(store, index)
+        batch = _Batch(store, summary, out)
         try:
             found = collect(inputs, out / ".inputs", skip=(out,), known=store.sources())
             summary.warnings.extend(found.warnings)
             for err in found.errors:
                 row = error_row(err["doc_id"], err["path"], err["stage"], err["reason"])
                 store.commit_error(row)
+                remove_pred(out, err["doc_id"])
+                batch.written.add(err["doc_id"])
                 summary.errors.append(row)
             summary.failed += len(found.errors)
             done = {} if force else store.done(PIPELINE_VERSION)
@@ -134,7 +150,7 @@ def run(inputs: list[str], out: str | Path, *, jobs: int | None = None,
                     todo.append(item)
             summary.documents = len(found.items) + len(found.errors)
             options = Options(ocr_cache=ocr_cache or str(out / ".cache" / "ocr"), statistical=statistical,
-                              segment=segment)
+                              segment=segment, registry=tuple(registry or ()))
             pool = (DaskExecutor(scheduler, jobs, timeout) if executor == "dask"
                     else ProcessPool(jobs, timeout, workdir=str(tmp)))
             with tqdm(total=len(todo), unit="doc", disable=not progress, file=sys.stderr,
@@ -147,10 +163,11 @@ def run(inputs: list[str], out: str | Path, *, jobs: int | None = None,
                                         refresh=False)
                 finally:
                     batch.flush()  # also when interrupted: what is done is kept
-            summary.copies = mark_copies(store)
-            summary.reports = store.query("SELECT count(*) FROM documents")[1][0][0] - summary.copies
-            run_audit(store, registry=index)
-            export_all(store, out, excel=excel)
+            t_end = time.perf_counter()
+            finish(store, out, index, written=batch.written, excel=excel)
+            summary.finish_seconds = time.perf_counter() - t_end
+            summary.copies, summary.reports = store.query(
+                "SELECT count(duplicate_of), count(*) - count(duplicate_of) FROM documents")[1][0]
         except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM turned into one by the CLI
             batch.flush()
             summary.interrupted = exc.args[0] if exc.args and isinstance(exc.args[0], int) \
@@ -159,3 +176,18 @@ def run(inputs: list[str], out: str | Path, *, jobs: int | None = None,
             shutil.rmtree(tmp, ignore_errors=True)
     summary.seconds = time.perf_counter() - t0
     return summary
+
+
+def finish(store: Store, out: Path, registry: Registry | None, *, written: frozenset[str] | set[str] = frozenset(),
+           excel: bool = False) -> None:
+    """The end of a run, on what changed since the last finished run (the
+    store records it, so a run that stopped before its end leaves it to the
+    next): copies marked, the audit across reports brought up to date,
+    prediction files written again where the audit changed (or where the run
+    that mined a report stopped before writing them: all but ``written``),
+    and the exports."""
+    new = mined(store)
+    mark_copies(store, new)
+    changed = update_audit(store, registry)
+    export_pred(store, out, changed | (set(new) - written))
+    export_all(store, out, excel=excel)

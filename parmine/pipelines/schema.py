@@ -55,6 +55,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("year", "INTEGER"), ("symbol", "VARCHAR"), ("issuer_symbol", "VARCHAR"),
         ("date", "DATE"), ("date_text", "VARCHAR"), ("issuer", "VARCHAR"),
         ("subject", "VARCHAR"), ("parenthetical", "BOOLEAN"), ("resolved_id", "VARCHAR"),
+        ("cited_key", "VARCHAR"),
         ("registry_id", "VARCHAR"), ("registry_type", "VARCHAR"), ("registry_date", "DATE"),
         ("registry_issuer", "VARCHAR"), ("registry_title", "VARCHAR"), ("registry_url", "VARCHAR"),
     ] + EXTRACTOR,
@@ -80,7 +81,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("doc_id", "VARCHAR"), ("page", "INTEGER"), ("section", "VARCHAR"),
         ("start", "INTEGER"), ("end", "INTEGER"), ("sentence", "VARCHAR"),
         ("explanation", "VARCHAR"), ("expected", "VARCHAR"),
-        ("table_no", "INTEGER"), ("col_no", "INTEGER"),
+        ("table_no", "INTEGER"), ("col_no", "INTEGER"), ("scope", "VARCHAR"),
     ],
     "errors": [
         ("doc_id", "VARCHAR"), ("path", "VARCHAR"), ("sha256", "VARCHAR"),
@@ -88,9 +89,30 @@ TABLES: dict[str, list[tuple[str, str]]] = {
     ],
 }
 
-# Tables holding one document's rows (replaced whole when it is reprocessed).
+# Tables holding one document's rows (replaced whole when it is reprocessed;
+# a document's audit rows are its own findings and those across reports that
+# fall on it).
 PER_DOCUMENT = ("documents", "pages", "cells", "sections", "citations", "dates",
-                "quantities", "indicators")
+                "quantities", "indicators", "audit")
+
+# The store's bookkeeping, not exported: what changed since the last end of
+# run (``what``: mined, documents, audit), what a reprocessed document's old
+# version held (the copies and cross-report checks look at what it touched),
+# the symbol counts and frequent-symbol targets of the last audit, the Parquet
+# part each document is exported in, the hashes copies are looked for by
+# (copies.py), and named values (the registry's digest).
+COPY_COLUMNS = ("doc_id", "format", "ocr_pages", "fingerprint", "issuer", "province", "agency",
+                "report_type", "period_kind", "period_year", "period_index", "doc_number", "issued_date")
+INTERNAL: dict[str, list[tuple[str, str]]] = {
+    "_changed": [("doc_id", "VARCHAR"), ("what", "VARCHAR")],
+    "_stale_documents": [(c, t) for c, t in TABLES["documents"] if c in COPY_COLUMNS],
+    "_stale_keys": [("cited_key", "VARCHAR")],
+    "_symbols": [("symbol", "VARCHAR"), ("n", "INTEGER"), ("target", "VARCHAR")],
+    "_parts": [("doc_id", "VARCHAR"), ("report_year", "INTEGER"), ("part", "INTEGER")],
+    "_hash_counts": [("h", "UBIGINT"), ("cnt", "INTEGER")],
+    "_prefixes": [("doc_id", "VARCHAR"), ("h", "UBIGINT")],
+    "_state": [("name", "VARCHAR"), ("value", "VARCHAR")],
+}
 
 
 def columns(table: str) -> list[str]:

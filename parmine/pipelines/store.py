@@ -18,15 +18,19 @@ import fcntl
 import os
 import re
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Sequence, TypeGuard
+from typing import Iterator, Sequence, TypeGuard
 
 import duckdb
 import pyarrow as pa
 
-from .schema import PER_DOCUMENT, TABLES, arrow_table
+from .schema import COPY_COLUMNS, INTERNAL, PER_DOCUMENT, TABLES, arrow_table
 
 DB_NAME = "parmine.duckdb"
+TEMP_NAME = ".duckdb-tmp"  # where DuckDB spills what does not fit in its memory limit
+# DuckDB's memory (its buffers, joins, sorts and exports; past it, it spills to TEMP_NAME)
+MEMORY_LIMIT = os.environ.get("PARMINE_DUCKDB_MEMORY", "400MB")
 HEADER_BYTES = 3 * 4096  # DuckDB's file header and its two database headers
 LOCK_NAME = ".parmine.lock"
 READ_ONLY_CONFIG: dict[str, str | bool | int | float | list[str]] = {
@@ -145,9 +149,13 @@ class Store:
             if rebuild:
                 self._set_aside(db)
             wal = db.with_name(db.name + ".wal").exists()
+            config: dict[str, str | bool | int | float | list[str]] = {"memory_limit": MEMORY_LIMIT}
+            if read_only:
+                config.update(READ_ONLY_CONFIG)
+            else:  # a spill file under OUT, and no order kept where a query asks none
+                config.update(temp_directory=str(self.out / TEMP_NAME), preserve_insertion_order=False)
             try:
-                self.con = duckdb.connect(str(db), read_only=read_only,
-                                          config=READ_ONLY_CONFIG if read_only else {})
+                self.con = duckdb.connect(str(db), read_only=read_only, config=config)
             except duckdb.Error as exc:
                 raise _opening_failed(exc, self.out) from None
             except OSError as exc:
@@ -156,6 +164,7 @@ class Store:
             try:
                 self._probe(db, wal)
                 if not read_only:
+                    self.execute("SET enable_progress_bar = false")  # the run's output is parmine's
                     self._create()
                     # documents with rows already: only those need deleting before a commit
                     # (a DELETE scans its table, which would make a long run quadratic)
@@ -209,9 +218,7 @@ class Store:
         if wal:
             return
         # the used blocks, not the total: DuckDB cuts free blocks off the end of the file
-        row = self.con.execute("SELECT block_size, used_blocks FROM pragma_database_size()").fetchone()
-        assert row is not None  # the pragma has a row for every attached database
-        block, blocks = row
+        block, blocks = self.con.execute("SELECT block_size, used_blocks FROM pragma_database_size()").fetchall()[0]
         expected = HEADER_BYTES + block * blocks
         if db.stat().st_size < expected:
             raise duckdb.IOException(f"the file is {db.stat().st_size} bytes, shorter than the "
@@ -221,13 +228,13 @@ class Store:
         """Create the tables, and add the columns a newer schema has to a store
         written by an older parmine (their documents are then reprocessed,
         since the pipeline version differs)."""
-        for name, cols in TABLES.items():
+        for name, cols in {**TABLES, **INTERNAL}.items():
             body = ", ".join(f'"{c}" {t}' for c, t in cols)
-            self.con.execute(f'CREATE TABLE IF NOT EXISTS "{name}" ({body})')
+            self.execute(f'CREATE TABLE IF NOT EXISTS "{name}" ({body})')
             have = {r[0] for r in self.con.execute(f'DESCRIBE "{name}"').fetchall()}
             for c, t in cols:
                 if c not in have:
-                    self.con.execute(f'ALTER TABLE "{name}" ADD COLUMN "{c}" {t}')
+                    self.execute(f'ALTER TABLE "{name}" ADD COLUMN "{c}" {t}')
 
     def close(self) -> None:
         self.con.close()
@@ -256,17 +263,25 @@ class Store:
         return dict(self.con.execute("SELECT doc_id, sha256 FROM errors").fetchall())
 
     # -- writing ----------------------------------------------------------------
-    def _insert(self, table: str, data) -> None:
-        """Insert rows (dicts, or an Arrow table from :func:`arrow_table`)."""
+    def execute(self, sql: str, params=None) -> None:
+        """Run a statement that gives nothing to read (its result consumed,
+        so the connection is free for the next)."""
+        self.con.execute(sql, params or []).fetchall()
+
+    def value(self, sql: str, params=None):
+        """The first value of the first row a query gives (None: no row)."""
+        rows = self.con.execute(sql, params or []).fetchall()
+        return rows[0][0] if rows else None
+
+    def insert(self, table: str, data) -> None:
+        """Insert rows (dicts, or an Arrow table: from :func:`arrow_table`, or
+        any columns of a bookkeeping table)."""
         data = _arrow(table, data)
         if not data.num_rows:
             return
-        self.con.register("_rows", data)
-        try:
-            collist = ", ".join(f'"{c}"' for c in data.column_names)
-            self.con.execute(f'INSERT INTO "{table}" ({collist}) SELECT {collist} FROM _rows')
-        finally:
-            self.con.unregister("_rows")
+        collist = ", ".join(f'"{c}"' for c in data.column_names)
+        with self.registered("_rows", data):
+            self.execute(f'INSERT INTO "{table}" ({collist}) SELECT {collist} FROM _rows')
 
     def commit(self, documents: dict[str, dict], errors: Sequence[dict] = ()) -> None:
         """In one transaction: replace everything stored for each doc_id of
@@ -274,20 +289,17 @@ class Store:
         (dropping what an earlier run stored for those documents).  A run
         commits its results in batches this way; a batch is stored whole or
         not at all."""
-        self.con.execute("BEGIN TRANSACTION")
-        try:
-            for doc_id in list(documents) + [e["doc_id"] for e in errors]:
+        ids = list(documents) + [e["doc_id"] for e in errors]
+        with self.transaction():
+            for doc_id in ids:
                 self._forget(doc_id)
+            self.insert_ids("_changed", ids, what="mined")
             for table in PER_DOCUMENT:
                 parts = [_arrow(table, rows[table]) for rows in documents.values() if table in rows]
                 if parts:
-                    self._insert(table, pa.concat_tables(parts))
+                    self.insert(table, pa.concat_tables(parts))
             if errors:
-                self._insert("errors", list(errors))
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
+                self.insert("errors", list(errors))
         self._stored.update(documents)
         self._stored.update(e["doc_id"] for e in errors)
 
@@ -295,34 +307,66 @@ class Store:
         """Replace everything stored for ``doc_id`` by ``rows``, atomically."""
         self.commit({doc_id: rows})
 
+    def insert_ids(self, table: str, ids: Sequence[str], **values) -> None:
+        """Rows (doc_id, values...) into a bookkeeping table."""
+        if ids:
+            self.insert(table, pa.table({"doc_id": pa.array(ids, pa.string()),
+                                          **{k: pa.array([v] * len(ids), pa.string()) for k, v in values.items()}}))
+
+    def mark_changed(self, doc_ids: Sequence[str] | set[str], what: str) -> None:
+        """Record that these documents' ``what`` rows (documents, audit)
+        changed: their exports are written again at the end of the run."""
+        self.insert_ids("_changed", sorted(set(doc_ids)), what=what)
+
     def _forget(self, doc_id: str) -> None:
+        """Delete a document's rows, keeping what the end of the run needs
+        of its old version: its copy-finding columns and its dated cited
+        documents (the reports it was a copy of, or shared a cited document
+        with, are looked at again)."""
         if doc_id in self._stored:
+            cols = ", ".join(f'"{c}"' for c in COPY_COLUMNS)
+            self.execute(f"INSERT INTO _stale_documents ({cols}) SELECT {cols} FROM documents WHERE doc_id = ?",
+                             [doc_id])
+            self.execute("INSERT INTO _stale_keys SELECT DISTINCT cited_key FROM citations "
+                             "WHERE doc_id = ? AND cited_key IS NOT NULL AND date IS NOT NULL", [doc_id])
             for table in PER_DOCUMENT + ("errors",):
-                self.con.execute(f'DELETE FROM "{table}" WHERE doc_id = ?', [doc_id])
+                self.execute(f'DELETE FROM "{table}" WHERE doc_id = ?', [doc_id])
 
     def commit_error(self, row: dict) -> None:
         """Record a failed document (and drop any rows an earlier run stored)."""
         self.commit({}, [row])
 
     def replace_table(self, table: str, rows: list[dict]) -> None:
-        """Replace a corpus-wide table (the audit) in one transaction."""
-        self.con.execute("BEGIN TRANSACTION")
+        """Replace a whole table in one transaction."""
+        with self.transaction():
+            self.execute(f'DELETE FROM "{table}"')
+            self.insert(table, rows)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One transaction: committed at the end of the block, rolled back
+        when it raises."""
+        self.execute("BEGIN TRANSACTION")
         try:
-            self.con.execute(f'DELETE FROM "{table}"')
-            self._insert(table, rows)
-            self.con.execute("COMMIT")
+            yield
+            self.execute("COMMIT")
         except BaseException:
-            self.con.execute("ROLLBACK")
+            self.execute("ROLLBACK")
             raise
 
-    def replace_frame(self, name: str, frame) -> None:
-        """Replace the table ``name`` by a pandas DataFrame (a derived table
-        whose columns vary, such as ``indicators_wide``)."""
-        self.con.register("_frame", frame)
+    @contextmanager
+    def registered(self, name: str, data: pa.Table) -> Iterator[None]:
+        """``data`` readable as the view ``name`` for the block."""
+        self.con.register(name, data)
         try:
-            self.con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM _frame')
-        finally:
-            self.con.unregister("_frame")
+            yield
+        except BaseException:
+            try:
+                self.con.unregister(name)
+            except duckdb.Error:  # in a transaction the error aborted: that error tells what happened
+                pass
+            raise
+        self.con.unregister(name)
 
     def query(self, sql: str, params=None):
         """Run SQL; returns (column names, rows)."""
