@@ -1,11 +1,10 @@
 #!/usr/bin/env python
 """Benchmark whole runs: text-layer pages/s per core, the speed-up from 1
-to 2 workers, seconds per OCRed page against Tesseract alone, peak RSS
-per worker as the corpus grows, and the main process and the end of the
-run as the store grows.
+to 2 workers, seconds per OCRed page against Tesseract alone, and peak RSS
+per worker as the corpus grows.
 
     python bench/run_bench.py [--docs 100] [--formats pdf] [--jobs 1 2] [--repeat 3]
-                              [--scans 0] [--rss 100 2000] [--synthetic 1000 10000] [--grow 10000 --add 100]
+                              [--scans 0] [--rss 100 2000]
 
 - text: a corpus of ``--docs`` documents (text-layer PDFs from
   ../shared/corpus/derived when it is there, else sample/; ``--formats
@@ -17,12 +16,6 @@ run as the store grows.
   at once (``tesseract IMG - -l vie --psm 3``, ``OMP_THREAD_LIMIT=1``).
 - rss (``--rss N...``): peak RSS of a worker and of the main process for
   runs of N documents each (2 workers), to show it does not grow.
-- synthetic (``--synthetic N...``): runs of N distinct text reports made
-  from the seed and real texts (:func:`synthetic_corpus`), 2 workers: docs/s
-  per core, the end of the run (copies, checks across reports, exports) in
-  seconds, peak RSS of the main process and of a worker.
-- grow (``--grow N --add K``): a store of N synthetic reports, then a run
-  that adds K more: the seconds that run's end takes.
 
 Every run is a fresh ``python`` process (like the CLI).  Run it on an idle
 machine.
@@ -30,7 +23,6 @@ machine.
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 import os
 import shutil
@@ -45,9 +37,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 SAMPLE = ROOT / "sample"
-CORPUS = ROOT.parent / "shared" / "corpus"
-DERIVED = CORPUS / "derived"  # all five seeds, when present
-TEXTS = [CORPUS / "seeds", CORPUS / "real" / "dev", CORPUS / "real" / "crawl"]
+DERIVED = ROOT.parent / "shared" / "corpus" / "derived"  # all five seeds, when present
 
 _RUN = """
 import json, resource, sys, time
@@ -55,7 +45,7 @@ from parmine.pipelines.run import run
 t0 = time.perf_counter()
 s = run([sys.argv[1]], sys.argv[2], jobs=int(sys.argv[3]), progress=False, ocr_cache=sys.argv[4])
 print(json.dumps({"seconds": time.perf_counter() - t0, "processed": s.processed, "failed": s.failed,
-                  "pages": s.pages, "ocr_pages": s.ocr_pages, "finish_seconds": s.finish_seconds,
+                  "pages": s.pages, "ocr_pages": s.ocr_pages,
                   "worker_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
                   "main_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
@@ -75,42 +65,6 @@ def build_corpus(dst: Path, docs: int, formats: list[str], scans: int = 0) -> No
     for i in range(scans):
         src = scan_files[i % len(scan_files)]
         _scan_copy(src, dst / f"s{i:05d}-{src.name}", i // len(scan_files))
-
-
-def synthetic_corpus(dst: Path, docs: int, start: int = 0) -> None:
-    """``docs`` distinct text reports (``syn<i>.txt`` from ``start``): the
-    header of a seed or real text, up to ten of its paragraphs and six of
-    the others, shuffled, and a paragraph of its own (words of the corpus
-    drawn at random: every real report has text of its own), with its own
-    number and most counts changed (and now and then a cited date one day
-    off) — reports that share paragraphs and citations, not copies."""
-    import random
-    import re
-
-    sources = [p for d in TEXTS if d.is_dir() for p in sorted(d.iterdir()) if p.suffix in (".txt", ".md")]
-    if not sources:
-        sources = sorted(SAMPLE.glob("*.txt"))
-    texts = [[x.strip() for x in p.read_text(encoding="utf-8").split("\n\n") if x.strip()] for p in sources]
-    pool = [q for t in texts for q in t[5:] if 60 < len(q) < 3000]
-    words = sorted({w for t in texts for q in t for w in re.findall(r"[^\W\d_]+", q)})
-    dst.mkdir(parents=True, exist_ok=True)
-    for i in range(start, start + docs):
-        rng = random.Random(i)
-        text = texts[i % len(texts)]
-        body = [q for q in text[5:] if rng.random() < 0.5][:10] + rng.sample(pool, min(6, len(pool)))
-        body.append(" ".join(rng.choice(words) for _ in range(250)) + ".")
-        rng.shuffle(body)
-        out = re.sub(r"(Số:?\s*)(\d+)", rf"\g<1>{1000 + i}", "\n\n".join(text[:5] + body), count=1)
-        out = re.sub(r"(?<![\d/.\-:])(?<!ngày )(?<!tháng )(?<!năm )\d{1,5}(?![\d/.\-:%])",
-                     functools.partial(_vary, rng), out)
-        if rng.random() < 0.03:
-            out = re.sub(r"ngày (\d)/", lambda m: f"ngày {int(m.group(1)) + 1}/", out, count=2)
-        (dst / f"syn{i:06d}.txt").write_text(out, encoding="utf-8")
-
-
-def _vary(rng, m) -> str:
-    """A count, most times changed a little."""
-    return str(int(m.group(0)) + rng.randint(0, 9)) if rng.random() < 0.7 else m.group(0)
 
 
 def _scan_copy(src: Path, dst: Path, copy: int) -> None:
@@ -143,17 +97,14 @@ def _scan_copy(src: Path, dst: Path, copy: int) -> None:
     out.close()
 
 
-def measure(corpus: Path, tmp: Path, jobs: int, keep: bool = False) -> dict:
-    """One cold run in a fresh process (``keep``: into the store of the
-    last kept run, which is kept again)."""
+def measure(corpus: Path, tmp: Path, jobs: int) -> dict:
+    """One cold run in a fresh process."""
     out, cache = tmp / "out", tmp / "ocr-cache"
-    if not keep or not (out / "parmine.duckdb").exists():
-        shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(out, ignore_errors=True)
     shutil.rmtree(cache, ignore_errors=True)
     proc = subprocess.run([sys.executable, "-c", _RUN, str(corpus), str(out), str(jobs), str(cache)],
                           capture_output=True, text=True, check=True, cwd=ROOT)
-    if not keep:
-        shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(out, ignore_errors=True)
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
@@ -202,33 +153,6 @@ def tesseract_alone(images: list[Path], jobs: int) -> float:
     return time.perf_counter() - t0
 
 
-def _figures(r: dict, jobs: int) -> dict:
-    return {"documents": r["processed"], "seconds": round(r["seconds"], 1),
-            "docs_per_s_per_core": round(r["processed"] / r["seconds"] / jobs, 2),
-            "finish_seconds": round(r["finish_seconds"], 2), "main_rss_mb": round(r["main_rss_mb"], 1),
-            "worker_rss_mb": round(r["worker_rss_mb"], 1)}
-
-
-def synthetic_run(tmp: Path, docs: int) -> dict:
-    """A fresh run of ``docs`` synthetic reports, 2 workers."""
-    corpus = tmp / f"synthetic-{docs}"
-    synthetic_corpus(corpus, docs)
-    r = measure(corpus, tmp, 2)
-    shutil.rmtree(corpus)
-    return _figures(r, 2)
-
-
-def grow(tmp: Path, docs: int, add: int) -> dict:
-    """A store of ``docs`` synthetic reports, then a run adding ``add``."""
-    base, more = tmp / "grow-base", tmp / "grow-more"
-    synthetic_corpus(base, docs)
-    synthetic_corpus(more, add, start=docs)
-    first = measure(base, tmp, 2, keep=True)
-    second = measure(more, tmp, 2, keep=True)
-    shutil.rmtree(tmp / "out")
-    return {"store": _figures(first, 2), "added": _figures(second, 2)}
-
-
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--docs", type=int, default=100)
@@ -237,9 +161,6 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--scans", type=int, default=0, help="scanned PDFs for the OCR comparison")
     ap.add_argument("--rss", type=int, nargs="*", default=[], help="corpus sizes for the RSS check")
-    ap.add_argument("--synthetic", type=int, nargs="*", default=[], help="sizes of synthetic archives to run")
-    ap.add_argument("--grow", type=int, default=0, help="a store of this many synthetic reports, then --add more")
-    ap.add_argument("--add", type=int, default=100)
     a = ap.parse_args()
     report: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -278,10 +199,6 @@ def main() -> int:
                           "main_rss_mb": round(r["main_rss_mb"], 1)}
                 shutil.rmtree(corpus)
             report["rss"] = rss
-        if a.synthetic:
-            report["synthetic"] = {n: synthetic_run(tmp, n) for n in a.synthetic}
-        if a.grow:
-            report["grow"] = grow(tmp, a.grow, a.add)
     print(json.dumps(report, indent=2))
     return 0
 
