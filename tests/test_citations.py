@@ -26,6 +26,15 @@ def cits(text):
      [("44/2019/TT-BTC", "Thông tư", "2019-07-15")]),
     ("Công điện số 1099/CĐ-TTg ngày 20/11/2022", [("1099/CĐ-TTg", "Công điện", "2022-11-20")]),
     ("Chỉ thị 08/CT-UBND ngày 2/4/2020", [("08/CT-UBND", "Chỉ thị", "2020-04-02")]),
+    ("theo Quyết định 468/QĐ-TTg (27/3/2021) về Đề án", [("468/QĐ-TTg", "Quyết định", "2021-03-27")]),
+    # two type words in a row: the first is the head of the compound
+    ("Thông báo kết luận số 123-TB/TU ngày 5/5/2022 của Tỉnh ủy", [("123-TB/TU", "Thông báo", "2022-05-05")]),
+    ("Công văn hướng dẫn số 45/SNV-CCHC ngày 3/3/2020", [("45/SNV-CCHC", "Công văn", "2020-03-03")]),
+    # ... but a verb before a type word is no head: "hướng dẫn Nghị định"
+    ("Thông tư 01/2018/TT-VPCP hướng dẫn Nghị định 61/2018/NĐ-CP về một cửa",
+     [("01/2018/TT-VPCP", "Thông tư", None), ("61/2018/NĐ-CP", "Nghị định", None)]),
+    ("Quyết định số 2235/QĐ-UBND ngày 10/12/2022 và Quyết định số 2236/QĐ-UBND cùng ngày",
+     [("2235/QĐ-UBND", "Quyết định", "2022-12-10"), ("2236/QĐ-UBND", "Quyết định", "2022-12-10")]),
 ])
 def test_single_citations(text, want):
     assert cits(text) == want

@@ -51,6 +51,8 @@ def ind(text):
      [("inspection.units_inspected", 20, None)]),
     ("Năm 2021, Sở xếp vị trí thứ 12 (80,15 điểm) trong bảng công bố Chỉ số CCHC.",
      [("par_index.rank", 12, None), ("par_index.score", 80.15, None)]),
+    ("+ 26 lượt CCVC tham gia bồi dưỡng CMNV về các lĩnh vực quản lý ngành, CNTT, dân quân tự vệ.",
+     [("staff.trained", 26, "bồi dưỡng CMNV")]),                        # the topics are not the course
     ("Cử 04 công chức tham gia lớp bồi dưỡng kiến thức quản lý nhà nước; 03 viên chức học trung cấp lý luận chính trị.",
      [("staff.trained", 4, "kiến thức quản lý nhà nước"), ("staff.trained", 3, "trung cấp lý luận chính trị")]),
 ])
@@ -201,3 +203,17 @@ def test_no_indicator_from_money_dates_or_document_numbers(frame, noise, x, m, n
     text = (", ".join(parts if order else parts[::-1])) + "."
     got = find_indicators(text)
     assert all(i.value in (x, 0) for i in got), (text, [(i.indicator, i.value) for i in got])
+
+
+@pytest.mark.parametrize("text", [
+    # a procedure's text prescribes: time limits, ages, forms, the one set to submit
+    "Sở Lao động - Thương binh và Xã hội trong thời gian 12 ngày kể từ ngày nhận đủ hồ sơ, có trách nhiệm kiểm tra.",
+    "Thời gian xem xét, giải quyết không quá 155 ngày kể từ ngày nhận được hồ sơ do Ủy ban nhân dân cấp xã gửi đến.",
+    "Trường hợp thân nhân là con từ đủ 18 tuổi trở lên đang đi học phải có thêm giấy xác nhận, kèm hồ sơ.",
+    "Cá nhân gửi đơn đề nghị theo Mẫu số 20 Phụ lục I Nghị định này kèm giấy xác nhận theo Mẫu số 41 và hồ sơ.",
+    "Người được ủy quyền nộp 01 bộ hồ sơ theo quy định tại khoản 3 Điều 6 Nghị định này.",
+    # a share of something the reform does not count
+    "Nhà xây dựng khi quy hoạch đã được công bố, không vi phạm hành lang bảo vệ công trình thì được hỗ trợ bằng 80%.",
+])
+def test_a_procedures_text_states_no_indicator(text):
+    assert ind(text) == []

@@ -16,6 +16,8 @@ def q(text):
     ("đạt tỷ lệ 98,5%", [("98,5%", 98.5, "percent", None, None)]),
     ("đạt 100 % kế hoạch", [("100 %", 100, "percent", None, None)]),
     ("còn hai thủ tục chưa công bố", [("hai", 2, "count", None, "thủ tục")]),
+    ("trong thời gian 12 ngày làm việc", [("12", 12, "duration", None, None)]),
+    ("con từ đủ 18 tuổi trở lên", [("18", 18, "duration", None, None)]),
 ])
 def test_forms(text, want):
     assert q(text) == want
@@ -32,7 +34,7 @@ def test_stated_absence_is_zero(text):
 @pytest.mark.parametrize("text", [
     "Quyết định số 12/2021/QĐ-UBND", "ngày 05/8/2021", "theo TCVN ISO 9001:2015", "quý 3 năm 2021",
     "tại mục 2.3. của", "\n2. Cải cách thể chế", "tại http://a.gov.vn/tin/2021", "giai đoạn 2021-2025",
-    "mức độ 4", "(1) Nội dung",
+    "mức độ 4", "(1) Nội dung", "theo Mẫu số 102 Phụ lục I", "Phụ lục số 2", "Biểu số 01",
 ])
 def test_not_quantities(text):
     assert q(text) == []

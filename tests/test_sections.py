@@ -68,6 +68,22 @@ def test_ocr_confusions_in_roman_numerals(line, number):
     assert got == ([number] if number else [])
 
 
+@pytest.mark.parametrize("first, second", [
+    ("I- CÔNG TÁC CHỈ ĐẠO", "II- KẾT QUẢ"), ("I/ CÔNG TÁC CHỈ ĐẠO", "II/ KẾT QUẢ"),
+    ("**I. CÔNG TÁC CHỈ ĐẠO**", "**II. KẾT QUẢ**"), ("### I. CÔNG TÁC CHỈ ĐẠO", "### II. KẾT QUẢ"),
+])
+def test_other_separators_and_markdown_around_headings(first, second):
+    text = f"BÁO CÁO\nKết quả CCHC quý I năm 2022\n\n{first}\nNội dung.\n{second}\nNội dung."
+    assert body(text) == [("I", "CÔNG TÁC CHỈ ĐẠO"), ("II", "KẾT QUẢ")]
+
+
+def test_a_run_in_heading_is_the_words_before_its_colon():
+    text = "Mở đầu.\nI. Công tác chỉ đạo: Sở đã ban hành kế hoạch cải cách hành chính năm.\nII. Kết quả\nNội dung."
+    assert body(text) == [("I", "Công tác chỉ đạo"), ("II", "Kết quả")]
+    # "IV - 2" is no heading: a dash before a capital only
+    assert body("Mở đầu.\nIV - 2 đơn vị chưa báo cáo.") == []
+
+
 def test_repeated_and_skipped_numbers_are_kept():
     text = "I. Một\nnội dung\nIII. Ba\nIII. Ba nữa\nV. Năm"
     assert [s.number for s in top_sections(parse_sections(text))] == ["I", "III", "III", "V"]

@@ -44,7 +44,7 @@ class Document:
     doc_id: str
     path: str
     sha256: str
-    format: str  # txt | md | pdf | scan-pdf | image | docx | doc
+    format: str  # txt | md | html | pdf | scan-pdf | image | docx | doc
     pages: list[Page] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .document import Document, ReadError
 
-SUPPORTED_SUFFIXES = {".txt", ".md", ".pdf", ".docx", ".doc", ".png", ".jpg", ".jpeg",
+SUPPORTED_SUFFIXES = {".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".doc", ".png", ".jpg", ".jpeg",
                       ".tif", ".tiff"}
 MAX_BYTES = int(os.environ.get("PARMINE_MAX_FILE_BYTES", 512 * 1024 * 1024))
 
@@ -22,7 +22,7 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def sniff(data: bytes, suffix: str) -> str:
-    """The format of a file from its first bytes: pdf, docx, doc, image, text."""
+    """The format of a file from its first bytes: pdf, docx, doc, image, html, text."""
     head = data[:16]
     if data.lstrip()[:5] == b"%PDF-":
         return "pdf"
@@ -32,6 +32,8 @@ def sniff(data: bytes, suffix: str) -> str:
         return "doc"
     if head.startswith(_IMAGE_MAGIC):
         return "image"
+    if suffix in (".html", ".htm"):
+        return "html"
     if suffix in (".txt", ".md"):
         return "text"
     return "unknown"
@@ -59,6 +61,9 @@ def read(path: str | Path, doc_id: str | None = None, *, ocr_cache: Path | None 
     if kind == "text":
         from .readers.txt import read_text
         return read_text(data, path, doc_id, sha, fmt=suffix.lstrip("."))
+    if kind == "html":
+        from .readers.html import read_html
+        return read_html(data, path, doc_id, sha)
     if kind == "pdf":
         from .readers.pdf import read_pdf
         return read_pdf(data, path, doc_id, sha, ocr_cache=ocr_cache)

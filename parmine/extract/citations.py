@@ -36,12 +36,13 @@ cites — ``resolved_id`` holds it (None when the text gives no full form).
 and a date after the run belongs to each.
 
 **Dates** — written after the number ("ngày 22/10/2019", "ngày 15 tháng 6
-năm 2017"), before the type word in the same clause ("Ngày 15/01/2024, UBND
-tỉnh ban hành Công văn số 97/..."), or in the line introducing a list of
-issued documents ("ngày 04/01/2017, Sở ... đã ban hành:").  The date of an
-amending document is not given to the documents it amends ("Luật sửa đổi
-... của Luật ... số 76/2015/QH13 và Luật ... số 77/2015/QH13 ngày
-22/11/2019": the date's year is not the numbers').
+năm 2017", "(27/3/2021)", "cùng ngày": the previous number's), before the
+type word in the same clause ("Ngày 15/01/2024, UBND tỉnh ban hành Công văn
+số 97/..."), or in the line introducing a list of issued documents ("ngày
+04/01/2017, Sở ... đã ban hành:"). The date of an amending document is not
+given to the documents it amends ("Luật sửa đổi ... của Luật ... số
+76/2015/QH13 và Luật ... số 77/2015/QH13 ngày 22/11/2019": the date's year
+is not the numbers').
 
 Not citations: ratios ("47/47"), dates, "ISO 9001:2015", page marks
 ("Trang 1/5"): none carries a symbol with letters; a document's own number
@@ -97,8 +98,11 @@ _NAME_THEN_SO = regex.compile(rf"\s+\p{{L}}[^;.\d]{{0,90}}?\s{_SO}\s*$")
 _CHAIN = regex.compile(r"\s*(?:,|;|và|hoặc)\s*(?:(?:số|sô|sõ)\s*)?")
 # codes of document types inside a symbol (QĐ-UBND: QĐ is the type, UBND the issuer)
 TYPE_CODES = set(KIND_CODES) | {"QĐi", "ĐT"}
+_SAME_DAY = regex.compile(r"\s*,?\s*(?:ban\s+hành\s+)?cùng\s+ngày\b")
+# "ngày 22/10/2019", ", ban hành ngày …", or the date alone in brackets: "468/QĐ-TTg (27/3/2021)"
 _DATE_AFTER = regex.compile(
-    r"\s*,?\s*(?:\(?\s*)?(?:(?:được\s+)?ban\s+hành\s+)?(?:[Nn]gày|ngay|NGÀY)\s+(?=\d)")
+    r"\s*,?\s*(?:\(?\s*)?(?:(?:được\s+)?ban\s+hành\s+)?(?:[Nn]gày|ngay|NGÀY)\s+(?=\d)"
+    r"|\s*\(\s*(?=\d{1,2}[/.\-]\d{1,2}[/.\-](?:19|20)\d\d\s*\))")
 _ISSUER = regex.compile(
     r"\s*,?\s*(?:của|do)\s+(?P<iss>(?:[^\s,;.()]+)(?:\s+[^\s,;.()]+){0,9}?)"
     r"(?=\s*(?:$|[,;.()]|\s(?:về|V/v|v/v|ban\s+hành|phê\s+duyệt|quy\s+định|hướng\s+dẫn|"
@@ -187,15 +191,22 @@ def _bare(text: str, low: str, types: list[tuple[int, int, str]], taken: list[_M
     return out
 
 
-def _type_before(low: str, types: list[tuple[int, int, str]], starts: list[int], c: _Mention) -> None:
+def _type_before(text: str, low: str, types: list[tuple[int, int, str]], starts: list[int], c: _Mention) -> None:
     """The type word right before the number (with or without "số"), or a
-    law's type word before its name."""
+    law's type word before its name.  Of two type words in a row the first,
+    capitalised, is the head of the compound: "Thông báo kết luận số
+    123-TB/TU" is a Thông báo, "Công văn hướng dẫn số 45/SNV-CCHC" a Công
+    văn (but "hướng dẫn Nghị định 61/…" is a verb and its object)."""
     i = bisect.bisect_right(starts, c.start) - 1
     while i >= 0 and types[i][1] > c.start:
         i -= 1
     if i < 0:
         return
-    s, e, t = types[i]
+    e = types[i][1]
+    while i > 0 and regex.fullmatch(r"\s+", low[types[i - 1][1]:types[i][0]] or "x") \
+            and text[types[i - 1][0]].isupper() and not text[types[i][0]].isupper():
+        i -= 1
+    s, _, t = types[i]
     if e >= c.start - 40 and _DIRECT.fullmatch(low, e, c.start):
         c.doc_type, c.type_start = t, s
     elif t in _NAMED and e >= c.start - 120 and _NAME_THEN_SO.fullmatch(low, e, c.start):
@@ -317,7 +328,7 @@ def find_citations(text: str, dates: list[DateMention] | None = None,
     mentions = sorted(numbered + _bare(text, low, types, numbered), key=lambda c: c.start)
     for i, c in enumerate(mentions):
         if not c.bare:
-            _type_before(low, types, type_starts, c)
+            _type_before(text, low, types, type_starts, c)
         if c.doc_type is None and i and _continues_run(low, sents, mentions[i - 1], c):
             c.doc_type, c.chained = mentions[i - 1].doc_type, True
         _read_after(text, low, c, dates, date_starts)
@@ -328,6 +339,10 @@ def find_citations(text: str, dates: list[DateMention] | None = None,
         c, nxt = mentions[i], mentions[i + 1]
         if c.date is None and nxt.chained and nxt.date is not None and _CHAIN.fullmatch(low, c.end, nxt.start):
             c.date = nxt.date
+    # "Quyết định số 2235/QĐ-UBND ngày 10/12/2022 và Quyết định số 2236/QĐ-UBND cùng ngày"
+    for prev, c in zip(mentions, mentions[1:]):
+        if c.date is None and prev.date is not None and _SAME_DAY.match(low, c.after):
+            c.date = prev.date
     claimed = {c.date.end for c in mentions if c.date is not None}
     free = [d for d in dates if d.end not in claimed]
     for c in mentions:

@@ -210,6 +210,12 @@ def _rate(words: str) -> str | None:
     return None if name == _SKIP else name
 
 
+# what a reform rate is a share of, when no "tỷ lệ" names it (folded text)
+_REFORM_OBJECT = regex.compile(r"hồ sơ|thủ tục|tthc|th tc|dịch vụ công|dvc|nhiệm vụ|kế hoạch|công chức|viên chức|"
+                               r"cán bộ|ccvc|cbcc|văn bản|đơn vị|cơ quan|chỉ số|phản ánh|kiến nghị|trực tuyến|"
+                               r"một cửa|người dân|tổ chức, cá nhân")
+
+
 def _percent(r: Reading, shared: Indicator | None) -> list[Indicator]:
     """A percentage: the share of the count it follows ("trễ hạn là 951 hồ sơ
     (chiếm 5,16%)" → rate.late), else the rate its words name ("tỷ lệ hồ sơ
@@ -227,6 +233,8 @@ def _percent(r: Reading, shared: Indicator | None) -> list[Indicator]:
         name = _rate(rate_phrase.group(0) + " " + r.after)
     else:
         prev = fold(text[_clause_start(r) : r.cs]) if text[r.cs - 1:r.cs] == "(" else ""
+        if not _REFORM_OBJECT.search(" ".join((clause, prev, r.label, r.parent))):
+            return []  # "được hỗ trợ bằng 80% giá đất": a share of something the reform does not count
         name = _rate(clause) or _rate(prev) or _rate(r.label) or _rate(r.sentence)
     if name is None:
         return []
@@ -235,7 +243,7 @@ def _percent(r: Reading, shared: Indicator | None) -> list[Indicator]:
 
 
 def _clause_start(r: Reading) -> int:
-    lo = r.text.rfind("\n", 0, r.cs - 1) + 1
+    lo = r.text.rfind("\n", 0, max(0, r.cs - 1)) + 1
     for m in _CLAUSE_BREAK.finditer(r.text, max(lo, r.ss), r.cs - 1):
         lo = m.end()
     return max(lo, r.ss)
@@ -268,6 +276,8 @@ def _dossiers(r: Reading) -> list[Indicator]:
     at = r.near.find(fold(r.q.text))
     after, before = r.near[at:], r.near[:at]
     clause_before = fold(r.text[r.cs:r.q.start])
+    if r.q.value == 1 and regex.search(r"\bnộp\b", clause_before) and regex.match(r"\s*bộ\b", r.after):
+        return []  # "nộp 01 bộ hồ sơ": a procedure's formula (one set to submit), not a count
     if not r.label and any(matches(clause_before, p) for p in RECEIVED_AND_RESOLVED):
         return [r.row("dossiers.received", r.q.value, _role(r)), r.row("dossiers.resolved", r.q.value, _role(r))]
     name = (_dossier(r.label, r.parent) if r.label else None) or _dossier(after, r.parent) \
@@ -426,8 +436,11 @@ def _field_after(r: Reading) -> str | None:
 
 
 def _training_field(clause: str) -> str | None:
-    """"02 công chức học cao cấp LLCT" → "cao cấp LLCT"."""
+    """"02 công chức học cao cấp LLCT" → "cao cấp LLCT"; a list of topics
+    after the course is not its name ("bồi dưỡng CMNV về các lĩnh vực quản
+    lý ngành, CNTT" → "CMNV")."""
     c = regex.sub(r"\([^)]*\)?", "", clause).strip(" .;,")
+    c = regex.split(r"\s+về\s+các\s", c, maxsplit=1)[0]
     for trigger in (r"lớp\s+bồi\s+dưỡng", r"học\s+bồi\s+dưỡng", r"(?<!tham\s+gia\s)bồi\s+dưỡng",
                     r"\bhọc", r"tham\s+gia(?:\s+lớp)?"):
         m = regex.search(trigger + r"\s+(?P<f>\S.*)$", c)
@@ -553,7 +566,7 @@ def find_indicators(text: str, quantities: list[Quantity] | None = None,
     out: list[Indicator] = []
     st = _State()
     for q in quantities:
-        if q.kind == "money" or any(a <= q.start < b for a, b in plan_spans):
+        if q.kind in ("money", "duration") or any(a <= q.start < b for a, b in plan_spans):
             continue
         out.extend(_one(sents, q, st, out))
     return out

@@ -9,7 +9,8 @@ Forms (:func:`find_quantities`):
 - percentages: "100%", "đạt tỷ lệ 100 %" (``kind="percent"``);
 - small number words before a counted noun: "một hồ sơ", "hai thủ tục";
 - money, never a count: "150.000 đồng/hồ sơ", "1,2 tỷ đồng"
-  (``kind="money"``);
+  (``kind="money"``); lengths of time and ages, never a count either: "trong
+  thời gian 12 ngày", "từ đủ 18 tuổi" (``kind="duration"``);
 - approximate figures at the stated number: "hơn 2.500 hồ sơ", "gần 97%",
   "hơn4.500" (a space lost);
 - stated absence: "không có hồ sơ trễ hạn", "không nhận được đơn thư",
@@ -17,8 +18,9 @@ Forms (:func:`find_quantities`):
   → 0 (``kind="absence"``).
 
 Dates, citation numbers ("41/2019/QĐ-UBND"), ISO standards ("ISO
-9001:2015"), section numbers ("II.", "1.2.") and phone-like digit groups are
-not quantities.
+9001:2015"), section numbers ("II.", "1.2."), the numbers of articles,
+annexes and forms ("Điều 14", "Phụ lục số 2", "Mẫu số 102") and phone-like
+digit groups are not quantities.
 """
 from __future__ import annotations
 
@@ -45,6 +47,8 @@ _NUMBER = regex.compile(
     r"(?![\p{L}\d])")
 # an amount of money: "150.000 đồng/hồ sơ", "1,2 tỷ đồng", "500 nghìn" (never a count)
 _MONEY = regex.compile(r"\s*(?:đồng|đ(?![\p{L}])|vnđ|VNĐ|VND|USD|triệu|tỷ(?!\s+lệ)|nghìn|ngàn)(?![\p{L}])")
+# a length of time or an age: "12 ngày làm việc", "6 tháng", "18 tuổi" (never a count)
+_DURATION = regex.compile(r"\s*(?:ngày|tháng|năm|giờ|phút|tuần|tuổi)(?![\p{L}])")
 _APPROXIMATE = regex.compile(r"(?<!\p{L})(?:[Hh]ơn|[Gg]ần|[Tt]rên|[Kk]hoảng|[Dd]ưới|[Xx]ấp\s+xỉ)\s*$")
 _WORDS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8,
           "chín": 9, "mười": 10}
@@ -54,7 +58,8 @@ _ABSENCE = regex.compile(
     r"(?:[Kk]hông\s+(?:có|phát\s+sinh|để)|[Kk]hông\s+nhận\s+được|[Cc]hưa\s+(?:có|phát\s+sinh))"
     r"(?P<rest>[^.;\n]{0,60})")
 _ANSWER_NONE = regex.compile(r":\s*(?P<w>[Kk]hông)\s*(?=[.;]|$)", regex.M)
-_SKIP_BEFORE = regex.compile(r"(?:ISO|TCVN|[Qq]uý|[Kk]hóa|[Kk]hoá|[Đđ]iều|[Kk]hoản|[Mm]ục|[Pp]hụ\s+lục|"
+_SKIP_BEFORE = regex.compile(r"(?:ISO|TCVN|[Qq]uý|[Kk]hóa|[Kk]hoá|[Đđ]iều|[Kk]hoản|[Mm]ục|[Pp]hụ\s+lục(?:\s+số)?|"
+                             r"(?:[Mm]ẫu|MẪU|[Bb]iểu|BIỂU|[Pp]hiếu|[Tt]ờ\s+khai)(?:\s+(?:số|mẫu))?|"
                              r"[Nn]ăm|[Tt]háng|[Nn]gày|[Mm]ức\s+độ|[Gg]iai\s+đoạn|[Ll]oại|[Nn]hóm|"
                              r"[Nn]hiệm\s+kỳ|[Cc]ấp\s+độ|(?:[Mm]ức|[Cc]ấp)\s+độ\s+\d\s*(?:,|và|-)|[Mm]ức\s+độ\s+\d,?)\s*$")
 
@@ -111,6 +116,8 @@ def find_quantities(text: str, masks: list[tuple[int, int]] | None = None,
             value, kind = int(m.group("int")), "count"
         if _MONEY.match(text, e):
             kind = "money"
+        elif kind == "count" and _DURATION.match(text, e):
+            kind = "duration"
         noun = _NOUN.match(text, e)
         ss, se = sents.span(s, e)
         out.append(Quantity(s, e, m.group(0), value, kind, denominator,

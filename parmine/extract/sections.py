@@ -39,7 +39,11 @@ for _n in range(1, 21):
     _ROMANS[_s] = _n
 
 _LINE = regex.compile(r"[^\n]*\n?")
-_H_ROMAN = regex.compile(r"(?P<num>[IVXlH1|!]{1,5})\s*[.):]\s*(?P<title>\S.*)?$")
+_H_ROMAN = regex.compile(r"(?P<num>[IVXlH1|!]{1,5})\s*(?:[.):/]|\s[-–]|-(?=\s*\p{Lu}))\s*(?P<title>\S.*)?$")
+# Markdown a converter or a crawler leaves around a heading: "### I. KẾT QUẢ", "**I. KẾT QUẢ**"
+_MARKUP = regex.compile(r"^(?:#{1,6}\s+|[*_]{1,2}(?=\S))|(?<=\S)[*_]{1,2}$")
+# a run-in heading: "I. Công tác chỉ đạo: Sở đã ban hành …" → the words before the colon
+_RUN_IN = regex.compile(r"^(?P<title>[^:]{3,120}?)\s*:\s+\S.{20,}$")
 _H_ARABIC = regex.compile(r"(?P<num>\d{1,2}(?:\.\d{1,2}){0,2})(?:\.|\)|(?<=\d\.\d{1,2}))\s*(?P<title>\p{L}.*)$")
 _H_LETTER = regex.compile(r"(?P<num>[abcdđeghiklmnopqrstuvxy])\)\s*(?P<title>\S.*)$")
 _CLOSING = regex.compile(r"^[ \t|]*(?:\*\*)?Nơi\s+nhận\s*:", regex.M)
@@ -88,7 +92,7 @@ def _lines(text: str) -> Iterator[tuple[int, str]]:
 
 def _heading(line: str) -> tuple[int, str, str] | None:
     """(level, number, title) when ``line`` opens a numbered section."""
-    s = line.strip()
+    s = _MARKUP.sub("", line.strip()).strip()
     if not s:
         return None
     m = _H_ROMAN.match(s)
@@ -97,6 +101,8 @@ def _heading(line: str) -> tuple[int, str, str] | None:
               (m.group("num") == "H" and _is_caps(m.group("title") or ""))):
         value = roman_value(m.group("num"))
         title = m.group("title") or ""
+        run_in = _RUN_IN.match(title)
+        title = run_in.group("title") if run_in else title
         if value and (title[:1].isupper() or not title) and len(title) < 300:
             return 1, _roman_text(m.group("num")), title
     m = _H_ARABIC.match(s)

@@ -36,7 +36,7 @@ from ..text.normalize import strip_diacritics
 SKETCH = 128
 SIMILAR = 0.7
 _WORD = regex.compile(r"[^\W\d_]+")
-_FORMAT_RANK = {"txt": 0, "md": 1, "docx": 2, "doc": 3, "pdf": 4, "scan-pdf": 5, "image": 6}
+_FORMAT_RANK = {"txt": 0, "md": 1, "html": 2, "docx": 3, "doc": 4, "pdf": 5, "scan-pdf": 6, "image": 7}
 # what must not disagree between two copies of one report
 _AGREE = ("issuer", "province", "agency", "report_type", "period_kind", "period_year", "period_index",
           "doc_number", "issued_date")

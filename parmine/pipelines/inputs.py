@@ -57,7 +57,7 @@ RATIO_FLOOR = 10 * 1024**2  # smaller expansions are not checked for their ratio
 MANIFEST = ".members.json"  # written last: an extraction is complete when it is there
 
 # Which new file keeps the bare stem when several share one.
-_FORMAT_RANK = {".txt": 0, ".md": 1, ".docx": 2, ".doc": 3, ".pdf": 4}
+_FORMAT_RANK = {".txt": 0, ".md": 1, ".html": 2, ".htm": 2, ".docx": 3, ".doc": 4, ".pdf": 5}
 _ARCHIVE_SOURCE = re.compile(r"(.*?\.zip)!(.*)\Z", re.I | re.S)
 
 

@@ -164,6 +164,13 @@ def read_text(data: bytes, path: Path, doc_id: str, sha256: str, fmt: str = "txt
     warnings = [] if encoding.startswith(("utf", "ascii")) else [f"decoded from {encoding}"]
     if encoding.startswith("utf") and (bad := text.count("\ufffd")):
         warnings.append(f"{bad} byte sequence(s) not valid {encoding.upper()} replaced by U+FFFD")
+    return text_document(text, path, doc_id, sha256, fmt, warnings)
+
+
+def text_document(text: str, path: Path, doc_id: str, sha256: str, fmt: str,
+                  warnings: list[str] | None = None) -> Document:
+    """Decoded text → a Document: light markup stripped, tables of figures
+    cut out, a form feed starting a new page (the text and web readers)."""
     pages = []
     tables = []
     for n, chunk in enumerate(strip_markup(text.replace("\r\n", "\n").replace("\r", "\n")).split("\f"), 1):
@@ -172,4 +179,4 @@ def read_text(data: bytes, path: Path, doc_id: str, sha256: str, fmt: str = "txt
             t.page = n
         tables.extend(found)
         pages.append(Page(n, body, "text"))
-    return Document(doc_id, str(path), sha256, fmt, pages, tables, warnings)
+    return Document(doc_id, str(path), sha256, fmt, pages, tables, warnings or [])
