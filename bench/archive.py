@@ -37,8 +37,8 @@ would otherwise be all the benchmark measures.  Text files are .txt (or
 .md, as the crawled ones came) and count as one page each.
 
 Files are laid out as ``OUT_DIR/<province>/<year>/<kind>-<number>.<ext>``.
-About 3 ms per text, 15 ms per PDF or DOCX and 0.5 s per scan page on one
-core; ``--jobs`` (default: every core) writes documents in parallel.
+About 10 ms per text or DOCX, 30 ms per PDF and 0.1 s per scan page on
+one core; ``--jobs`` (default: every core) writes documents in parallel.
 """
 from __future__ import annotations
 
