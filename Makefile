@@ -66,5 +66,15 @@ images: deps
 bench: deps
 	$(PY) bench/run_bench.py --docs 100 --jobs 1 2 --repeat 3
 
+# whole runs on a synthetic archive of 1,000 and 10,000 documents (about an
+# hour on 2 cores; needs ../shared): throughput, peak RSS, end-of-run seconds
+.PHONY: bench-archive bench-archive-50k
+bench-archive: deps
+	$(PY) bench/archive_bench.py --docs 1000 10000 --json $(OUT)/bench-archive.json
+
+# the same at 50,000 documents (hours; run once, figures in the README)
+bench-archive-50k: deps
+	$(PY) bench/archive_bench.py --docs 50000 --json $(OUT)/bench-archive-50k.json
+
 clean:
 	rm -rf $(OUT) .make build *.egg-info

@@ -1,0 +1,215 @@
+#!/usr/bin/env python
+"""Benchmark whole runs on a realistic archive as it grows: the curve of
+throughput, memory and end-of-run time against the number of documents.
+
+    python bench/archive_bench.py [--docs 1000 10000] [--jobs 2] [--seed 0]
+                                  [--workdir DIR] [--json FILE]
+
+For each N: ``bench/archive.py`` writes an archive of N documents (text,
+text-layer PDF, DOCX and scans in its default mix), then three runs of
+``parmine run ARCHIVE -o OUT -j JOBS --quiet --progress``, each a fresh
+process:
+
+- cold: the N documents into an empty OUT;
+- nothing new: the same command again (every document skipped);
+- +100: 100 more documents added to the archive, the command again.
+
+While a run goes, the peak RSS (``VmHWM``) of its main process and of each
+worker (a child of the main process) is read every 0.2 s.  The progress bar
+on stderr reaches ``M/M`` when the last document has been committed (the bar
+closes after the final batch); the time from then to the process's exit is
+the run's end of run (copies, audit, exports, closing the store).
+Throughput counts from the process's start to that point: documents/s,
+and pages/s per core (pages as parmine counts them: a text or DOCX file
+without page breaks is one page).
+
+Prints a Markdown table and writes the figures as JSON.  Run it on an idle
+machine (the load average is recorded with each run).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import psutil
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from archive import generate  # noqa: E402
+
+SAMPLE_SECONDS = 0.2
+GROWTH = 100
+_BAR = re.compile(rb"(\d+)/(\d+) \[")
+_SUMMARY = re.compile(r"(\d+) mined, (\d+) unchanged \(skipped\), (\d+) failed; (\d+) pages \((\d+) OCR\)")
+
+
+@dataclass
+class Run:
+    """One ``parmine run``: what it did and what it cost."""
+
+    mined: int = 0
+    skipped: int = 0
+    failed: int = 0
+    pages: int = 0
+    ocr_pages: int = 0
+    wall_s: float = 0.0
+    mining_s: float | None = None  # start → last document committed (None: nothing to mine)
+    end_of_run_s: float | None = None  # last document committed → exit
+    main_peak_mb: float = 0.0
+    worker_peak_mb: float = 0.0
+    workers: int = 0
+    load_before: float = 0.0
+    load_after: float = 0.0
+    exit_status: int = 0
+
+
+@dataclass
+class Point:
+    """The figures for one archive size."""
+
+    docs: int
+    generate_s: float
+    cold: Run
+    rerun: Run
+    grown: Run
+    rates: dict = field(default_factory=dict)
+
+
+def peak_mb(pid: int) -> float:
+    """The peak resident set of process ``pid`` so far (0 once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def _watch_bar(stream, seen: dict) -> None:
+    """Read the progress bar; note when it last showed every document done."""
+    tail = b""
+    for chunk in iter(lambda: os.read(stream.fileno(), 65536), b""):
+        bars = _BAR.findall(tail[-64:] + chunk)  # a bar may be cut between two reads
+        if bars and bars[-1][0] == bars[-1][1]:
+            seen["done_at"] = time.perf_counter()
+        tail = (tail + chunk)[-4000:]
+    seen["tail"] = tail
+
+
+def run_parmine(archive: Path, out: Path, jobs: int) -> Run:
+    """``parmine run ARCHIVE -o OUT``, watched."""
+    cmd = [sys.executable, "-c", "import sys; from parmine.pipelines.cli import main; sys.exit(main())",
+           "run", str(archive), "-o", str(out), "-j", str(jobs), "--quiet", "--progress"]
+    run = Run(load_before=os.getloadavg()[0])
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    seen: dict = {}
+    reader = threading.Thread(target=_watch_bar, args=(proc.stderr, seen), daemon=True)
+    reader.start()
+    main, workers = psutil.Process(proc.pid), {}
+    while proc.poll() is None:
+        run.main_peak_mb = max(run.main_peak_mb, peak_mb(proc.pid))
+        try:
+            for child in main.children():
+                workers[child.pid] = max(workers.get(child.pid, 0.0), peak_mb(child.pid))
+        except psutil.NoSuchProcess:
+            break
+        time.sleep(SAMPLE_SECONDS)
+    stdout = proc.communicate()[0].decode()
+    end = time.perf_counter()
+    reader.join()
+    run.exit_status, run.wall_s, run.load_after = proc.returncode, end - t0, os.getloadavg()[0]
+    run.worker_peak_mb, run.workers = max(workers.values(), default=0.0), len(workers)
+    m = _SUMMARY.search(stdout)
+    if not m:
+        raise RuntimeError(f"parmine run failed ({proc.returncode}):\n{stdout}\n{seen.get('tail', b'').decode()}")
+    run.mined, run.skipped, run.failed, run.pages, run.ocr_pages = map(int, m.groups())
+    if "done_at" in seen and run.mined + run.failed:
+        run.mining_s, run.end_of_run_s = seen["done_at"] - t0, end - seen["done_at"]
+    return run
+
+
+def rates(run: Run, jobs: int) -> dict:
+    """Documents/s and pages/s per core of a cold run's mining."""
+    if not run.mining_s:
+        return {}
+    return {"docs_per_s": round(run.mined / run.mining_s, 2),
+            "pages_per_s_per_core": round(run.pages / run.mining_s / jobs, 2)}
+
+
+def measure(n: int, work: Path, jobs: int, seed: int) -> Point:
+    """Build an archive of ``n`` documents and time the three runs on it."""
+    archive, out = work / f"archive-{n}", work / f"out-{n}"
+    shutil.rmtree(archive, ignore_errors=True)
+    shutil.rmtree(out, ignore_errors=True)
+    t0 = time.perf_counter()
+    generate(archive, n, seed=seed, jobs=os.cpu_count() or 1)
+    generate_s = time.perf_counter() - t0
+    cold = run_parmine(archive, out, jobs)
+    rerun = run_parmine(archive, out, jobs)
+    generate(archive, GROWTH, seed=seed, start=n, jobs=os.cpu_count() or 1)
+    grown = run_parmine(archive, out, jobs)
+    return Point(n, round(generate_s, 1), cold, rerun, grown, rates(cold, jobs))
+
+
+def _mb(v: float) -> str:
+    return f"{v:,.0f}"
+
+
+def _s(v: float | None) -> str:
+    return "–" if v is None else f"{v:,.1f}"
+
+
+def table(points: list[Point]) -> str:
+    """The figures as a Markdown table."""
+    head = ("| documents | docs/s | pages/s per core | main peak RSS (MB) | worker peak RSS (MB) "
+            f"| end of run (s) | rerun, nothing new (s) | end of run after +{GROWTH} (s) | cold run (s) | load |")
+    lines = [head, "|---" * (head.count("|") - 1) + "|"]
+    for p in points:
+        c = p.cold
+        lines.append(f"| {p.docs:,} | {p.rates.get('docs_per_s', '–')} | {p.rates.get('pages_per_s_per_core', '–')} "
+                     f"| {_mb(c.main_peak_mb)} | {_mb(c.worker_peak_mb)} | {_s(c.end_of_run_s)} "
+                     f"| {_s(p.rerun.wall_s)} | {_s(p.grown.end_of_run_s)} | {_s(c.wall_s)} "
+                     f"| {c.load_before:.1f}–{c.load_after:.1f} |")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--docs", type=int, nargs="+", default=[1000, 10000])
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--workdir", type=Path, help="where archives and outputs go (kept); default a temporary folder")
+    ap.add_argument("--json", type=Path, default=Path("out/bench-archive.json"))
+    a = ap.parse_args()
+    work = a.workdir or Path(tempfile.mkdtemp(prefix="parmine-archive-bench-"))
+    points = []
+    try:
+        for n in a.docs:
+            points.append(measure(n, work, a.jobs, a.seed))
+            print(table(points[-1:]).splitlines()[-1], file=sys.stderr, flush=True)
+    finally:
+        if not a.workdir:
+            shutil.rmtree(work, ignore_errors=True)
+    a.json.parent.mkdir(parents=True, exist_ok=True)
+    a.json.write_text(json.dumps({"jobs": a.jobs, "seed": a.seed, "cpus": os.cpu_count(),
+                                  "points": [asdict(p) for p in points]}, indent=2))
+    print(table(points))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,69 @@
+"""The benchmark archive (bench/archive.py): distinct files, in the
+requested mix, in formats parmine reads, the same bytes from the same seed."""
+import hashlib
+import sys
+from collections import Counter
+
+import pytest
+from conftest import ROOT, SHARED  # noqa: F401  (SHARED: fail clearly without ../shared)
+
+from parmine.corpus.ingest import read
+
+sys.path.insert(0, str(ROOT / "bench"))
+from archive import DEFAULT_MIX, formats, generate  # noqa: E402
+
+MIX = {"text": 2, "pdf": 1, "docx": 1, "scan": 1}
+
+
+def _format(path) -> str:
+    return "scan" if path.stem.endswith("-scan") else {".txt": "text", ".md": "text"}.get(path.suffix, path.suffix[1:])
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    out = tmp_path_factory.mktemp("archive")
+    return out, generate(out, 10, seed=7, mix=MIX)
+
+
+def test_every_file_is_distinct_and_in_the_mix(archive):
+    out, paths = archive
+    files = sorted(p for p in out.rglob("*") if p.is_file())
+    assert sorted(paths) == files and len(files) == 10
+    assert len({hashlib.sha256(p.read_bytes()).hexdigest() for p in files}) == 10
+    assert Counter(_format(p) for p in files) == {"text": 4, "pdf": 2, "docx": 2, "scan": 2}
+    assert all(len(p.relative_to(out).parts) == 3 for p in files)  # province/year/file
+
+
+def test_parmine_reads_each_format(archive):
+    """Text, PDF and DOCX give their text (the document's own number in it);
+    a scan is image-only pages (OCR is what the slow tests exercise)."""
+    import pypdfium2 as pdfium
+
+    _, paths = archive
+    for path in paths:
+        number = int(path.stem.split("-")[-2 if path.stem.endswith("-scan") else -1])
+        if _format(path) == "scan":
+            pdf = pdfium.PdfDocument(str(path))
+            assert 1 <= len(pdf) <= 2
+            assert all(not page.get_textpage().get_text_range().strip() for page in pdf)
+            pdf.close()
+            continue
+        doc = read(path)
+        text = "\n".join(p.text for p in doc.pages) + "\n".join("\t".join(r) for t in doc.tables for r in t.rows)
+        assert f"Số: {number}" in text and len(text) > 300, path
+
+
+def test_formats_follow_the_mix_at_every_prefix():
+    fmts = formats(0, 1000, DEFAULT_MIX)
+    for n in (20, 100, 1000):
+        counts = Counter(fmts[:n])
+        assert all(abs(counts[f] - n * w / 100) <= 1 for f, w in DEFAULT_MIX.items()), (n, counts)
+    assert formats(990, 10, DEFAULT_MIX) == fmts[990:]
+
+
+def test_growing_an_archive_writes_the_same_documents(archive, tmp_path):
+    """Document K is the same whether written with the first K or alone
+    (``--start K``), so an archive grows by new documents only."""
+    out, paths = archive
+    (again,) = generate(tmp_path, 1, seed=7, start=6, mix=MIX)
+    assert again.read_bytes() == (out / again.relative_to(tmp_path)).read_bytes()
