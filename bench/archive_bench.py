@@ -2,7 +2,7 @@
 """Benchmark whole runs on a realistic archive as it grows: the curve of
 throughput, memory and end-of-run time against the number of documents.
 
-    python bench/archive_bench.py [--docs 1000 10000] [--jobs 2] [--seed 0]
+    python bench/archive_bench.py [--docs 1000 10000] [--jobs 2] [--seed 0] [--mix text=40,pdf=35,...]
                                   [--workdir DIR] [--json FILE]
 
 For each N: ``bench/archive.py`` writes an archive of N documents (text,
@@ -46,7 +46,7 @@ import psutil
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from archive import generate  # noqa: E402
+from archive import DEFAULT_MIX, generate, parse_mix  # noqa: E402
 
 SAMPLE_SECONDS = 0.2
 GROWTH = 100
@@ -150,17 +150,17 @@ def rates(run: Run, jobs: int) -> dict:
             "pages_per_s_per_core": round(run.pages / run.mining_s / jobs, 2)}
 
 
-def measure(n: int, work: Path, jobs: int, seed: int) -> Point:
+def measure(n: int, work: Path, jobs: int, seed: int, mix: dict[str, int]) -> Point:
     """Build an archive of ``n`` documents and time the three runs on it."""
     archive, out = work / f"archive-{n}", work / f"out-{n}"
     shutil.rmtree(archive, ignore_errors=True)
     shutil.rmtree(out, ignore_errors=True)
     t0 = time.perf_counter()
-    generate(archive, n, seed=seed, jobs=os.cpu_count() or 1)
+    generate(archive, n, seed=seed, mix=mix, jobs=os.cpu_count() or 1)
     generate_s = time.perf_counter() - t0
     cold = run_parmine(archive, out, jobs)
     rerun = run_parmine(archive, out, jobs)
-    generate(archive, GROWTH, seed=seed, start=n, jobs=os.cpu_count() or 1)
+    generate(archive, GROWTH, seed=seed, start=n, mix=mix, jobs=os.cpu_count() or 1)
     grown = run_parmine(archive, out, jobs)
     return Point(n, round(generate_s, 1), cold, rerun, grown, rates(cold, jobs))
 
@@ -192,6 +192,7 @@ def main() -> int:
     ap.add_argument("--docs", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--mix", type=parse_mix, default=DEFAULT_MIX, help="default text=40,pdf=35,docx=20,scan=5")
     ap.add_argument("--workdir", type=Path, help="where archives and outputs go (kept); default a temporary folder")
     ap.add_argument("--json", type=Path, default=Path("out/bench-archive.json"))
     a = ap.parse_args()
@@ -199,13 +200,13 @@ def main() -> int:
     points = []
     try:
         for n in a.docs:
-            points.append(measure(n, work, a.jobs, a.seed))
+            points.append(measure(n, work, a.jobs, a.seed, a.mix))
             print(table(points[-1:]).splitlines()[-1], file=sys.stderr, flush=True)
     finally:
         if not a.workdir:
             shutil.rmtree(work, ignore_errors=True)
     a.json.parent.mkdir(parents=True, exist_ok=True)
-    a.json.write_text(json.dumps({"jobs": a.jobs, "seed": a.seed, "cpus": os.cpu_count(),
+    a.json.write_text(json.dumps({"jobs": a.jobs, "seed": a.seed, "mix": a.mix, "cpus": os.cpu_count(),
                                   "points": [asdict(p) for p in points]}, indent=2))
     print(table(points))
     return 0
