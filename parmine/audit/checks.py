@@ -583,7 +583,14 @@ def date_conflicts(mentions: Iterable[Mention], within: set[tuple[str, str]]) ->
     the date most mentions give (the first given on a tie).  ``mentions``
     come in corpus order (doc_id, then text order); ``within``: the (doc_id,
     id) of the reports' own date conflicts, which get no second finding.
-    A finding carries no sentence (the caller takes it from the store)."""
+    A finding carries no sentence (the caller takes it from the store), nor
+    how many mentions give each date: a report citing the document later
+    leaves the other reports' findings as they were unless it turns the
+    majority (``parmine citations --id`` counts the mentions).
+
+    "Nghị định số 61/2018/NĐ-CP ngày 23/4/2018" in two reports and "ngày
+    24/4/2018" in a third: the third gets "61/2018/NĐ-CP is dated 2018-04-24
+    here but 2018-04-23 in most reports citing it"."""
     cited: dict[str, list[Mention]] = defaultdict(list)
     registry_date: dict[str, str] = {}  # documents the registry dates: its date, not the reports' vote
     for m in mentions:
@@ -605,9 +612,7 @@ def date_conflicts(mentions: Iterable[Mention], within: set[tuple[str, str]]) ->
             if c.date != truth and (m.doc_id, c.id) not in seen:
                 seen.add((m.doc_id, c.id))
                 out.append(_finding("citation_date_conflict", "warning", c.id, m.doc_id, c,
-                                    f"{c.id} is dated {c.date} here but {truth} {source} "
-                                    f"({dates[truth]} of {sum(dates.values())} reports' mentions)",
-                                    expected=truth))
+                                    f"{c.id} is dated {c.date} here but {truth} {source}", expected=truth))
     return out
 
 

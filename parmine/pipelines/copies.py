@@ -222,7 +222,10 @@ def _docs(store, ids: set[str]) -> dict[str, dict]:
 def _pairs_from(store, frontier: list[str]) -> set[tuple[str, str]]:
     """The pairs of copies between these documents and any other, found
     ``CHUNK`` frontier documents at a time (only those documents and their
-    candidates in memory)."""
+    candidates in memory).  A pair whose metadata disagree is left out
+    before its texts are compared: it never joins two groups (reports of
+    one template, near-identical but of other provinces or periods, would
+    otherwise link half the store)."""
     import pyarrow as pa
 
     out: set[tuple[str, str]] = set()
@@ -232,7 +235,7 @@ def _pairs_from(store, frontier: list[str]) -> set[tuple[str, str]]:
             found = store.con.execute(_NEIGHBOURS).fetchall()
         docs.update(_docs(store, {b for _, b in found} - docs.keys()))
         texts = {d: _text(docs[d]) for d in docs}
-        out |= {(a, b) for a, b in found if _passes(texts[a], texts[b])}
+        out |= {(a, b) for a, b in found if _agree(docs[a], docs[b]) and _passes(texts[a], texts[b])}
     return out
 
 
