@@ -192,15 +192,20 @@ SELECT doc_id, h FROM (
 WHERE r <= n - ceil(? * n - 1e-6) + 1
 """
 # pairs of a frontier document and another that may be copies: a shared
-# prefix hash, or the same number and date (the issuer compared in Python)
-_NEIGHBOURS = """
-SELECT DISTINCT a.doc_id, b.doc_id FROM (SELECT * FROM _prefixes UNION ALL SELECT * FROM _old_prefixes) a
-JOIN _prefixes b ON b.h = a.h AND b.doc_id <> a.doc_id
-WHERE a.doc_id IN (SELECT doc_id FROM _frontier)
+# prefix hash, or the same number and date (the issuer compared in Python),
+# and nothing known about the two disagreeing (such a pair never joins two
+# groups: reports of one template, near-identical but of other provinces or
+# periods, would otherwise link half the store)
+_AGREE_SQL = " AND ".join(f'(f."{c}" IS NULL OR d."{c}" IS NULL OR f."{c}" = d."{c}")' for c in _AGREE)
+_NEIGHBOURS = f"""
+SELECT DISTINCT f.doc_id, d.doc_id FROM _frontier f
+JOIN (SELECT * FROM _prefixes UNION ALL SELECT * FROM _old_prefixes) a ON a.doc_id = f.doc_id
+JOIN _prefixes b ON b.h = a.h AND b.doc_id <> a.doc_id JOIN documents d ON d.doc_id = b.doc_id
+WHERE {_AGREE_SQL}
 UNION
 SELECT f.doc_id, d.doc_id FROM _frontier f JOIN documents d
   ON d.doc_number = f.doc_number AND d.issued_date = f.issued_date AND d.doc_id <> f.doc_id
-WHERE coalesce(d.issuer, d.agency) IS NOT NULL
+WHERE coalesce(d.issuer, d.agency) IS NOT NULL AND {_AGREE_SQL}
 """
 CHUNK = 1000  # documents looked at a time
 
@@ -222,10 +227,7 @@ def _docs(store, ids: set[str]) -> dict[str, dict]:
 def _pairs_from(store, frontier: list[str]) -> set[tuple[str, str]]:
     """The pairs of copies between these documents and any other, found
     ``CHUNK`` frontier documents at a time (only those documents and their
-    candidates in memory).  A pair whose metadata disagree is left out
-    before its texts are compared: it never joins two groups (reports of
-    one template, near-identical but of other provinces or periods, would
-    otherwise link half the store)."""
+    candidates in memory)."""
     import pyarrow as pa
 
     out: set[tuple[str, str]] = set()
@@ -235,7 +237,7 @@ def _pairs_from(store, frontier: list[str]) -> set[tuple[str, str]]:
             found = store.con.execute(_NEIGHBOURS).fetchall()
         docs.update(_docs(store, {b for _, b in found} - docs.keys()))
         texts = {d: _text(docs[d]) for d in docs}
-        out |= {(a, b) for a, b in found if _agree(docs[a], docs[b]) and _passes(texts[a], texts[b])}
+        out |= {(a, b) for a, b in found if _passes(texts[a], texts[b])}
     return out
 
 
