@@ -51,3 +51,23 @@ def test_one_issuer_name_in_two_provinces_makes_two_reports():
     got = group_copies([_doc("qt", TEXT, province="Quảng Trị", **meta), _doc("hy", OTHER, province="Hưng Yên", **meta)])
     assert got["qt"][0] == "SỞ KHOA HỌC VÀ CÔNG NGHỆ, Quảng Trị|12/BC-SKHCN|2023-09-20"
     assert got["hy"][0] != got["qt"][0] and got["hy"][1] is None and got["qt"][1] is None
+
+
+def test_the_store_follows_only_pairs_that_may_join_one_report(tmp_path):
+    """Near-identical reports of one template in other provinces are not
+    copies, so finding a new report's copies never walks through them."""
+    from parmine.pipelines.copies import _linked
+    from parmine.pipelines.schema import arrow_table, columns
+    from parmine.pipelines.store import Store
+
+    def row(doc_id, text, fmt="txt", **meta):
+        return {**dict.fromkeys(columns("documents")), "doc_id": doc_id, "format": fmt,
+                "fingerprint": fingerprint(text), **meta}
+
+    rows = [row("new", TEXT, province="Quảng Trị"), row("new.pdf", _ocr_like(TEXT), "scan-pdf", province="Quảng Trị"),
+            *(row(f"other-{i}", TEXT, province=p) for i, p in enumerate(["Huế", "Đà Nẵng", "Lào Cai"] * 4)),
+            row("unrelated", OTHER, province="Quảng Trị")]
+    with Store(tmp_path) as store:
+        store.insert("documents", arrow_table("documents", rows))
+        reached, pairs = _linked(store, {"new"})
+    assert reached == {"new", "new.pdf"} and {tuple(sorted(p)) for p in pairs} == {("new", "new.pdf")}
