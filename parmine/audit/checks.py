@@ -576,13 +576,32 @@ def dated_mentions(d: DocFacts, found: list[Finding]) -> Iterator[Mention]:
                           registry_dated.get((c.id, c.start)))
 
 
-def date_conflicts(mentions: Iterable[Mention], within: set[tuple[str, str]]) -> list[Finding]:
+def held_date(dates: Counter, reports: int, registry_date: str | None) -> tuple[str, str] | None:
+    """The date the mentions of one cited document are held to, and where
+    it comes from: the registry's date when a report's finding gives it,
+    else the date most mentions give (``dates`` counts them in the order
+    they were first given: the first on a tie); None when there is nothing
+    to hold them to (cited by fewer than two reports, or dated one way).
+
+    "ngày 23/4/2018" twice and "ngày 24/4/2018" once, in three reports:
+    ("2018-04-23", "in most reports citing it")."""
+    if reports < 2 or len(dates) < 2:
+        return None
+    if registry_date:
+        return registry_date, "the registry's date"
+    return dates.most_common(1)[0][0], "in most reports citing it"
+
+
+def date_conflicts(mentions: Iterable[Mention], within: set[tuple[str, str]],
+                   held: dict[str, tuple[str, str]] | None = None) -> list[Finding]:
     """Across reports: the mentions of one document (one key, cited by at
-    least two reports) whose date differs from the registry's date when a
-    report's finding gives it (the last one, in corpus order), else from
-    the date most mentions give (the first given on a tie).  ``mentions``
-    come in corpus order (doc_id, then text order); ``within``: the (doc_id,
-    id) of the reports' own date conflicts, which get no second finding.
+    least two reports) whose date differs from the date they are held to
+    (:func:`held_date`; the registry's date is the last a report's finding
+    gives, in corpus order).  ``mentions`` come in corpus order (doc_id,
+    then text order); ``within``: the (doc_id, id) of the reports' own date
+    conflicts, which get no second finding; ``held``: the dates the keys
+    are held to when the caller computed them (then ``mentions`` need only
+    be those that differ).
     A finding carries no sentence (the caller takes it from the store), nor
     how many mentions give each date: a report citing the document later
     leaves the other reports' findings as they were unless it turns the
@@ -600,13 +619,14 @@ def date_conflicts(mentions: Iterable[Mention], within: set[tuple[str, str]]) ->
     seen = set(within)
     out: list[Finding] = []
     for key, group in cited.items():
-        if len({m.doc_id for m in group}) < 2:
+        if held is not None:
+            hold = held.get(key)
+        else:
+            hold = held_date(Counter(m.citation.date for m in group), len({m.doc_id for m in group}),
+                             registry_date.get(key))
+        if hold is None:
             continue
-        dates = Counter(m.citation.date for m in group)
-        if len(dates) < 2:
-            continue
-        truth = registry_date.get(key) or dates.most_common(1)[0][0]
-        source = "the registry's date" if key in registry_date else "in most reports citing it"
+        truth, source = hold
         for m in group:
             c = m.citation
             if c.date != truth and (m.doc_id, c.id) not in seen:

@@ -22,7 +22,7 @@ The result equals a single audit of the whole store
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Iterable, Iterator
 
 import pyarrow as pa
@@ -35,6 +35,7 @@ from ..audit.checks import (
     audit_report,
     cited_key,
     date_conflicts,
+    held_date,
     near_miss,
     open_symbol,
 )
@@ -325,38 +326,65 @@ def _citing(store: Store, symbols: Iterable[str], among: Iterable[str] | None = 
 
 
 # -- across reports ---------------------------------------------------------------------
-def _conflict_rows(store: Store, keys: set[str]) -> tuple[list[dict], set[str]]:
+# the dated mentions of the documents in _keys, numbered in corpus order
+_MENTIONS = """
+SELECT c.cited_key, c.doc_id, c.id, c.start, c."end", substr(CAST(c.date AS VARCHAR), 1, 10) AS date, c.page,
+       c.sentence, a.expected AS registry_date,
+       row_number() OVER (PARTITION BY c.cited_key ORDER BY c.doc_id, c.start) AS rn
+FROM citations c SEMI JOIN _keys USING (cited_key)
+LEFT JOIN (SELECT doc_id, id, start, expected FROM audit WHERE kind = 'registry_date_conflict'
+           AND scope = 'report') a ON a.doc_id = c.doc_id AND a.id = c.id AND a.start = c.start
+WHERE c.extractor <> 'ner' AND c.date IS NOT NULL
+"""
+
+
+def _held_dates(store: Store) -> dict[str, tuple[str, str]]:
+    """The date the mentions of each document in ``_keys`` are held to
+    (:func:`~parmine.audit.checks.held_date`), from counts DuckDB makes: a
+    document cited by every report is not read mention by mention."""
+    per_key = {k: (n, reg) for k, n, reg in store.con.execute(
+        "SELECT cited_key, count(DISTINCT doc_id), arg_max(registry_date, rn) FILTER (registry_date IS NOT NULL) "
+        f"FROM ({_MENTIONS}) GROUP BY 1 HAVING count(DISTINCT doc_id) > 1").fetchall()}
+    dates: dict[str, Counter] = defaultdict(Counter)
+    for key, date, n in store.con.execute(
+            f"SELECT cited_key, date, count(*) FROM ({_MENTIONS}) GROUP BY 1, 2 ORDER BY 1, min(rn)").fetchall():
+        if key in per_key:
+            dates[key][date] = n
+    held = {k: held_date(dates[k], *per_key[k]) for k in dates}
+    return {k: h for k, h in held.items() if h is not None}
+
+
+def _conflict_rows(store: Store, keys: set[str]) -> list[dict]:
     """The cross-report date conflicts of the documents ``keys`` stand for,
-    as audit rows, and the reports citing them."""
+    as audit rows: the mentions whose date differs from the one they are
+    held to, read from the store (only those)."""
     with store.registered("_keys", _ids(keys, "cited_key")):
-        cur = store.con.execute(
-            "SELECT c.cited_key, c.doc_id, c.id, c.start, c.\"end\", c.date, c.page, c.sentence, "
-            "a.expected AS registry_date FROM citations c SEMI JOIN _keys USING (cited_key) "
-            "LEFT JOIN (SELECT doc_id, id, start, expected FROM audit WHERE kind = 'registry_date_conflict' "
-            "AND scope = 'report') a ON a.doc_id = c.doc_id AND a.id = c.id AND a.start = c.start "
-            "WHERE c.extractor <> 'ner' AND c.date IS NOT NULL ORDER BY c.doc_id, c.start")
-        mentions, places = [], {}
-        for r in _dicts(cur):
-            c = Citation(start=r["start"], end=r["end"], text=r["id"], id=r["id"], doc_type=None, number="",
-                         year=None, symbol="", issuer_symbol=None, date=_iso(r["date"]))
-            mentions.append(Mention(r["cited_key"], r["doc_id"], c, r["registry_date"]))
-            places[(r["doc_id"], r["start"])] = (r["page"], r["sentence"])
-    citing = {m.doc_id for m in mentions}
-    with store.registered("_citing", _ids(citing)):
+        held = _held_dates(store)
+        with store.registered("_held", pa.table({"cited_key": pa.array(list(held), pa.string()),
+                                                 "held": pa.array([h[0] for h in held.values()], pa.string())})):
+            cur = store.con.execute(f"SELECT m.* FROM ({_MENTIONS}) m JOIN _held h USING (cited_key) "
+                                    "WHERE m.date <> h.held ORDER BY m.doc_id, m.start")
+            mentions, places = [], {}
+            for r in _dicts(cur):
+                c = Citation(start=r["start"], end=r["end"], text=r["id"], id=r["id"], doc_type=None, number="",
+                             year=None, symbol="", issuer_symbol=None, date=r["date"])
+                mentions.append(Mention(r["cited_key"], r["doc_id"], c, r["registry_date"]))
+                places[(r["doc_id"], r["start"])] = (r["page"], r["sentence"])
+    with store.registered("_citing", _ids({m.doc_id for m in mentions})):
         within = set(store.con.execute(
             "SELECT doc_id, id FROM audit SEMI JOIN _citing USING (doc_id) "
             "WHERE kind = 'citation_date_conflict' AND scope = 'report' AND id IS NOT NULL").fetchall())
     rows = []
-    for f in date_conflicts(mentions, within):
+    for f in date_conflicts(mentions, within, held):
         page, sentence = places[(f.doc_id, f.start)]
         rows.append({**_audit_rows([f], {}, "corpus")[0], "page": page, "sentence": sentence})
-    return rows, citing
+    return rows
 
 
 def _update_conflicts(store: Store, keys: set[str]) -> set[str]:
     """Replace the cross-report date conflicts of ``keys``; returns the
     reports whose conflicts changed."""
-    rows, _ = _conflict_rows(store, keys)
+    rows = _conflict_rows(store, keys)
     old = _old_conflicts(store, keys)
     before: dict[str, set] = defaultdict(set)
     after: dict[str, set] = defaultdict(set)
