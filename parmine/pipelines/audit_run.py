@@ -44,7 +44,7 @@ from ..corpus.registry import Registry, known_symbols
 from ..extract.records import Citation, DateMention, Indicator, Metadata, Period
 from .rows import REGISTRY_COLUMNS
 from .schema import arrow_table
-from .store import Store, fetch_batches
+from .store import Store, fetch_batches, ids_table
 
 CHUNK = 500  # reports read back from the store at a time
 KEYS = 5000  # cited documents whose cross-report conflicts are brought up to date at a time
@@ -175,10 +175,6 @@ def report_audit(rows: dict[str, list[dict]], registry: Registry | None) -> list
 
 
 # -- reading reports back -------------------------------------------------------------
-def _ids(values: Iterable[str], name: str = "doc_id") -> pa.Table:
-    return pa.table({name: pa.array(sorted(set(values)), pa.string())})
-
-
 def _dicts(cur) -> Iterator[dict]:
     """The rows of an executed cursor as dicts (straight from DuckDB)."""
     names = [d[0] for d in cur.description]
@@ -194,7 +190,7 @@ def stored_rows(store: Store, doc_ids: Iterable[str], tables: tuple[str, ...]) -
     ids = sorted(set(doc_ids))
     for i in range(0, len(ids), CHUNK):
         by_doc: dict[str, dict[str, list[dict]]] = defaultdict(lambda: {t: [] for t in tables})
-        with store.registered("_chunk", _ids(ids[i:i + CHUNK])):
+        with store.registered("_chunk", ids_table(ids[i:i + CHUNK])):
             for table in tables:
                 for r in _dicts(store.con.execute(f'SELECT * FROM "{table}" SEMI JOIN _chunk USING (doc_id)')):
                     by_doc[r["doc_id"]][table].append(r)
@@ -227,12 +223,12 @@ def _reaudit(store: Store, doc_ids: Iterable[str], registry: Registry | None, sy
         redone = {rows["documents"][0]["doc_id"] for rows in chunk} if citations else set()
         with store.transaction():
             if redone:
-                with store.registered("_docs", _ids(redone)):
+                with store.registered("_docs", ids_table(redone)):
                     store.execute("DELETE FROM citations WHERE doc_id IN (SELECT doc_id FROM _docs)")
                 store.insert("citations", arrow_table("citations", cited))
             now = changed & {rows["documents"][0]["doc_id"] for rows in chunk}
             if now:
-                with store.registered("_docs", _ids(now)):
+                with store.registered("_docs", ids_table(now)):
                     store.execute("DELETE FROM audit WHERE scope = 'report' "
                                       "AND doc_id IN (SELECT doc_id FROM _docs)")
                 store.insert("audit", arrow_table("audit", new_rows))
@@ -260,27 +256,17 @@ def registry_digest(registry: Registry | None) -> str:
     return h.hexdigest()
 
 
-def _state(store: Store, name: str) -> str | None:
-    return store.value("SELECT value FROM _state WHERE name = ?", [name])
-
-
-def _set_state(store: Store, name: str, value: str | None) -> None:
-    store.execute("DELETE FROM _state WHERE name = ?", [name])
-    if value is not None:
-        store.execute("INSERT INTO _state VALUES (?, ?)", [name, value])
-
-
 def note_registry(store: Store, registry: Registry | None) -> None:
     """At the start of a run: when the registry differs from the one the
     stored reports were audited with, every report is audited again at the
     end of the run (remembered until that is done)."""
     digest = registry_digest(registry)
-    if _state(store, "registry") == digest:
+    if store.state("registry") == digest:
         return
     with store.transaction():
         if store.value("SELECT count(*) FROM documents"):
-            _set_state(store, "reaudit", "all")
-        _set_state(store, "registry", digest)
+            store.set_state("reaudit", "all")
+        store.set_state("registry", digest)
 
 
 # -- symbol counts ----------------------------------------------------------------------
@@ -318,10 +304,10 @@ def _citing(store: Store, symbols: Iterable[str], among: Iterable[str] | None = 
     """The reports citing one of ``symbols`` (only those of ``among`` when given)."""
     sql = ("SELECT DISTINCT doc_id FROM citations SEMI JOIN _syms ON issuer_symbol = _syms.symbol "
            "WHERE extractor <> 'ner'")
-    with store.registered("_syms", _ids(symbols, "symbol")):
+    with store.registered("_syms", ids_table(symbols, "symbol")):
         if among is None:
             return {r[0] for r in store.con.execute(sql).fetchall()}
-        with store.registered("_among", _ids(among)):
+        with store.registered("_among", ids_table(among)):
             return {r[0] for r in store.con.execute(sql + " AND doc_id IN (SELECT doc_id FROM _among)").fetchall()}
 
 
@@ -358,7 +344,7 @@ def _conflict_rows(store: Store, keys: set[str]) -> list[dict]:
     """The cross-report date conflicts of the documents ``keys`` stand for,
     as audit rows: the mentions whose date differs from the one they are
     held to, read from the store (only those)."""
-    with store.registered("_keys", _ids(keys, "cited_key")):
+    with store.registered("_keys", ids_table(keys, "cited_key")):
         held = _held_dates(store)
         with store.registered("_held", pa.table({"cited_key": pa.array(list(held), pa.string()),
                                                  "held": pa.array([h[0] for h in held.values()], pa.string())})):
@@ -370,7 +356,7 @@ def _conflict_rows(store: Store, keys: set[str]) -> list[dict]:
                              year=None, symbol="", issuer_symbol=None, date=r["date"])
                 mentions.append(Mention(r["cited_key"], r["doc_id"], c, r["registry_date"]))
                 places[(r["doc_id"], r["start"])] = (r["page"], r["sentence"])
-    with store.registered("_citing", _ids({m.doc_id for m in mentions})):
+    with store.registered("_citing", ids_table({m.doc_id for m in mentions})):
         within = set(store.con.execute(
             "SELECT doc_id, id FROM audit SEMI JOIN _citing USING (doc_id) "
             "WHERE kind = 'citation_date_conflict' AND scope = 'report' AND id IS NOT NULL").fetchall())
@@ -394,7 +380,7 @@ def _update_conflicts(store: Store, keys: set[str]) -> set[str]:
         after[r["doc_id"]].add(tuple(sorted(r.items())))
     changed = {d for d in before.keys() | after.keys() if before[d] != after[d]}
     if changed:
-        with store.registered("_keys", _ids(keys, "cited_key")), store.registered("_docs", _ids(changed)):
+        with store.registered("_keys", ids_table(keys, "cited_key")), store.registered("_docs", ids_table(changed)):
             store.execute(
                 "DELETE FROM audit WHERE scope = 'corpus' AND doc_id IN (SELECT doc_id FROM _docs) AND EXISTS "
                 "(SELECT 1 FROM citations c SEMI JOIN _keys USING (cited_key) WHERE c.doc_id = audit.doc_id "
@@ -408,7 +394,7 @@ def _update_conflicts(store: Store, keys: set[str]) -> set[str]:
 
 def _old_conflicts(store: Store, keys: set[str]) -> list[dict]:
     """The stored cross-report conflicts on mentions of ``keys``."""
-    with store.registered("_keys", _ids(keys, "cited_key")):
+    with store.registered("_keys", ids_table(keys, "cited_key")):
         return list(_dicts(store.con.execute(
             "SELECT a.* FROM audit a WHERE a.scope = 'corpus' AND EXISTS (SELECT 1 FROM citations c "
             "SEMI JOIN _keys USING (cited_key) WHERE c.doc_id = a.doc_id AND c.start = a.start "
@@ -417,7 +403,7 @@ def _old_conflicts(store: Store, keys: set[str]) -> list[dict]:
 
 def _dated_keys(store: Store, doc_ids: Iterable[str]) -> set[str]:
     """The documents the dated citations of these reports stand for."""
-    with store.registered("_docs", _ids(doc_ids)):
+    with store.registered("_docs", ids_table(doc_ids)):
         return {r[0] for r in store.con.execute(
             "SELECT DISTINCT cited_key FROM citations SEMI JOIN _docs USING (doc_id) "
             "WHERE extractor <> 'ner' AND date IS NOT NULL AND cited_key IS NOT NULL").fetchall()}
@@ -428,7 +414,7 @@ def update_audit(store: Store, registry: Registry | None) -> set[str]:
     finished run; returns the reports whose audit rows it changed (after
     the mining)."""
     new = mined(store)
-    everything = _state(store, "reaudit") == "all"
+    everything = store.state("reaudit") == "all"
     symbols, retargeted, symbol_rows = _symbol_updates(store)
     changed: set[str] = set()
     if everything:
@@ -447,5 +433,5 @@ def update_audit(store: Store, registry: Registry | None) -> set[str]:
             changed |= _update_conflicts(store, set(keys[i:i + KEYS]))
         _write_symbols(store, symbol_rows)
         store.execute("DELETE FROM _stale_keys")
-        _set_state(store, "reaudit", None)
+        store.set_state("reaudit", None)
     return changed

@@ -35,6 +35,7 @@ import regex
 
 from ..text.normalize import strip_diacritics
 from .schema import COPY_COLUMNS
+from .store import ids_table
 
 SKETCH = 128
 SIMILAR = 0.7
@@ -213,10 +214,9 @@ CHUNK = 1000  # documents looked at a time
 def _docs(store, ids: set[str]) -> dict[str, dict]:
     """The copy-finding columns of these documents (an old version's under
     its ``STALE`` name)."""
-    import pyarrow as pa
 
     cols = ", ".join(f'"{c}"' for c in COPY_COLUMNS if c != "doc_id")
-    with store.registered("_want", pa.table({"doc_id": pa.array(sorted(ids), pa.string())})):
+    with store.registered("_want", ids_table(ids)):
         names, rows = store.query(
             f"SELECT doc_id, {cols} FROM documents SEMI JOIN _want USING (doc_id) UNION ALL "
             f"SELECT ? || doc_id, {cols} FROM _stale_documents WHERE ? || doc_id IN (SELECT doc_id FROM _want)",
@@ -245,10 +245,9 @@ def _prefixes(store, seeds: set[str]) -> None:
     """Bring ``_prefixes`` up to date for the documents ``seeds`` (all of
     them, with the counts retaken, when the store has doubled since), and
     put the old versions' prefixes in the temporary ``_old_prefixes``."""
-    import pyarrow as pa
 
     docs = store.value("SELECT count(*) FROM documents")
-    counted = int(store.value("SELECT value FROM _state WHERE name = 'hash_counts'") or 0)
+    counted = int(store.state("hash_counts") or 0)
     with store.transaction():
         if docs >= 2 * counted:
             store.execute("DELETE FROM _hash_counts")
@@ -257,10 +256,9 @@ def _prefixes(store, seeds: set[str]) -> None:
             store.execute("DELETE FROM _prefixes")
             store.execute("INSERT INTO _prefixes " + _PREFIXES.format(hashes=_HASHES.format(source="documents")),
                           [SIMILAR])
-            store.execute("DELETE FROM _state WHERE name = 'hash_counts'")
-            store.execute("INSERT INTO _state VALUES ('hash_counts', ?)", [str(docs)])
+            store.set_state("hash_counts", str(docs))
         else:
-            with store.registered("_seeds", pa.table({"doc_id": pa.array(sorted(seeds), pa.string())})):
+            with store.registered("_seeds", ids_table(seeds)):
                 store.execute("DELETE FROM _prefixes WHERE doc_id IN (SELECT doc_id FROM _seeds)")
                 store.execute("INSERT INTO _prefixes " + _PREFIXES.format(hashes=_HASHES.format(
                     source="documents SEMI JOIN _seeds USING (doc_id)")), [SIMILAR])
@@ -313,7 +311,7 @@ def _mark(store, groups: list[tuple[set[str], set[tuple[str, str]]]]) -> list[st
     marks = {}
     for members, linked in groups:
         marks.update(group_copies([docs[d] for d in members if d in docs], linked))
-    with store.registered("_want", pa.table({"doc_id": pa.array(sorted(marks), pa.string())})):
+    with store.registered("_want", ids_table(marks)):
         before = {d: (k, c) for d, k, c in store.con.execute(
             "SELECT doc_id, report_key, duplicate_of FROM documents SEMI JOIN _want USING (doc_id)").fetchall()}
     now = sorted(d for d, m in marks.items() if before.get(d) != m)

@@ -44,7 +44,7 @@ import pyarrow as pa
 from .aggregate import wide_sql
 from .csv_safe import safe_sql
 from .schema import PER_DOCUMENT, TABLES, columns
-from .store import Store, fetch_batches
+from .store import Store, fetch_batches, ids_table
 
 PART_DOCS = 1000  # documents per Parquet part
 MAX_PARTS = 50  # parts of one year past which its small parts are merged
@@ -106,10 +106,6 @@ def _table_sql(table: str, csv: bool = False) -> str:
 
 
 # -- Parquet parts -------------------------------------------------------------------
-def _ids(values: Iterable[str]) -> pa.Table:
-    return pa.table({"doc_id": pa.array(sorted(set(values)), pa.string())})
-
-
 def _changed(store: Store) -> dict[str, set[str]]:
     """what → the documents whose rows of that kind changed since the last
     export (mined: every table; documents; audit)."""
@@ -123,7 +119,7 @@ def _assign(store: Store, mined: set[str]) -> set[int]:
     """Move the mined documents into new parts of their years (dropping
     those no longer stored), merging a year's small parts when it has more
     than ``MAX_PARTS``; returns the parts whose members changed."""
-    with store.registered("_mined", _ids(mined)):
+    with store.registered("_mined", ids_table(mined)):
         touched = {r[0] for r in store.con.execute(
             "SELECT DISTINCT part FROM _parts SEMI JOIN _mined USING (doc_id)").fetchall()}
         store.execute("DELETE FROM _parts WHERE doc_id IN (SELECT doc_id FROM _mined)")
@@ -157,7 +153,7 @@ def _assign(store: Store, mined: set[str]) -> set[int]:
 
 
 def _parts_of(store: Store, doc_ids: set[str]) -> set[int]:
-    with store.registered("_docs", _ids(doc_ids)):
+    with store.registered("_docs", ids_table(doc_ids)):
         return {r[0] for r in store.con.execute("SELECT DISTINCT part FROM _parts SEMI JOIN _docs USING (doc_id)")
                 .fetchall()}
 

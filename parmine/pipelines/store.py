@@ -20,7 +20,7 @@ import re
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Sequence, TypeGuard
+from typing import Iterable, Iterator, Sequence, TypeGuard
 
 import duckdb
 import pyarrow as pa
@@ -57,6 +57,11 @@ os.register_at_fork(after_in_child=_drop_locks_in_child)
 
 def _arrow(table: str, data) -> pa.Table:
     return data if isinstance(data, pa.Table) else arrow_table(table, data)
+
+
+def ids_table(values: Iterable[str], name: str = "doc_id") -> pa.Table:
+    """Distinct ids as a one-column table, sorted (to register for a join)."""
+    return pa.table({name: pa.array(sorted(set(values)), pa.string())})
 
 
 def fetch_batches(cur, size: int = 10_000):
@@ -272,6 +277,16 @@ class Store:
         """The first value of the first row a query gives (None: no row)."""
         rows = self.con.execute(sql, params or []).fetchall()
         return rows[0][0] if rows else None
+
+    def state(self, name: str) -> str | None:
+        """A named value the store keeps between runs (``_state``)."""
+        return self.value("SELECT value FROM _state WHERE name = ?", [name])
+
+    def set_state(self, name: str, value: str | None) -> None:
+        """Keep ``value`` under ``name`` (None: forget it)."""
+        self.execute("DELETE FROM _state WHERE name = ?", [name])
+        if value is not None:
+            self.execute("INSERT INTO _state VALUES (?, ?)", [name, value])
 
     def insert(self, table: str, data) -> None:
         """Insert rows (dicts, or an Arrow table: from :func:`arrow_table`, or
