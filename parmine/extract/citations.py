@@ -203,7 +203,7 @@ def _type_before(text: str, low: str, types: list[tuple[int, int, str]], starts:
     if i < 0:
         return
     e = types[i][1]
-    while i > 0 and regex.fullmatch(r"\s+", low[types[i - 1][1]:types[i][0]] or "x") \
+    while i > 0 and low[types[i - 1][1]:types[i][0]].isspace() \
             and text[types[i - 1][0]].isupper() and not text[types[i][0]].isupper():
         i -= 1
     s, _, t = types[i]

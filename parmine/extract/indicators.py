@@ -26,6 +26,7 @@ indicator and y under its total.  Approximate figures ("hơn 2.500", "gần
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import regex
 
@@ -107,6 +108,12 @@ class Reading:
     @property
     def noun(self) -> str:
         return fold(self.q.noun or "")
+
+    @cached_property
+    def clause_before(self) -> str:
+        """The clause's words before the number, from the clause's start
+        (``before`` starts after a colon)."""
+        return fold(self.text[self.cs:self.q.start])
 
     def row(self, name: str, value: float, role: str = "single", fld: str | None = None) -> Indicator:
         return Indicator(indicator=name, value=value, field=fld, start=self.q.start, end=self.q.end,
@@ -275,9 +282,9 @@ def _dossiers(r: Reading) -> list[Indicator]:
     41.484 hồ sơ" gives two rows."""
     at = r.near.find(fold(r.q.text))
     after, before = r.near[at:], r.near[:at]
-    clause_before = fold(r.text[r.cs:r.q.start])
-    if r.q.value == 1 and regex.search(r"\bnộp\b", clause_before) and regex.match(r"\s*bộ\b", r.after):
-        return []  # "nộp 01 bộ hồ sơ": a procedure's formula (one set to submit), not a count
+    clause_before = r.clause_before
+    if regex.search(r"\bnộp\b", clause_before) and regex.match(r"\s*bộ\b", r.after):
+        return []  # "nộp 01 bộ hồ sơ": a procedure's formula (the sets to submit), not a count
     if not r.label and any(matches(clause_before, p) for p in RECEIVED_AND_RESOLVED):
         return [r.row("dossiers.received", r.q.value, _role(r)), r.row("dossiers.resolved", r.q.value, _role(r))]
     name = (_dossier(r.label, r.parent) if r.label else None) or _dossier(after, r.parent) \
@@ -340,10 +347,10 @@ def _tasks(r: Reading) -> list[Indicator]:
     words = " ".join(x for x in (r.label, r.near) if x)
     if ("kiểm tra" in r.sentence and "đơn vị" in r.sentence) or regex.search(r"\bcòn\s*$", r.before):
         return []  # units of an inspection; "còn một nhiệm vụ": what is left, not a count
-    done = regex.search(r"hoàn thành|đã thực hiện|đã triển khai", fold(r.text[r.cs:r.q.start]) + " " + words)
+    done = regex.search(r"hoàn thành|đã thực hiện|đã triển khai", r.clause_before + " " + words)
     if r.q.kind == "ratio" and done:
         return r.pair("plan.tasks_done", "plan.tasks")
-    if matches(fold(r.text[r.cs:r.q.start]), "hoàn thành"):
+    if matches(r.clause_before, "hoàn thành"):
         return [r.row("plan.tasks_done", r.q.value)]
     if "tổng số" in words or "kế hoạch" in r.sentence:
         return [r.row("plan.tasks", r.q.value, fld=_plan_field(r.text[r.ss:r.se]))]
@@ -364,7 +371,7 @@ def _units(r: Reading) -> list[Indicator]:
 def _feedback(r: Reading) -> list[Indicator]:
     """Citizens' feedback on regulations: "tiếp nhận 15 phản ánh, kiến
     nghị", "đã xử lý xong 15/15 phản ánh, kiến nghị" (handled of received)."""
-    words = fold(r.text[r.cs:r.q.start]) + " " + (r.label or "")
+    words = r.clause_before + " " + (r.label or "")
     if regex.search(r"\b(?:đang|chưa)\s+(?:được\s+)?(?:xử lý|giải quyết)", r.after):
         return []  # what is still open has no name in the vocabulary
     if r.q.kind == "ratio":
@@ -378,7 +385,7 @@ def _feedback(r: Reading) -> list[Indicator]:
 
 def _complaints(r: Reading) -> list[Indicator]:
     """Complaints and denunciations received: "tiếp nhận 03 đơn thư khiếu nại"."""
-    words = fold(r.text[r.cs:r.q.start]) + " " + (r.label or "")
+    words = r.clause_before + " " + (r.label or "")
     if r.q.kind == "count" and regex.search(r"tiếp nhận|nhận được|\bnhận\b", words) \
             and not regex.search(r"xử lý|giải quyết", words):
         return [r.row("complaints.received", r.q.value)]

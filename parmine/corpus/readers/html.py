@@ -134,9 +134,9 @@ def _render(node: _Node, lines: list[str], line: list[str]) -> None:
             continue
         if tag == "br":
             _flush(lines, line)
-        elif tag == "table" and not _has(child, "table") and max(map(len, _rows(child)), default=0) > 1:
+        elif tag == "table" and not _has(child, "table") and max(map(len, rows := _rows(child)), default=0) > 1:
             _flush(lines, line)
-            lines.extend("| " + " | ".join(r) + " |" for r in _rows(child))
+            lines.extend("| " + " | ".join(r) + " |" for r in rows)
         elif tag in _BLOCK:
             _flush(lines, line)
             _render(child, lines, line)
