@@ -43,7 +43,6 @@ The findings (:class:`RegistryCheck`, one report at a time):
 """
 from __future__ import annotations
 
-from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -210,16 +209,15 @@ def citation_findings(doc_id: str, c: Citation, found: Resolution) -> tuple[list
 
 @dataclass
 class Resolved:
-    """The citations a run resolved, column by column (a long run resolves
-    millions): the report, the mention's start, the entry."""
+    """The citations the checks resolved: each mention's start and its
+    entry (the run makes one check per report, so starts do not clash)."""
 
-    doc_ids: list[str] = field(default_factory=list)
-    starts: array = field(default_factory=lambda: array("q"))
+    starts: list[int] = field(default_factory=list)
     entries: list[RegistryEntry] = field(default_factory=list)
 
 
 class RegistryCheck:
-    """The registry checks of a run, one report at a time:
+    """The registry checks, one report at a time:
     ``check(doc)`` → (findings, the (kind, id, start) of the registry-less
     findings they replace); the citations it resolves are kept in
     ``resolved`` (for the dataset's ``registry_*`` columns)."""
@@ -235,7 +233,6 @@ class RegistryCheck:
         for c in doc.citations:
             found = resolve(c, doc.province, self.registry, dated.get(id_key(full_id(c))))
             if found is not None:
-                self.resolved.doc_ids.append(doc.doc_id)
                 self.resolved.starts.append(c.start)
                 self.resolved.entries.append(found.entry)
                 findings, misdated = citation_findings(doc.doc_id, c, found)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
+from functools import lru_cache
 from typing import Iterable, Iterator
 
 import pyarrow as pa
@@ -151,16 +152,11 @@ def _fill_citations(citations: list[dict], province: str | None, check: Registry
             r[col] = getattr(entry, field) if entry is not None else None
 
 
-_NO_COUNTS: FrequentSymbols | None = None
-
-
+@lru_cache(maxsize=1)
 def _no_counts() -> FrequentSymbols:
     """Symbol counts of nobody: a report on its own (the end of the run
     audits again the few whose symbols are near misses of frequent ones)."""
-    global _NO_COUNTS
-    if _NO_COUNTS is None:
-        _NO_COUNTS = FrequentSymbols({}, known_symbols())
-    return _NO_COUNTS
+    return FrequentSymbols({}, known_symbols())
 
 
 def report_audit(rows: dict[str, list[dict]], registry: Registry | None) -> list[dict]:
@@ -409,11 +405,10 @@ def _dated_keys(store: Store, doc_ids: Iterable[str]) -> set[str]:
             "WHERE extractor <> 'ner' AND date IS NOT NULL AND cited_key IS NOT NULL").fetchall()}
 
 
-def update_audit(store: Store, registry: Registry | None) -> set[str]:
-    """Bring the audit up to date with the reports mined since the last
-    finished run; returns the reports whose audit rows it changed (after
-    the mining)."""
-    new = mined(store)
+def update_audit(store: Store, registry: Registry | None, new: list[str]) -> set[str]:
+    """Bring the audit up to date with the reports ``new`` mined since the
+    last finished run (:func:`mined`); returns the reports whose audit rows
+    it changed (after the mining)."""
     everything = store.state("reaudit") == "all"
     symbols, retargeted, symbol_rows = _symbol_updates(store)
     changed: set[str] = set()

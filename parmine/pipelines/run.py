@@ -188,6 +188,6 @@ def finish(store: Store, out: Path, registry: Registry | None, *, written: froze
     and the exports."""
     new = mined(store)
     mark_copies(store, new)
-    changed = update_audit(store, registry)
+    changed = update_audit(store, registry, new)
     export_pred(store, out, changed | (set(new) - written))
     export_all(store, out, excel=excel)
