@@ -176,10 +176,7 @@ def html_text(data: bytes) -> str:
 
 
 def read_html(data: bytes, path: Path, doc_id: str, sha256: str) -> Document:
-    try:
-        text = html_text(data)
-    except UnicodeError as exc:
-        raise ReadError(f"cannot decode the page ({exc})", "decode") from None
+    text = html_text(data)  # never raises: bytes that do not decode are replaced
     if not text.strip():
         raise ReadError("the page holds no text", "decode")
     return text_document(text, path, doc_id, sha256, "html")
