@@ -24,9 +24,10 @@ from __future__ import annotations
 import hashlib
 from collections import Counter, defaultdict
 from functools import lru_cache
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Mapping
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..audit.checks import (
     DocFacts,
@@ -179,18 +180,47 @@ def _dicts(cur) -> Iterator[dict]:
             yield dict(zip(names, values))
 
 
-def stored_rows(store: Store, doc_ids: Iterable[str], tables: tuple[str, ...]) -> Iterator[list[dict[str, list[dict]]]]:
+class Reports:
+    """Some reports' rows, held as Arrow tables sorted by doc_id (compact);
+    iterating gives each report's rows as dicts (the store's columns), one
+    report at a time, in doc_id order."""
+
+    def __init__(self, tables: dict[str, pa.Table]):
+        self._tables = tables
+        self._spans = {name: _spans(t) for name, t in tables.items()}
+        self.doc_ids = list(self._spans["documents"])
+
+    def __iter__(self) -> Iterator[dict[str, list[dict]]]:
+        for d in self.doc_ids:
+            yield {name: t.slice(*self._spans[name][d]).to_pylist() if d in self._spans[name] else []
+                   for name, t in self._tables.items()}
+
+
+def _spans(table: pa.Table) -> dict[str, tuple[int, int]]:
+    """doc_id → (offset, length) of its rows in ``table`` (sorted by doc_id)."""
+    if not table.num_rows:
+        return {}
+    runs = pc.run_end_encode(table.column("doc_id").combine_chunks())
+    ends = runs.run_ends.to_pylist()
+    return {d: (start, end - start) for d, start, end in zip(runs.values.to_pylist(), [0] + ends[:-1], ends)}
+
+
+def stored_rows(store: Store, doc_ids: Iterable[str], tables: tuple[str, ...] | Mapping[str, tuple[str, ...]]
+                ) -> Iterator[Reports]:
     """The reports of ``doc_ids`` still stored, ``CHUNK`` at a time (in
-    doc_id order): each report's rows of ``tables`` (``documents`` among
-    them)."""
+    doc_id order): their rows of ``tables`` (``documents`` among them),
+    with every column, or those ``tables`` maps each table to (and
+    ``doc_id``)."""
     ids = sorted(set(doc_ids))
     for i in range(0, len(ids), CHUNK):
-        by_doc: dict[str, dict[str, list[dict]]] = defaultdict(lambda: {t: [] for t in tables})
+        read = {}
         with store.registered("_chunk", ids_table(ids[i:i + CHUNK])):
             for table in tables:
-                for r in _dicts(store.con.execute(f'SELECT * FROM "{table}" SEMI JOIN _chunk USING (doc_id)')):
-                    by_doc[r["doc_id"]][table].append(r)
-        yield [by_doc[d] for d in sorted(by_doc) if by_doc[d]["documents"]]
+                cols = ("doc_id, " + ", ".join(f'"{c}"' for c in tables[table])
+                        if isinstance(tables, Mapping) else "*")
+                read[table] = store.con.sql(
+                    f'SELECT {cols} FROM "{table}" SEMI JOIN _chunk USING (doc_id) ORDER BY doc_id').to_arrow_table()
+        yield Reports(read)
 
 
 _AUDITED = ("documents", "citations", "indicators", "dates", "cells", "audit")
@@ -216,13 +246,13 @@ def _reaudit(store: Store, doc_ids: Iterable[str], registry: Registry | None, sy
             if citations:
                 _fill_citations(rows["citations"], doc["province"], check)
                 cited.extend(rows["citations"])
-        redone = {rows["documents"][0]["doc_id"] for rows in chunk} if citations else set()
+        redone = set(chunk.doc_ids) if citations else set()
         with store.transaction():
             if redone:
                 with store.registered("_docs", ids_table(redone)):
                     store.execute("DELETE FROM citations WHERE doc_id IN (SELECT doc_id FROM _docs)")
                 store.insert("citations", arrow_table("citations", cited))
-            now = changed & {rows["documents"][0]["doc_id"] for rows in chunk}
+            now = changed & set(chunk.doc_ids)
             if now:
                 with store.registered("_docs", ids_table(now)):
                     store.execute("DELETE FROM audit WHERE scope = 'report' "

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 from .inputs import Item
-from .process import Options, Result, error_row, process_document
+from .task import Options, Result, error_row
 
 
 def _order(items: Iterable[Item]) -> list[Item]:
@@ -105,6 +105,7 @@ def _worker(conn, options: Options, tmpdir: str, parent: int) -> None:
     from ..corpus import progress
     from ..corpus.readers.pdf import ocr_from_the_end
     from .extraction import pipeline
+    from .process import process_document
 
     pipeline(options)("Sở đã tiếp nhận 1 hồ sơ.")  # load the models once per worker
     conn.send(("ready",))
@@ -296,13 +297,15 @@ def _dask_task(task, path: str, doc_id: str, options: Options, source: str, key:
     :data:`BEAT_TOPIC`; its temporary files go to the worker's own folder
     (which Dask removes with the worker, or when the next worker starts
     there after a kill); a file the worker cannot read is an error row
-    naming the worker."""
+    naming the worker (``task`` None: :func:`process_document`)."""
     import socket
 
     from distributed import get_worker
 
     from ..corpus import progress
 
+    if task is None:
+        from .process import process_document as task
     worker = get_worker()
 
     def beat(ocr: bool = False) -> None:
@@ -361,7 +364,7 @@ class DaskExecutor:
         self.scheduler = scheduler
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.timeout = timeout
-        self.task = task or process_document
+        self.task = task  # None: process_document, imported on the workers
 
     def map(self, items: Iterable[Item], options: Options) -> Iterator[Result]:
         from dask.distributed import Client, LocalCluster

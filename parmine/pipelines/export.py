@@ -362,7 +362,15 @@ def pred_document(rows: dict[str, list[dict]]) -> dict:
         "audit": [{"kind": a["kind"], "id": a["id"], "note": a["explanation"]} for a in audit]}
 
 
-PRED_TABLES = ("documents", "sections", "citations", "indicators", "audit")
+# the columns of each table a prediction file is made of
+PRED_COLUMNS = {
+    "documents": ("province", "agency", "report_type", "period_kind", "period_year", "period_index", "period_start",
+                  "period_end", "issued_date", "doc_number", "signer"),
+    "sections": ("kind", "level", "start", "number", "title"),
+    "citations": ("extractor", "start", "id", "doc_type", "date"),
+    "indicators": ("start", "table_no", "row_no", "col_no", "indicator", "value", "field", "procedure"),
+    "audit": ("kind", "id", "start", "explanation")}
+PRED_TABLES = tuple(PRED_COLUMNS)
 
 
 def write_pred(out: Path, rows: dict[str, list[dict]]) -> None:
@@ -391,7 +399,7 @@ def export_pred(store: Store, out: Path, doc_ids: Iterable[str] | None = None) -
             if f.name not in keep:
                 f.unlink()
     wanted = set(doc_ids)
-    for chunk in stored_rows(store, wanted, PRED_TABLES):
+    for chunk in stored_rows(store, wanted, PRED_COLUMNS):
         for rows in chunk:
             write_pred(out, rows)
             wanted.discard(rows["documents"][0]["doc_id"])

@@ -28,25 +28,10 @@ from ..extract.cleanup import CleanText, clean
 from ..extract.nlp import build_nlp, records
 from ..extract.records import Citation, DateMention, Header, Indicator, Metadata, Period, Quantity, Section
 from ..text.sentences import Sentences
+from .task import Options
 
 # formats whose text comes line by line from a page layout (PDF, OCR)
 LAYOUT_FORMATS = ("pdf", "scan-pdf", "image")
-
-
-@dataclass(frozen=True)
-class Options:
-    """How a document is mined: components left out, the learned extractor
-    beside the rules, what underthesea segments (``none``, ``numeric``,
-    ``all``: :class:`~parmine.extract.tokenizer.UndertheseaTokenizer`), and
-    where OCR results are cached; the registry files the report's audit
-    checks its citations against (:func:`~parmine.corpus.registry.load_registry`
-    specs; none: no registry)."""
-
-    ocr_cache: str | None = None
-    disable: tuple[str, ...] = ()
-    statistical: bool = False
-    segment: str = "none"
-    registry: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,8 @@ other rows, so nothing partial reaches the store.
 from __future__ import annotations
 
 import traceback
-from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from dataclasses import replace
 from pathlib import Path
-from typing import Optional
 
 from .. import PIPELINE_VERSION
 from ..corpus.document import Document, ReadError
@@ -24,33 +22,10 @@ from ..extract.sections import section_at
 from . import rows as rowmap
 from .audit_run import report_audit
 from .copies import fingerprint
-from .extraction import Extraction, Options, extract_document
+from .extraction import Extraction, extract_document
 from .rows import numbered
 from .schema import arrow_table
-
-
-@dataclass
-class Result:
-    """The rows of one document (``rows[table]``, Arrow tables in the
-    store's schema), or its ``error`` row."""
-
-    doc_id: str
-    path: str
-    sha256: Optional[str] = None
-    rows: dict = field(default_factory=dict)
-    error: Optional[dict] = None
-    pages: int = 0
-    ocr_pages: int = 0
-    seconds: float = 0.0
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
-def error_row(doc_id: str, path: str, stage: str, reason: str, sha256: str | None = None) -> dict:
-    return {"doc_id": doc_id, "path": path, "sha256": sha256, "stage": stage,
-            "reason": reason, "at": _now()}
+from .task import Options, Result, error_row, utc_now
 
 
 def process_document(path: str, doc_id: str, options: Options | None = None,
@@ -191,7 +166,7 @@ def mine(doc: Document, options: Options) -> dict[str, list[dict]]:
         n_pages=len(doc.pages), ocr_pages=",".join(map(str, doc.ocr_pages)) or None,
         province_code=gaz.code(meta.province) if meta.province else None,
         warnings="; ".join(doc.warnings) or None, fingerprint=fingerprint(text.text),
-        pipeline_version=PIPELINE_VERSION, processed_at=_now())]
+        pipeline_version=PIPELINE_VERSION, processed_at=utc_now())]
     pages = [{"doc_id": doc.doc_id, "page": p.number, "source": p.source,
               "chars": len(p.text), "text": p.text} for p in doc.pages]
     cells = _cells(doc, text)

@@ -30,8 +30,8 @@ from .copies import mark_copies
 from .executors import DaskExecutor, ProcessPool
 from .export import PRED_TABLES, export_all, export_pred, remove_pred, write_pred
 from .inputs import collect, file_sha256
-from .process import Options, Result, error_row
 from .store import Store
+from .task import Options, Result, error_row
 
 
 @dataclass

@@ -30,7 +30,11 @@ from .schema import COPY_COLUMNS, INTERNAL, PER_DOCUMENT, TABLES, arrow_table
 DB_NAME = "parmine.duckdb"
 TEMP_NAME = ".duckdb-tmp"  # where DuckDB spills what does not fit in its memory limit
 # DuckDB's memory (its buffers, joins, sorts and exports; past it, it spills to TEMP_NAME)
-MEMORY_LIMIT = os.environ.get("PARMINE_DUCKDB_MEMORY", "400MB")
+MEMORY_LIMIT = os.environ.get("PARMINE_DUCKDB_MEMORY", "100MB")
+# No ZSTD for long strings (page texts): DuckDB decompresses a ZSTD segment
+# whole, 128 MiB at a time for the pages of 10,000 documents, past any
+# small memory limit; stored plainly, a scan reads them block by block.
+NO_ZSTD = 2**31 - 1  # zstd_min_string_length
 HEADER_BYTES = 3 * 4096  # DuckDB's file header and its two database headers
 LOCK_NAME = ".parmine.lock"
 READ_ONLY_CONFIG: dict[str, str | bool | int | float | list[str]] = {
@@ -157,8 +161,10 @@ class Store:
             config: dict[str, str | bool | int | float | list[str]] = {"memory_limit": MEMORY_LIMIT}
             if read_only:
                 config.update(READ_ONLY_CONFIG)
-            else:  # a spill file under OUT, and no order kept where a query asks none
-                config.update(temp_directory=str(self.out / TEMP_NAME), preserve_insertion_order=False)
+            else:  # a spill file under OUT, no order kept where a query asks none, one thread (the
+                # workers have the cores; a sort's threads each want their own share of the limit)
+                config.update(temp_directory=str(self.out / TEMP_NAME), preserve_insertion_order=False,
+                              threads=1, zstd_min_string_length=NO_ZSTD)
             try:
                 self.con = duckdb.connect(str(db), read_only=read_only, config=config)
             except duckdb.Error as exc:
@@ -240,6 +246,23 @@ class Store:
             for c, t in cols:
                 if c not in have:
                     self.execute(f'ALTER TABLE "{name}" ADD COLUMN "{c}" {t}')
+        self._unzstd()
+
+    def _unzstd(self) -> None:
+        """Rewrite the tables an older parmine stored with ZSTD segments
+        (:data:`NO_ZSTD`), with the memory that takes, once."""
+        tables = [t for t in TABLES if self.value(
+            "SELECT count(*) FROM pragma_storage_info(?) WHERE compression = 'ZSTD'", [t])]
+        if not tables:
+            return
+        self.execute("SET memory_limit = '1GB'")
+        try:
+            with self.transaction():
+                for t in tables:
+                    self.execute(f'CREATE OR REPLACE TABLE "{t}" AS SELECT * FROM "{t}"')
+            self.execute("CHECKPOINT")
+        finally:
+            self.execute("SET memory_limit = ?", [MEMORY_LIMIT])
 
     def close(self) -> None:
         self.con.close()
