@@ -2,6 +2,9 @@
 text ← corpus ← extract ← audit, models ← pipelines (← the package's own
 ``__init__``, which exposes the verbs)."""
 import ast
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 from conftest import ROOT
@@ -57,3 +60,16 @@ def test_no_function_of_the_extractors_runs_over_sixty_lines():
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno >= 60:
                 long.append(f"{path.name}:{node.name} ({node.end_lineno - node.lineno + 1} lines)")
     assert long == []
+
+
+HEAVY = ("spacy", "pandas", "pdfplumber", "pypdfium2", "underthesea", "sklearn")
+
+
+def test_a_runs_main_process_imports_no_nlp_reader_or_pandas():
+    # the main process of a run holds the store and the queue for hours: spaCy, the readers and pandas are the
+    # workers' (process_document), imported by them only
+    code = ("import json, sys, parmine.pipelines.run, parmine.pipelines.cli; "
+            f"print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.splitlines()[-1]) == []

@@ -269,3 +269,56 @@ def test_runs_in_pieces_equal_one_run_and_a_rebuild(tmp_path):
         <= kinds
     assert not {("citation_date_conflict", "b"), ("symbol_variant", "a")} & kinds
     assert ("d2", "d") in {(d, c) for d, _, c in want["copies"]}
+
+
+def _as_set(rows):
+    """Rows as a sorted list of their sorted (column, value) tuples."""
+    return sorted((tuple(sorted(r.items())) for r in rows), key=repr)
+
+
+def test_stored_rows_reads_back_each_reports_rows_by_chunk_in_doc_id_order(tmp_path, monkeypatch):
+    from parmine.pipelines import audit_run
+    from parmine.pipelines.schema import PER_DOCUMENT
+    from parmine.pipelines.store import Store
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for files in PIECES[:2]:
+        for name, text in files.items():
+            (src / name).write_text(text, encoding="utf-8")
+    run([str(src)], tmp_path / "out", jobs=1, progress=False)
+    with Store(tmp_path / "out", lock=False, read_only=True) as store:
+        ids = [d for (d,) in store.query("SELECT doc_id FROM documents ORDER BY doc_id")[1]]
+        assert ids == ["a", "b", "c", "d", "d2"]
+        asked = ["d2", "nope", "b", "a", "d", "c", "a"]  # in no order, one not stored, one twice
+        # (a) a mapping: doc_id and those columns only
+        wanted = {"documents": ("province", "title"), "citations": ("id", "start"), "dates": ("value",)}
+        reports = [r for chunk in audit_run.stored_rows(store, asked, wanted) for r in chunk]
+        assert len(reports) == len(ids)
+        for rows in reports:
+            assert set(rows) == set(wanted)
+            assert rows["citations"] and rows["dates"]
+            for table, cols in wanted.items():
+                assert all(list(r) == ["doc_id", *cols] for r in rows[table]), table
+        # (b) a tuple: every column, each report's rows exactly the store's
+        chunks = list(audit_run.stored_rows(store, asked, PER_DOCUMENT))
+        assert [d for chunk in chunks for d in chunk.doc_ids] == ids  # (c) nothing for "nope", "a" once
+        whole = {}
+        for chunk in chunks:
+            for doc_id, rows in zip(chunk.doc_ids, chunk, strict=True):
+                assert set(rows) == set(PER_DOCUMENT)
+                assert [r["doc_id"] for r in rows["documents"]] == [doc_id]
+                for table in PER_DOCUMENT:
+                    cur = store.con.execute(f'SELECT * FROM "{table}" WHERE doc_id = ?', [doc_id])
+                    names = [c[0] for c in cur.description]
+                    want = [dict(zip(names, values)) for values in cur.fetchall()]
+                    assert _as_set(rows[table]) == _as_set(want), (doc_id, table)
+                whole[doc_id] = {t: _as_set(r) for t, r in rows.items()}
+        assert all(whole[d]["citations"] for d in ids)
+        # (d) two reports a chunk: three chunks, the same reports in doc_id order
+        monkeypatch.setattr(audit_run, "CHUNK", 2)
+        chunks = list(audit_run.stored_rows(store, asked, PER_DOCUMENT))
+        assert [chunk.doc_ids for chunk in chunks] == [["a", "b"], ["c", "d"], ["d2"]]
+        assert {d: {t: _as_set(r) for t, r in rows.items()}
+                for chunk in chunks for d, rows in zip(chunk.doc_ids, chunk, strict=True)} == whole
+        assert [r for chunk in audit_run.stored_rows(store, ["nope"], PER_DOCUMENT) for r in chunk] == []

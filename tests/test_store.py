@@ -1,9 +1,12 @@
 """The DuckDB store: atomic per-document commits and one writer at a time."""
+import random
+
+import duckdb
 import pyarrow as pa
 import pytest
 
 from parmine.pipelines.schema import blank_row
-from parmine.pipelines.store import Store, StoreLocked
+from parmine.pipelines.store import DB_NAME, Store, StoreLocked
 
 
 def _rows(doc_id, n):
@@ -66,3 +69,56 @@ def test_a_store_whose_free_blocks_were_cut_off_reopens(tmp_path):
                        [n])
     with Store(tmp_path) as st:
         assert st.query("SELECT count(*) FROM wide")[1] == [(10,)]
+
+
+ZSTD_SEGMENTS = "SELECT count(*) FROM pragma_storage_info('pages') WHERE compression = 'ZSTD'"
+WORDS = ("báo cáo kết quả công tác cải cách hành chính năm tỉnh hồ sơ tiếp nhận giải quyết đúng hạn "
+         "quá hạn thủ tục một cửa liên thông Sở Nội vụ Tư pháp Quảng Trị").split()
+
+
+def _long_pages(n=300):
+    """Page rows whose texts are long and all different: ~20,000 characters
+    (past the 16 KiB from which DuckDB's defaults store strings as ZSTD)."""
+    rng = random.Random(7)
+    rows = []
+    for i in range(n):
+        text = " ".join(f"{rng.choice(WORDS)} {rng.randrange(10**6)}" for _ in range(2000))
+        rows.append(blank_row("pages", doc_id=f"d{i // 3:03d}", page=i % 3 + 1, source="text",
+                              chars=len(text), text=text))
+    return rows
+
+
+def _tuples(rows):
+    return sorted(tuple(r.values()) for r in rows)
+
+
+def test_a_store_written_with_zstd_by_an_older_parmine_is_rewritten_without_it(tmp_path):
+    out = tmp_path / "out"
+    Store(out).close()
+    rows = _long_pages()
+    con = duckdb.connect(str(out / DB_NAME))  # DuckDB's defaults, as an older parmine had them
+    con.executemany("INSERT INTO pages VALUES (?, ?, ?, ?, ?)", _tuples(rows))
+    con.execute("CHECKPOINT")
+    assert con.execute(ZSTD_SEGMENTS).fetchone()[0] > 0  # the store is the old way indeed
+    con.close()
+    with Store(out) as st:
+        assert st.value(ZSTD_SEGMENTS) == 0
+        assert st.query("SELECT * FROM pages ORDER BY doc_id, page")[1] == _tuples(rows)
+    with Store(out, read_only=True) as st:  # and so it stays on disk
+        assert st.value(ZSTD_SEGMENTS) == 0
+        assert st.value("SELECT count(*) FROM pages") == len(rows)
+
+
+def test_long_page_texts_written_by_the_store_are_not_zstd_compressed(tmp_path):
+    rows = _long_pages()
+    plain = duckdb.connect(str(tmp_path / "plain.duckdb"))  # the same rows with DuckDB's defaults: ZSTD
+    plain.execute("CREATE TABLE pages (doc_id VARCHAR, page INTEGER, source VARCHAR, chars INTEGER, text VARCHAR)")
+    plain.executemany("INSERT INTO pages VALUES (?, ?, ?, ?, ?)", _tuples(rows))
+    plain.execute("CHECKPOINT")
+    assert plain.execute(ZSTD_SEGMENTS).fetchone()[0] > 0
+    plain.close()
+    with Store(tmp_path / "out") as st:
+        st.insert("pages", rows)
+        st.execute("CHECKPOINT")
+        assert st.value(ZSTD_SEGMENTS) == 0
+        assert st.query("SELECT * FROM pages ORDER BY doc_id, page")[1] == _tuples(rows)

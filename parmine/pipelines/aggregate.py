@@ -22,36 +22,9 @@ from __future__ import annotations
 import pandas as pd
 
 from .vocabulary import RATE_BASES, is_rate, label, period_label
+from .wide import PERIOD_KINDS, VALUES_SQL, WIDE_KEYS, wide_sql
 
-WIDE_KEYS = ["province", "unit_2025", "agency", "year", "period_kind", "period_index"]
-PERIOD_KINDS = ("year", "half", "quarter", "nine_months", "month")
 GROUPS = {"province": "province", "unit": "unit_2025", "agency": "agency", "period": None}
-
-_VALUES_SQL = """
-WITH folded AS (SELECT duplicate_of AS doc_id, count(*) AS n FROM documents
-                WHERE duplicate_of IS NOT NULL GROUP BY 1),
-stated AS (
-  SELECT d.doc_id, d.province, d.unit_2025, d.agency, d.period_year AS year, d.period_kind, d.period_index,
-         d.issued_date, coalesce(f.n, 0) AS copies, i.indicator, i.value,
-         row_number() OVER (PARTITION BY i.doc_id, i.indicator
-                            ORDER BY coalesce(i.start, 2147483647), i.table_no, i.row_no, i.col_no) AS nth
-  FROM indicators i JOIN documents d USING (doc_id) LEFT JOIN folded f USING (doc_id)
-  WHERE d.duplicate_of IS NULL AND i.field IS NULL AND i.procedure IS NULL
-    AND i.extractor <> 'ner' AND NOT (i.table_no IS NOT NULL AND i.role = 'part') {only}),
-latest AS (
-  SELECT *, row_number() OVER (PARTITION BY province, unit_2025, agency, year, period_kind, period_index, indicator
-                               ORDER BY issued_date DESC NULLS LAST, doc_id) AS nth_report
-  FROM stated WHERE nth = 1)
-SELECT * EXCLUDE (nth, nth_report) FROM latest WHERE nth_report = 1
-"""
-
-_ROWS_SQL = """
-WITH folded AS (SELECT duplicate_of AS doc_id, count(*) AS n FROM documents
-                WHERE duplicate_of IS NOT NULL GROUP BY 1)
-SELECT d.province, d.unit_2025, d.agency, d.period_year AS year, d.period_kind, d.period_index,
-       count(*) AS reports, CAST(sum(coalesce(f.n, 0)) AS INTEGER) AS copies
-FROM documents d LEFT JOIN folded f USING (doc_id) WHERE d.duplicate_of IS NULL GROUP BY ALL
-"""
 
 
 def report_values(store, indicators: list[str] | None = None) -> pd.DataFrame:
@@ -64,26 +37,7 @@ def report_values(store, indicators: list[str] | None = None) -> pd.DataFrame:
     if indicators:
         only = f"AND i.indicator IN ({', '.join('?' * len(indicators))})"
         params = list(indicators)
-    return store.frame(_VALUES_SQL.format(only=only) + " ORDER BY issued_date DESC NULLS LAST, doc_id", params)
-
-
-def _quoted(name: str, quote: str) -> str:
-    return quote + name.replace(quote, quote * 2) + quote
-
-
-def wide_sql(store) -> str:
-    """The SELECT of the wide table: one row per province × agency × period
-    with a stated value, one column per indicator stated anywhere."""
-    names = [r[0] for r in store.con.execute(
-        f"SELECT DISTINCT indicator FROM ({_VALUES_SQL.format(only='')}) ORDER BY 1").fetchall()]
-    keys = ", ".join(WIDE_KEYS)
-    values = "".join(f", first(value) FILTER (WHERE indicator = {_quoted(n, chr(39))}) AS {_quoted(n, chr(34))}"
-                     for n in names)
-    on = " AND ".join(f"v.{k} IS NOT DISTINCT FROM r.{k}" for k in WIDE_KEYS)
-    return (f"SELECT {', '.join(f'v.{k}' for k in WIDE_KEYS)}, r.reports, r.copies"
-            f"{''.join(f', v.{_quoted(n, chr(34))}' for n in names)} "
-            f"FROM (SELECT {keys}{values} FROM ({_VALUES_SQL.format(only='')}) GROUP BY {keys}) v "
-            f"LEFT JOIN ({_ROWS_SQL}) r ON {on} ORDER BY {', '.join(f'v.{k} NULLS FIRST' for k in WIDE_KEYS)}")
+    return store.frame(VALUES_SQL.format(only=only) + " ORDER BY issued_date DESC NULLS LAST, doc_id", params)
 
 
 def wide_table(store) -> pd.DataFrame:

@@ -49,7 +49,7 @@ from .schema import arrow_table
 from .store import Store, fetch_batches, ids_table
 
 CHUNK = 500  # reports read back from the store at a time
-KEYS = 5000  # cited documents whose cross-report conflicts are brought up to date at a time
+MENTIONS = 10_000  # dated mentions whose cross-report conflicts are brought up to date at a time
 
 
 def _iso(v):
@@ -435,6 +435,27 @@ def _dated_keys(store: Store, doc_ids: Iterable[str]) -> set[str]:
             "WHERE extractor <> 'ner' AND date IS NOT NULL AND cited_key IS NOT NULL").fetchall()}
 
 
+def _key_chunks(store: Store, keys: list[str]) -> Iterator[set[str]]:
+    """``keys`` in chunks of at most ``MENTIONS`` dated mentions (a key
+    with more alone): what one pass over the cross-report conflicts holds,
+    whatever the number of reports citing a document."""
+    with store.registered("_keys", ids_table(keys, "cited_key")):
+        counts = dict(store.con.execute(
+            "SELECT cited_key, count(*) FROM citations SEMI JOIN _keys USING (cited_key) "
+            "WHERE extractor <> 'ner' AND date IS NOT NULL GROUP BY 1").fetchall())
+    chunk: set[str] = set()
+    held = 0
+    for key in keys:
+        n = counts.get(key, 0)
+        if chunk and held + n > MENTIONS:
+            yield chunk
+            chunk, held = set(), 0
+        chunk.add(key)
+        held += n
+    if chunk:
+        yield chunk
+
+
 def update_audit(store: Store, registry: Registry | None, new: list[str]) -> set[str]:
     """Bring the audit up to date with the reports ``new`` mined since the
     last finished run (:func:`mined`); returns the reports whose audit rows
@@ -454,8 +475,8 @@ def update_audit(store: Store, registry: Registry | None, new: list[str]) -> set
     keys = sorted(_dated_keys(store, new) | {r[0] for r in store.con.execute("SELECT cited_key FROM _stale_keys")
                                                 .fetchall()})
     with store.transaction():
-        for i in range(0, len(keys), KEYS):
-            changed |= _update_conflicts(store, set(keys[i:i + KEYS]))
+        for chunk in _key_chunks(store, keys):
+            changed |= _update_conflicts(store, chunk)
         _write_symbols(store, symbol_rows)
         store.execute("DELETE FROM _stale_keys")
         store.set_state("reaudit", None)

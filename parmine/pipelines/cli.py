@@ -365,7 +365,7 @@ def cmd_train(a) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     from .. import PIPELINE_VERSION, __version__
-    from .aggregate import PERIOD_KINDS
+    from .wide import PERIOD_KINDS
 
     p = _Parser(prog="parmine", description="Mine Vietnamese administrative-reform reports.")
     p.add_argument("--version", action="version", version=f"parmine {__version__} (pipeline {PIPELINE_VERSION})")

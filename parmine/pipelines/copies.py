@@ -236,7 +236,7 @@ def _pairs_from(store, frontier: list[str]) -> set[tuple[str, str]]:
         with store.registered("_frontier", pa.Table.from_pylist(list(docs.values()))):
             found = store.con.execute(_NEIGHBOURS).fetchall()
         docs.update(_docs(store, {b for _, b in found} - docs.keys()))
-        texts = {d: _text(docs[d]) for d in docs}
+        texts = {d: _text(docs[d]) for d in {d for pair in found for d in pair}}  # only those paired
         out |= {(a, b) for a, b in found if _passes(texts[a], texts[b])}
     return out
 

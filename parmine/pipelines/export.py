@@ -41,10 +41,10 @@ from typing import Iterable
 
 import pyarrow as pa
 
-from .aggregate import wide_sql
 from .csv_safe import safe_sql
 from .schema import PER_DOCUMENT, TABLES, columns
 from .store import Store, fetch_batches, ids_table
+from .wide import wide_sql
 
 PART_DOCS = 1000  # documents per Parquet part
 MAX_PARTS = 50  # parts of one year past which its small parts are merged

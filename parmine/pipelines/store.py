@@ -31,9 +31,10 @@ DB_NAME = "parmine.duckdb"
 TEMP_NAME = ".duckdb-tmp"  # where DuckDB spills what does not fit in its memory limit
 # DuckDB's memory (its buffers, joins, sorts and exports; past it, it spills to TEMP_NAME)
 MEMORY_LIMIT = os.environ.get("PARMINE_DUCKDB_MEMORY", "100MB")
-# No ZSTD for long strings (page texts): DuckDB decompresses a ZSTD segment
-# whole, 128 MiB at a time for the pages of 10,000 documents, past any
-# small memory limit; stored plainly, a scan reads them block by block.
+# No ZSTD for long strings (a text file's one page is its whole text):
+# DuckDB decompresses a ZSTD segment whole, 128 MiB at a time for the pages
+# of 10,000 text reports, past a small memory limit; stored plainly, a scan
+# reads them block by block.
 NO_ZSTD = 2**31 - 1  # zstd_min_string_length
 HEADER_BYTES = 3 * 4096  # DuckDB's file header and its two database headers
 LOCK_NAME = ".parmine.lock"
