@@ -254,11 +254,11 @@ def _prefixes(store, seeds: set[str]) -> None:
             store.execute("INSERT INTO _hash_counts SELECT h, count(*) FROM ("
                           + _HASHES.format(source="documents") + ") GROUP BY h HAVING count(*) > 1")
             store.execute("DELETE FROM _prefixes")
-            store.execute("INSERT INTO _prefixes " + _PREFIXES.format(hashes=_HASHES.format(source="documents")),
-                          [SIMILAR])
             store.set_state("hash_counts", str(docs))
-        else:
-            with store.registered("_seeds", ids_table(seeds)):
+            seeds = {r[0] for r in store.con.execute("SELECT doc_id FROM documents").fetchall()}
+        ids = sorted(seeds)
+        for i in range(0, len(ids), CHUNK):  # a window over a chunk's hashes at a time: bounded memory
+            with store.registered("_seeds", ids_table(ids[i:i + CHUNK])):
                 store.execute("DELETE FROM _prefixes WHERE doc_id IN (SELECT doc_id FROM _seeds)")
                 store.execute("INSERT INTO _prefixes " + _PREFIXES.format(hashes=_HASHES.format(
                     source="documents SEMI JOIN _seeds USING (doc_id)")), [SIMILAR])

@@ -35,7 +35,6 @@ import math
 import os
 import re
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Iterable
 
@@ -158,47 +157,26 @@ def _parts_of(store: Store, doc_ids: set[str]) -> set[int]:
                 .fetchall()}
 
 
-def _batches(store: Store, parts: set[int]) -> list[list[int]]:
-    """``parts`` in batches of at most ``PART_DOCS`` documents (a part
-    larger than that alone): what one COPY writes."""
-    sizes = dict(store.con.execute("SELECT part, count(*) FROM _parts GROUP BY part").fetchall())
-    batches: list[list[int]] = [[]]
-    docs = 0
-    for part in sorted(parts):
-        if batches[-1] and docs + sizes.get(part, 0) > PART_DOCS:
-            batches.append([])
-            docs = 0
-        batches[-1].append(part)
-        docs += sizes.get(part, 0)
-    return batches
-
-
 def _write_parts(store: Store, out: Path, table: str, parts: set[int]) -> None:
     """Write ``parts`` of ``table`` into ``out/<table>/report_year=Y/part-P.parquet``
-    (a part without rows of the table has no file), a streaming COPY per
-    batch of parts of at most ``PART_DOCS`` documents: a COPY partitioned
-    over parts holds each one's rows in memory until it ends."""
+    (a part without rows of the table has no file), one streaming COPY per
+    part: DuckDB holds a few thousand rows at a time, whatever the part's
+    size (a COPY partitioned over several parts holds them all until it
+    ends)."""
     folder = out / table
-    folder.mkdir(exist_ok=True)
-    cols = ", ".join(f't."{c}"' for c in columns(table))
-    written = set()
-    for batch in _batches(store, parts):
-        with tempfile.TemporaryDirectory(prefix=".parts-", dir=folder) as tmp, \
-                store.registered("_write", pa.table({"part": pa.array(batch, pa.int32())})):
-            store.con.sql(f'SELECT {cols}, p.report_year, p.part FROM "{table}" t JOIN _parts p USING (doc_id) '
-                          "SEMI JOIN _write USING (part)").write_parquet(tmp, partition_by=["report_year", "part"])
-            for year_dir in Path(tmp).iterdir():
-                final = folder / year_dir.name
-                final.mkdir(exist_ok=True)
-                for part_dir in year_dir.iterdir():
-                    part = int(part_dir.name.split("=")[1])
-                    for i, f in enumerate(sorted(part_dir.glob("*.parquet"))):
-                        name = final / (f"part-{part:06d}.parquet" if not i else f"part-{part:06d}-{i}.parquet")
-                        os.replace(f, name)
-                        written.add(name)
-    for f in folder.glob("report_year=*/part-*.parquet"):  # what these parts held before
-        if int(f.name[5:11]) in parts and f not in written:
-            f.unlink()
+    cols = ", ".join(f'"{c}"' for c in columns(table))
+    years = dict(store.con.execute("SELECT DISTINCT part, report_year FROM _parts").fetchall())
+    members = f'FROM "{table}" WHERE doc_id IN (SELECT doc_id FROM _parts WHERE part = ?)'
+    for part in sorted(parts):
+        final = None
+        if part in years and store.value(f"SELECT count(*) {members}", [part]):
+            final = folder / f"report_year={years[part]}" / f"part-{part:06d}.parquet"
+            final.parent.mkdir(parents=True, exist_ok=True)
+            rows = store.con.sql(f"SELECT {cols} {members}", params=[part])
+            _atomic(final, lambda tmp, rows=rows: rows.write_parquet(str(tmp)))
+        for old in folder.glob(f"report_year=*/part-{part:06d}*.parquet"):  # what the part held before
+            if old != final:
+                old.unlink()
 
 
 def _prune(out: Path, table: str, live: set[tuple[int, int]]) -> None:
