@@ -474,9 +474,10 @@ def update_audit(store: Store, registry: Registry | None, new: list[str]) -> set
         changed |= _reaudit(store, again, registry, symbols, citations=False)
     keys = sorted(_dated_keys(store, new) | {r[0] for r in store.con.execute("SELECT cited_key FROM _stale_keys")
                                                 .fetchall()})
-    with store.transaction():
-        for chunk in _key_chunks(store, keys):
+    for chunk in _key_chunks(store, keys):  # a transaction each (one over all holds every change in memory);
+        with store.transaction():  # one cut short leaves the rest pending: the next run does them all again
             changed |= _update_conflicts(store, chunk)
+    with store.transaction():
         _write_symbols(store, symbol_rows)
         store.execute("DELETE FROM _stale_keys")
         store.set_state("reaudit", None)

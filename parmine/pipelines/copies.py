@@ -249,7 +249,8 @@ def _prefixes(store, seeds: set[str]) -> None:
     docs = store.value("SELECT count(*) FROM documents")
     counted = int(store.state("hash_counts") or 0)
     with store.transaction():
-        if docs >= 2 * counted:
+        recount = docs >= 2 * counted
+        if recount:
             store.execute("DELETE FROM _hash_counts")
             store.execute("INSERT INTO _hash_counts SELECT h, count(*) FROM ("
                           + _HASHES.format(source="documents") + ") GROUP BY h HAVING count(*) > 1")
@@ -259,7 +260,8 @@ def _prefixes(store, seeds: set[str]) -> None:
         ids = sorted(seeds)
         for i in range(0, len(ids), CHUNK):  # a window over a chunk's hashes at a time: bounded memory
             with store.registered("_seeds", ids_table(ids[i:i + CHUNK])):
-                store.execute("DELETE FROM _prefixes WHERE doc_id IN (SELECT doc_id FROM _seeds)")
+                if not recount:
+                    store.execute("DELETE FROM _prefixes WHERE doc_id IN (SELECT doc_id FROM _seeds)")
                 store.execute("INSERT INTO _prefixes " + _PREFIXES.format(hashes=_HASHES.format(
                     source="documents SEMI JOIN _seeds USING (doc_id)")), [SIMILAR])
     store.execute("CREATE OR REPLACE TEMP TABLE _old_prefixes AS " + _PREFIXES.format(hashes=_HASHES.format(
