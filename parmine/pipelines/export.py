@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Iterable
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from .csv_safe import safe_sql
 from .schema import PER_DOCUMENT, TABLES, columns
@@ -169,11 +170,14 @@ def _write_parts(store: Store, out: Path, table: str, parts: set[int]) -> None:
     members = f'FROM "{table}" WHERE doc_id IN (SELECT doc_id FROM _parts WHERE part = ?)'
     for part in sorted(parts):
         final = None
-        if part in years and store.value(f"SELECT count(*) {members}", [part]):
+        if part in years:
             final = folder / f"report_year={years[part]}" / f"part-{part:06d}.parquet"
             final.parent.mkdir(parents=True, exist_ok=True)
             rows = store.con.sql(f"SELECT {cols} {members}", params=[part])
             _atomic(final, lambda tmp, rows=rows: rows.write_parquet(str(tmp)))
+            if not pq.read_metadata(final).num_rows:  # no rows of the table (one scan, not a count and a copy)
+                final.unlink()
+                final = None
         for old in folder.glob(f"report_year=*/part-{part:06d}*.parquet"):  # what the part held before
             if old != final:
                 old.unlink()
