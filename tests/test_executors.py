@@ -11,7 +11,7 @@ import pytest
 from conftest import DERIVED, SAMPLE, alive
 
 from parmine.corpus import progress
-from parmine.pipelines import executors
+from parmine.pipelines import process
 from parmine.pipelines.executors import ProcessPool
 from parmine.pipelines.inputs import Item
 from parmine.pipelines.process import Options, Result
@@ -41,14 +41,14 @@ def _items(tmp_path, names):
 
 
 def test_every_document_comes_back(tmp_path, monkeypatch):
-    monkeypatch.setattr(executors, "process_document", _fake)
+    monkeypatch.setattr(process, "process_document", _fake)  # the worker imports it after the fork
     got = list(ProcessPool(2, timeout=30).map(_items(tmp_path, ["a", "b", "c", "d", "e"]), Options()))
     assert sorted(r.doc_id for r in got) == ["a", "b", "c", "d", "e"]
     assert all(r.error is None for r in got)
 
 
 def test_a_document_past_the_time_limit_is_stopped(tmp_path, monkeypatch):
-    monkeypatch.setattr(executors, "process_document", _fake)
+    monkeypatch.setattr(process, "process_document", _fake)
     t0 = time.monotonic()
     got = {r.doc_id: r for r in ProcessPool(2, timeout=2).map(
         _items(tmp_path, ["slow", "a", "b", "c"]), Options())}
@@ -59,7 +59,7 @@ def test_a_document_past_the_time_limit_is_stopped(tmp_path, monkeypatch):
 
 
 def test_a_dying_worker_is_an_error_and_the_batch_goes_on(tmp_path, monkeypatch):
-    monkeypatch.setattr(executors, "process_document", _fake)
+    monkeypatch.setattr(process, "process_document", _fake)
     got = {r.doc_id: r for r in ProcessPool(1, timeout=30).map(
         _items(tmp_path, ["crash", "a", "b"]), Options())}
     assert got["crash"].error["stage"] == "worker"
@@ -67,7 +67,7 @@ def test_a_dying_worker_is_an_error_and_the_batch_goes_on(tmp_path, monkeypatch)
 
 
 def test_a_long_document_that_keeps_making_progress_is_not_stopped(tmp_path, monkeypatch):
-    monkeypatch.setattr(executors, "process_document", _fake)
+    monkeypatch.setattr(process, "process_document", _fake)
     got = {r.doc_id: r for r in ProcessPool(2, timeout=2).map(
         _items(tmp_path, ["steady", "slow", "a"]), Options())}
     assert got["steady"].error is None  # 4 s in all, never 2 s without a page
