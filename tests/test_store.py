@@ -122,3 +122,12 @@ def test_long_page_texts_written_by_the_store_are_not_zstd_compressed(tmp_path):
         st.execute("CHECKPOINT")
         assert st.value(ZSTD_SEGMENTS) == 0
         assert st.query("SELECT * FROM pages ORDER BY doc_id, page")[1] == _tuples(rows)
+
+
+def test_running_out_of_memory_while_opening_is_not_called_damage(tmp_path):
+    from parmine.pipelines.store import StoreDamaged, StoreError, _opening_failed
+
+    err = _opening_failed(duckdb.OutOfMemoryException("Out of Memory Error: failed to allocate data"), tmp_path)
+    assert isinstance(err, StoreError) and not isinstance(err, StoreDamaged)
+    assert "memory" in str(err) and "--rebuild" not in str(err)
+    assert isinstance(_opening_failed(duckdb.IOException("Could not read from file"), tmp_path), StoreDamaged)

@@ -127,6 +127,10 @@ def _opening_failed(exc: duckdb.Error, out: Path) -> BaseException:
                           "folder or make this one writable")
     if "No space left" in msg or "Disk quota" in msg:
         return exc  # the disk, not the store: said as such by the CLI
+    if isinstance(exc, duckdb.OutOfMemoryException):  # e.g. rewriting an older store (Store._unzstd)
+        return StoreError(f"not enough memory to open {out / DB_NAME} ({msg.splitlines()[0]}): a store "
+                          "an older parmine wrote is rewritten once, with up to 1 GB; free some memory "
+                          "and run again")
     return StoreDamaged(damaged_message(exc, out))
 
 
