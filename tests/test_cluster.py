@@ -25,8 +25,8 @@ from test_executors import _fake, _items, _tesseracts
 
 from parmine.pipelines.executors import ClusterError, DaskExecutor
 from parmine.pipelines.inputs import Item
-from parmine.pipelines.process import Options
 from parmine.pipelines.run import _Batch, run
+from parmine.pipelines.task import Options
 
 pytestmark = pytest.mark.slow
 

@@ -14,7 +14,7 @@ from parmine.corpus import progress
 from parmine.pipelines import process
 from parmine.pipelines.executors import ProcessPool
 from parmine.pipelines.inputs import Item
-from parmine.pipelines.process import Options, Result
+from parmine.pipelines.task import Options, Result
 
 pytestmark = pytest.mark.slow
 

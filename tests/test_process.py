@@ -6,8 +6,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parmine.corpus.document import Document, Page
-from parmine.pipelines.process import Options, mine, process_document
+from parmine.pipelines.process import mine, process_document
 from parmine.pipelines.schema import arrow_table
+from parmine.pipelines.task import Options
 
 pytestmark = pytest.mark.slow
 

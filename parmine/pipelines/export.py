@@ -11,7 +11,7 @@
   neutralised: :mod:`.csv_safe`), written by DuckDB's COPY, streaming;
 - ``indicators_wide.csv`` / ``.parquet`` (and the store's table
   ``indicators_wide``): one row per province × reporting agency × period,
-  one column per indicator (:func:`~parmine.pipelines.aggregate.wide_sql`:
+  one column per indicator (:func:`~parmine.pipelines.wide.wide_sql`:
   one copy per report, each report's first stated total, the latest issued
   report when several share a row), the historical province and the
   post-2025 unit side by side;
