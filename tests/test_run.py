@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import signal
+import threading
 import time
 import zipfile
 from pathlib import Path
@@ -17,6 +18,7 @@ from conftest import alive, dataset_tables, start_run, wait_for_progress
 
 from parmine.audit.registry import RegistryCheck
 from parmine.pipelines.run import _Batch, run
+from parmine.pipelines.store import Store
 
 pytestmark = pytest.mark.slow
 
@@ -57,7 +59,8 @@ def test_bad_files_give_one_error_row_each_and_the_run_finishes(bad_folder, tmp_
         assert pred["citations"], p.stem
 
 
-def test_rerun_skips_unchanged_and_force_reprocesses(tmp_path):
+def test_rerun_skips_unchanged_and_force_reprocesses(tmp_path, monkeypatch):
+    monkeypatch.setattr("parmine.pipelines.run.ASK", 2)  # the store asked about two inputs, then one
     src = tmp_path / "in"
     src.mkdir()
     for p in GOOD:
@@ -71,6 +74,28 @@ def test_rerun_skips_unchanged_and_force_reprocesses(tmp_path):
     assert (third.processed, third.skipped) == (1, 2)
     forced = run([str(src)], tmp_path / "out", jobs=1, progress=False, force=True)
     assert forced.processed == 3
+
+
+def test_ctrl_c_during_a_commit_stops_the_run_and_fails_no_document(tmp_path, monkeypatch):
+    """DuckDB turns a SIGINT that lands during a statement into
+    RuntimeError("Query interrupted"): the run stops as for a Ctrl-C
+    anywhere else, and no document of the batch is recorded as failed
+    (the batch's fallback, one document at a time, would have)."""
+    commit = Store.commit
+
+    def slow_commit(self, documents, errors=()):
+        if documents:  # a Ctrl-C while DuckDB runs a long statement of the commit
+            threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT)).start()
+            self.con.execute("SELECT count(*) FROM range(20000000000) t(i) WHERE i % 7 = 3").fetchall()
+        commit(self, documents, errors)
+
+    monkeypatch.setattr(Store, "commit", slow_commit)
+    s = run([str(p) for p in GOOD], tmp_path / "out", jobs=1, progress=False)
+    assert s.interrupted == signal.SIGINT and s.failed == 0 and not s.errors
+    con = duckdb.connect(str(tmp_path / "out" / "parmine.duckdb"), read_only=True)
+    assert con.execute("SELECT count(*) FROM errors").fetchall() == [(0,)]
+    con.close()
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the caller's handler is back
 
 
 def _copies(src: Path, n: int) -> None:

@@ -20,7 +20,9 @@ def test_commit_replaces_a_documents_rows(tmp_path):
         st.commit_document("b", _rows("b", 1))
         st.commit_document("a", _rows("a", 2))
         assert st.query("SELECT doc_id, count(*) FROM citations GROUP BY doc_id ORDER BY 1")[1] == [("a", 2), ("b", 1)]
-        assert st.done("v") == {"a": "sa", "b": "sb"}
+        assert st.done("v", ["a", "b", "c"]) == {"a": "sa", "b": "sb"}
+        assert st.done("v", ["b"]) == {"b": "sb"} and st.done("w", ["a", "b"]) == {}
+        assert st.stored(["a", "c"]) == {"a"}
 
 
 def test_error_drops_earlier_rows(tmp_path):
@@ -29,7 +31,8 @@ def test_error_drops_earlier_rows(tmp_path):
         st.commit_error(blank_row("errors", doc_id="a", path="a.pdf", stage="pdf", reason="truncated"))
         assert st.query("SELECT count(*) FROM citations")[1] == [(0,)]
         assert st.query("SELECT stage, reason FROM errors")[1] == [("pdf", "truncated")]
-        assert st.done("v") == {}
+        assert st.done("v", ["a"]) == {}
+        assert st.stored(["a"]) == {"a"}  # its error row
 
 
 def test_a_failed_commit_leaves_nothing(tmp_path):

@@ -50,10 +50,6 @@ class _Parser(argparse.ArgumentParser):
         self.exit(1, f"{self.prog}: error: {message}\n")
 
 
-def _terminate(signum, frame):
-    raise KeyboardInterrupt(signum)
-
-
 def _positive(value: str) -> int:
     """An argparse type: a whole number above zero."""
     try:
@@ -100,8 +96,6 @@ def cmd_run(a) -> int:
     except RegistryError as exc:
         print(f"parmine: registry {exc}", file=sys.stderr)
         return 1
-    # SIGTERM stops a run like Ctrl-C: the results in hand are committed first
-    signal.signal(signal.SIGTERM, _terminate)
     s = run(a.inputs, a.out, jobs=a.jobs, executor=a.executor, scheduler=a.scheduler,
             timeout=a.timeout, force=a.force, registry=registries(a.registry), statistical=a.statistical,
             segment=a.segment,

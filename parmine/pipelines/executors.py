@@ -45,7 +45,7 @@ from .task import Options, Result, error_row
 def _order(items: Iterable[Item]) -> list[Item]:
     def size(item: Item) -> int:
         try:
-            return item.path.stat().st_size
+            return os.stat(item.file).st_size
         except OSError:
             return 0
     return sorted(items, key=size, reverse=True)
@@ -177,7 +177,7 @@ class ProcessPool:
         def start(conn, task: str, item: Item, *msg):
             slot = slots[conn]
             slot.task, slot.item, slot.last, slot.ocr = task, item, time.monotonic(), False
-            conn.send((task, str(item.path), *msg))
+            conn.send((task, item.file, *msg))
 
         def release(conn) -> None:
             """The worker is idle; a doc's helper is told to stop."""
@@ -410,7 +410,7 @@ class DaskExecutor:
             while queue and len(running) < sum(workers.values()):
                 it = queue.pop(0)
                 key = f"parmine-{it.doc_id}-{len(queue)}-{time.monotonic_ns()}"
-                running[client.submit(_dask_task, self.task, os.path.abspath(it.path), it.doc_id, options,
+                running[client.submit(_dask_task, self.task, os.path.abspath(it.file), it.doc_id, options,
                                       it.source, key, key=key, pure=False)] = it
             for fut in _finished(list(running), 1.0):
                 beats.pop(fut.key, None)

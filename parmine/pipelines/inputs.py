@@ -61,17 +61,23 @@ _FORMAT_RANK = {".txt": 0, ".md": 1, ".html": 2, ".htm": 2, ".docx": 3, ".doc": 
 _ARCHIVE_SOURCE = re.compile(r"(.*?\.zip)!(.*)\Z", re.I | re.S)
 
 
-@dataclass
+@dataclass(slots=True)
 class Item:
     """A file to mine: where to read it, its doc_id, and its source (see
-    the module docstring; the path itself when not given)."""
+    the module docstring; the file itself when not given).  Plain strings
+    (a run holds one item per input: a ``Path`` costs five times more)."""
 
-    path: Path
+    file: str
     doc_id: str
     source: str = ""
 
     def __post_init__(self):
-        self.source = self.source or str(self.path)
+        self.file = os.fspath(self.file)
+        self.source = self.source or self.file
+
+    @property
+    def path(self) -> Path:
+        return Path(self.file)
 
 
 @dataclass
@@ -85,7 +91,7 @@ class UnsafeArchive(Exception):
     pass
 
 
-def file_sha256(path: Path) -> str:
+def file_sha256(path: str | Path) -> str:
     """sha256 of a file, read 1 MB at a time."""
     h = hashlib.sha256()
     with open(path, "rb") as f:
@@ -244,11 +250,11 @@ def files_in(inp: str | Path) -> Iterator[Path]:
             yield path
 
 
-@dataclass
+@dataclass(slots=True)
 class _Entry:
     source: str
     name: str  # the file name its doc_id comes from
-    path: Optional[Path] = None  # what to read (None: an error)
+    file: Optional[str] = None  # what to read (None: an error)
     stage: str = ""
     reason: str = ""
     doc_id: str = ""
@@ -329,7 +335,7 @@ def collect(inputs: Sequence[str | Path], workdir: Path, *, skip: tuple = (),
                 entries.append(_Entry(source, path.name, None, "input", problem))
                 continue
             if path.suffix.lower() != ".zip":
-                entries.append(_Entry(source, path.name, path))
+                entries.append(_Entry(source, path.name, str(path)))
                 continue
             try:
                 members = extract_zip(path, workdir, budget)
@@ -337,12 +343,12 @@ def collect(inputs: Sequence[str | Path], workdir: Path, *, skip: tuple = (),
                 entries.append(_Entry(source, path.name, None, "archive", f"archive refused: {exc}"))
                 continue
             for label, name, file in members:
-                entries.append(_Entry(f"{source}!{label}", name, file))
+                entries.append(_Entry(f"{source}!{label}", name, str(file)))
     _assign_doc_ids(entries, known or {}, warnings)
     out = Collected(warnings=warnings)
     for e in sorted(entries, key=lambda e: e.source):
-        if e.path is None:
+        if e.file is None:
             out.errors.append({"doc_id": e.doc_id, "path": e.source, "stage": e.stage, "reason": e.reason})
         else:
-            out.items.append(Item(e.path, e.doc_id, e.source))
+            out.items.append(Item(e.file, e.doc_id, e.source))
     return out

@@ -10,17 +10,20 @@ whole store: copies, the checks across reports, prediction files whose
 audit changed, and the export parts holding changed documents.  A run
 stopped by Ctrl-C or SIGTERM commits the batch in hand and returns its
 summary marked ``interrupted`` (the end of the run is left to the run that
-finishes).
+finishes): the run takes both signals itself (:class:`_Stop`), since DuckDB
+turns one that lands during a statement into an ordinary error.
 """
 from __future__ import annotations
 
 import shutil
 import signal
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 from tqdm import tqdm
 
 from .. import PIPELINE_VERSION
@@ -32,6 +35,8 @@ from .export import PRED_TABLES, export_all, export_pred, remove_pred, write_pre
 from .inputs import collect, file_sha256
 from .store import Store
 from .task import Options, Result, error_row
+
+ASK = 1000  # inputs whose stored version is looked up at a time
 
 
 @dataclass
@@ -51,6 +56,39 @@ class Summary:
     finish_seconds: float = 0.0  # the end of the run: copies, checks across reports, exports
 
 
+class _Stop:
+    """SIGINT and SIGTERM while a run goes: raised as
+    ``KeyboardInterrupt(signum)``, and remembered.  DuckDB turns a signal
+    that lands during a statement into ``RuntimeError("Query interrupted")``;
+    where the run falls back on an error (a batch committed one document at
+    a time) it asks :meth:`check` first, so a stop is never taken for a
+    failed document.  A signal the caller ignores stays ignored."""
+
+    def __init__(self) -> None:
+        self.signum = 0
+        self._old: dict = {}
+
+    def __enter__(self) -> "_Stop":
+        if threading.current_thread() is threading.main_thread():
+            for s in (signal.SIGINT, signal.SIGTERM):
+                if signal.getsignal(s) is not signal.SIG_IGN:
+                    self._old[s] = signal.signal(s, self._raise)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for s, handler in self._old.items():
+            signal.signal(s, handler)
+
+    def _raise(self, signum, frame):
+        self.signum = signum
+        raise KeyboardInterrupt(signum)
+
+    def check(self) -> None:
+        """Stop now if a signal came (whatever became of its KeyboardInterrupt)."""
+        if self.signum:
+            raise KeyboardInterrupt(self.signum)
+
+
 class _Batch:
     """Results waiting to be committed together: every ``BATCH_DOCS``
     documents or ``BATCH_SECONDS`` seconds, whichever comes first (one
@@ -60,8 +98,9 @@ class _Batch:
     BATCH_DOCS = 50
     BATCH_SECONDS = 2.0
 
-    def __init__(self, store: Store, summary: Summary, out: Path):
+    def __init__(self, store: Store, summary: Summary, out: Path, stop: _Stop):
         self.store = store
+        self.stop = stop
         self.summary = summary
         self.out = out
         self.results: list[Result] = []
@@ -84,10 +123,12 @@ class _Batch:
         try:
             self._commit(results)
         except Exception:  # one bad document must not sink the others: commit one by one
+            self.stop.check()  # (a signal DuckDB made an error of is not a bad document)
             for r in results:
                 try:
                     self._commit([r])
                 except Exception as exc:
+                    self.stop.check()
                     self._commit([Result(r.doc_id, r.path, error=error_row(
                         r.doc_id, r.path, "store", f"its rows could not be stored: {exc}", r.sha256))])
 
@@ -125,12 +166,12 @@ def run(inputs: list[str], out: str | Path, *, jobs: int | None = None,
     index = load_registry(tuple(registry)) if registry else None
     t0 = time.perf_counter()
     summary = Summary()
-    with Store(out, rebuild=rebuild) as store:
+    with _Stop() as stop, Store(out, rebuild=rebuild) as store:
         tmp = out / ".tmp"  # the workers' temporary folders (a killed run's are removed here)
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
         note_registry(store, index)
-        batch = _Batch(store, summary, out)
+        batch = _Batch(store, summary, out, stop)
         try:
             found = collect(inputs, out / ".inputs", skip=(out,), known=store.sources())
             summary.warnings.extend(found.warnings)
@@ -141,13 +182,15 @@ def run(inputs: list[str], out: str | Path, *, jobs: int | None = None,
                 batch.written.add(err["doc_id"])
                 summary.errors.append(row)
             summary.failed += len(found.errors)
-            done = {} if force else store.done(PIPELINE_VERSION)
             todo = []
-            for item in found.items:
-                if done.get(item.doc_id) and done[item.doc_id] == file_sha256(item.path):
-                    summary.skipped += 1
-                else:
-                    todo.append(item)
+            for i in range(0, len(found.items), ASK):  # the store asked a chunk of inputs at a time
+                chunk = found.items[i:i + ASK]
+                done = {} if force else store.done(PIPELINE_VERSION, (item.doc_id for item in chunk))
+                for item in chunk:
+                    if done.get(item.doc_id) and done[item.doc_id] == file_sha256(item.file):
+                        summary.skipped += 1
+                    else:
+                        todo.append(item)
             summary.documents = len(found.items) + len(found.errors)
             options = Options(ocr_cache=ocr_cache or str(out / ".cache" / "ocr"), statistical=statistical,
                               segment=segment, registry=tuple(registry or ()))
@@ -168,10 +211,11 @@ def run(inputs: list[str], out: str | Path, *, jobs: int | None = None,
             summary.finish_seconds = time.perf_counter() - t_end
             summary.copies, summary.reports = store.query(
                 "SELECT count(duplicate_of), count(*) - count(duplicate_of) FROM documents")[1][0]
-        except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM turned into one by the CLI
+        except (KeyboardInterrupt, duckdb.Error, RuntimeError) as exc:  # Ctrl-C or SIGTERM (or what
+            if not (isinstance(exc, KeyboardInterrupt) or stop.signum):  # DuckDB made of one)
+                raise
             batch.flush()
-            summary.interrupted = exc.args[0] if exc.args and isinstance(exc.args[0], int) \
-                else signal.SIGINT
+            summary.interrupted = stop.signum or signal.SIGINT
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
     summary.seconds = time.perf_counter() - t0

@@ -176,16 +176,11 @@ class Store:
                 raise _opening_failed(exc, self.out) from None
             except OSError as exc:
                 raise _unwritable(self.out, exc) from None
-            self._stored: set[str] = set()
             try:
                 self._probe(db, wal)
                 if not read_only:
                     self.execute("SET enable_progress_bar = false")  # the run's output is parmine's
                     self._create()
-                    # documents with rows already: only those need deleting before a commit
-                    # (a DELETE scans its table, which would make a long run quadratic)
-                    self._stored = {r[0] for r in self.con.execute(
-                        "SELECT doc_id FROM documents UNION SELECT doc_id FROM errors").fetchall()}
             except duckdb.Error as exc:
                 self.con.close()
                 raise _opening_failed(exc, self.out) from None
@@ -280,11 +275,19 @@ class Store:
         self.close()
 
     # -- what is already done -------------------------------------------------
-    def done(self, version: str) -> dict[str, str]:
-        """doc_id → sha256 of documents stored by this pipeline version."""
-        rows = self.con.execute(
-            "SELECT doc_id, sha256 FROM documents WHERE pipeline_version = ?", [version]).fetchall()
-        return dict(rows)
+    def done(self, version: str, doc_ids: Iterable[str]) -> dict[str, str]:
+        """doc_id → sha256 of those of ``doc_ids`` stored by this pipeline
+        version (a run asks a chunk of its inputs at a time)."""
+        with self.registered("_ask", ids_table(doc_ids)):
+            return dict(self.con.execute("SELECT doc_id, sha256 FROM documents SEMI JOIN _ask USING (doc_id) "
+                                         "WHERE pipeline_version = ?", [version]).fetchall())
+
+    def stored(self, doc_ids: Iterable[str]) -> set[str]:
+        """Those of ``doc_ids`` with rows in the store (a document or an error)."""
+        with self.registered("_ask", ids_table(doc_ids)):
+            return {r[0] for r in self.con.execute(
+                "SELECT doc_id FROM documents SEMI JOIN _ask USING (doc_id) "
+                "UNION SELECT doc_id FROM errors SEMI JOIN _ask USING (doc_id)").fetchall()}
 
     def sources(self) -> dict[str, str]:
         """Where each stored document (or error) was read from → its doc_id."""
@@ -334,7 +337,9 @@ class Store:
         not at all."""
         ids = list(documents) + [e["doc_id"] for e in errors]
         with self.transaction():
-            for doc_id in ids:
+            # only documents with rows already need deleting (a DELETE scans its table: one per
+            # new document would make a long run quadratic; asking the store once per batch does not)
+            for doc_id in sorted(self.stored(ids)):
                 self._forget(doc_id)
             self.insert_ids("_changed", ids, what="mined")
             for table in PER_DOCUMENT:
@@ -343,8 +348,6 @@ class Store:
                     self.insert(table, pa.concat_tables(parts))
             if errors:
                 self.insert("errors", list(errors))
-        self._stored.update(documents)
-        self._stored.update(e["doc_id"] for e in errors)
 
     def commit_document(self, doc_id: str, rows: dict) -> None:
         """Replace everything stored for ``doc_id`` by ``rows``, atomically."""
@@ -366,14 +369,13 @@ class Store:
         of its old version: its copy-finding columns and its dated cited
         documents (the reports it was a copy of, or shared a cited document
         with, are looked at again)."""
-        if doc_id in self._stored:
-            cols = ", ".join(f'"{c}"' for c in COPY_COLUMNS)
-            self.execute(f"INSERT INTO _stale_documents ({cols}) SELECT {cols} FROM documents WHERE doc_id = ?",
-                             [doc_id])
-            self.execute("INSERT INTO _stale_keys SELECT DISTINCT cited_key FROM citations "
-                             "WHERE doc_id = ? AND cited_key IS NOT NULL AND date IS NOT NULL", [doc_id])
-            for table in PER_DOCUMENT + ("errors",):
-                self.execute(f'DELETE FROM "{table}" WHERE doc_id = ?', [doc_id])
+        cols = ", ".join(f'"{c}"' for c in COPY_COLUMNS)
+        self.execute(f"INSERT INTO _stale_documents ({cols}) SELECT {cols} FROM documents WHERE doc_id = ?",
+                     [doc_id])
+        self.execute("INSERT INTO _stale_keys SELECT DISTINCT cited_key FROM citations "
+                     "WHERE doc_id = ? AND cited_key IS NOT NULL AND date IS NOT NULL", [doc_id])
+        for table in PER_DOCUMENT + ("errors",):
+            self.execute(f'DELETE FROM "{table}" WHERE doc_id = ?', [doc_id])
 
     def commit_error(self, row: dict) -> None:
         """Record a failed document (and drop any rows an earlier run stored)."""
