@@ -49,7 +49,7 @@ from .schema import arrow_table
 from .store import Store, fetch_batches, ids_table
 
 CHUNK = 500  # reports read back from the store at a time
-MENTIONS = 10_000  # dated mentions whose cross-report conflicts are brought up to date at a time
+MENTIONS = 10_000  # cross-report conflicts (now and stored) brought up to date at a time
 
 
 def _iso(v):
@@ -338,11 +338,10 @@ def _citing(store: Store, symbols: Iterable[str], among: Iterable[str] | None = 
 
 
 # -- across reports ---------------------------------------------------------------------
-# the dated mentions of the documents in _keys, numbered in corpus order
+# the dated mentions of the documents in _keys
 _MENTIONS = """
 SELECT c.cited_key, c.doc_id, c.id, c.start, c."end", substr(CAST(c.date AS VARCHAR), 1, 10) AS date, c.page,
-       c.sentence, a.expected AS registry_date,
-       row_number() OVER (PARTITION BY c.cited_key ORDER BY c.doc_id, c.start) AS rn
+       c.sentence, a.expected AS registry_date
 FROM citations c SEMI JOIN _keys USING (cited_key)
 LEFT JOIN (SELECT doc_id, id, start, expected FROM audit WHERE kind = 'registry_date_conflict'
            AND scope = 'report') a ON a.doc_id = c.doc_id AND a.id = c.id AND a.start = c.start
@@ -350,38 +349,49 @@ WHERE c.extractor <> 'ner' AND c.date IS NOT NULL
 """
 
 
-def _held_dates(store: Store) -> dict[str, tuple[str, str]]:
+def _held_dates(store: Store) -> tuple[dict[str, tuple[str, str]], Counter]:
     """The date the mentions of each document in ``_keys`` are held to
-    (:func:`~parmine.audit.checks.held_date`), from counts DuckDB makes: a
+    (:func:`~parmine.audit.checks.held_date`), and how many of its mentions
+    differ from it (the cross-report conflicts it has now), from counts
+    DuckDB makes (in corpus order: doc_id, then place in the text): a
     document cited by every report is not read mention by mention."""
     per_key = {k: (n, reg) for k, n, reg in store.con.execute(
-        "SELECT cited_key, count(DISTINCT doc_id), arg_max(registry_date, rn) FILTER (registry_date IS NOT NULL) "
-        f"FROM ({_MENTIONS}) GROUP BY 1 HAVING count(DISTINCT doc_id) > 1").fetchall()}
+        "SELECT cited_key, count(DISTINCT doc_id), arg_max(registry_date, (doc_id, start)) "
+        f"FILTER (registry_date IS NOT NULL) FROM ({_MENTIONS}) GROUP BY 1 "
+        "HAVING count(DISTINCT doc_id) > 1 AND count(DISTINCT date) > 1").fetchall()}  # (dated one way: none)
     dates: dict[str, Counter] = defaultdict(Counter)
-    for key, date, n in store.con.execute(
-            f"SELECT cited_key, date, count(*) FROM ({_MENTIONS}) GROUP BY 1, 2 ORDER BY 1, min(rn)").fetchall():
+    for key, date, n in store.con.execute(f"SELECT cited_key, date, count(*) FROM ({_MENTIONS}) GROUP BY 1, 2 "
+                                          "QUALIFY count(*) OVER (PARTITION BY cited_key) > 1 "
+                                          "ORDER BY 1, min((doc_id, start))").fetchall():
         if key in per_key:
             dates[key][date] = n
-    held = {k: held_date(dates[k], *per_key[k]) for k in dates}
-    return {k: h for k, h in held.items() if h is not None}
+    held = {k: h for k in dates if (h := held_date(dates[k], *per_key[k])) is not None}
+    differing = Counter({k: sum(n for d, n in dates[k].items() if d != h[0]) for k, h in held.items()})
+    return held, differing
 
 
-def _conflict_rows(store: Store, keys: set[str]) -> list[dict]:
-    """The cross-report date conflicts of the documents ``keys`` stand for,
-    as audit rows: the mentions whose date differs from the one they are
-    held to, read from the store (only those)."""
-    with store.registered("_keys", ids_table(keys, "cited_key")):
-        held = _held_dates(store)
-        with store.registered("_held", pa.table({"cited_key": pa.array(list(held), pa.string()),
-                                                 "held": pa.array([h[0] for h in held.values()], pa.string())})):
-            cur = store.con.execute(f"SELECT m.* FROM ({_MENTIONS}) m JOIN _held h USING (cited_key) "
-                                    "WHERE m.date <> h.held ORDER BY m.doc_id, m.start")
-            mentions, places = [], {}
-            for r in _dicts(cur):
-                c = Citation(start=r["start"], end=r["end"], text=r["id"], id=r["id"], doc_type=None, number="",
-                             year=None, symbol="", issuer_symbol=None, date=r["date"])
-                mentions.append(Mention(r["cited_key"], r["doc_id"], c, r["registry_date"]))
-                places[(r["doc_id"], r["start"])] = (r["page"], r["sentence"])
+def _stored_conflicts(store: Store) -> Counter:
+    """How many cross-report conflicts the store holds on mentions of each
+    document in ``_keys``."""
+    return Counter(dict(store.con.execute(
+        "SELECT c.cited_key, count(*) FROM audit a JOIN citations c ON c.doc_id = a.doc_id AND c.start = a.start "
+        "SEMI JOIN _keys USING (cited_key) WHERE a.scope = 'corpus' AND c.extractor <> 'ner' GROUP BY 1").fetchall()))
+
+
+def _conflict_rows(store: Store, held: dict[str, tuple[str, str]]) -> list[dict]:
+    """The cross-report date conflicts on the mentions of the documents in
+    ``_keys``, held to the dates ``held``, as audit rows: the mentions whose
+    date differs, read from the store (only those)."""
+    with store.registered("_held", pa.table({"cited_key": pa.array(list(held), pa.string()),
+                                             "held": pa.array([h[0] for h in held.values()], pa.string())})):
+        cur = store.con.execute(f"SELECT m.* FROM ({_MENTIONS}) m JOIN _held h USING (cited_key) "
+                                "WHERE m.date <> h.held ORDER BY m.doc_id, m.start")
+        mentions, places = [], {}
+        for r in _dicts(cur):
+            c = Citation(start=r["start"], end=r["end"], text=r["id"], id=r["id"], doc_type=None, number="",
+                         year=None, symbol="", issuer_symbol=None, date=r["date"])
+            mentions.append(Mention(r["cited_key"], r["doc_id"], c, r["registry_date"]))
+            places[(r["doc_id"], r["start"])] = (r["page"], r["sentence"])
     with store.registered("_citing", ids_table({m.doc_id for m in mentions})):
         within = set(store.con.execute(
             "SELECT doc_id, id FROM audit SEMI JOIN _citing USING (doc_id) "
@@ -393,24 +403,26 @@ def _conflict_rows(store: Store, keys: set[str]) -> list[dict]:
     return rows
 
 
-def _update_conflicts(store: Store, keys: set[str]) -> set[str]:
-    """Replace the cross-report date conflicts of ``keys``; returns the
-    reports whose conflicts changed."""
-    rows = _conflict_rows(store, keys)
-    old = _old_conflicts(store, keys)
-    before: dict[str, set] = defaultdict(set)
-    after: dict[str, set] = defaultdict(set)
-    for r in old:
-        before[r["doc_id"]].add(tuple(sorted(r.items())))
-    for r in rows:
-        after[r["doc_id"]].add(tuple(sorted(r.items())))
-    changed = {d for d in before.keys() | after.keys() if before[d] != after[d]}
+def _update_conflicts(store: Store, keys: set[str], held: dict[str, tuple[str, str]]) -> set[str]:
+    """Replace the cross-report date conflicts of ``keys`` (held to the
+    dates ``held``); returns the reports whose conflicts changed."""
+    with store.registered("_keys", ids_table(keys, "cited_key")):
+        rows = _conflict_rows(store, {k: held[k] for k in keys if k in held})
+        old = _old_conflicts(store)
+        before: dict[str, set] = defaultdict(set)
+        after: dict[str, set] = defaultdict(set)
+        for r in old:
+            before[r["doc_id"]].add(tuple(sorted(r.items())))
+        for r in rows:
+            after[r["doc_id"]].add(tuple(sorted(r.items())))
+        changed = {d for d in before.keys() | after.keys() if before[d] != after[d]}
+        if changed:
+            with store.registered("_docs", ids_table(changed)):
+                store.execute(
+                    "DELETE FROM audit WHERE scope = 'corpus' AND doc_id IN (SELECT doc_id FROM _docs) AND EXISTS "
+                    "(SELECT 1 FROM citations c SEMI JOIN _keys USING (cited_key) WHERE c.doc_id = audit.doc_id "
+                    "AND c.start = audit.start AND c.extractor <> 'ner')")
     if changed:
-        with store.registered("_keys", ids_table(keys, "cited_key")), store.registered("_docs", ids_table(changed)):
-            store.execute(
-                "DELETE FROM audit WHERE scope = 'corpus' AND doc_id IN (SELECT doc_id FROM _docs) AND EXISTS "
-                "(SELECT 1 FROM citations c SEMI JOIN _keys USING (cited_key) WHERE c.doc_id = audit.doc_id "
-                "AND c.start = audit.start AND c.extractor <> 'ner')")
         new = [r for r in rows if r["doc_id"] in changed]
         if new:
             store.insert("audit", arrow_table("audit", new))
@@ -418,13 +430,12 @@ def _update_conflicts(store: Store, keys: set[str]) -> set[str]:
     return changed
 
 
-def _old_conflicts(store: Store, keys: set[str]) -> list[dict]:
-    """The stored cross-report conflicts on mentions of ``keys``."""
-    with store.registered("_keys", ids_table(keys, "cited_key")):
-        return list(_dicts(store.con.execute(
-            "SELECT a.* FROM audit a WHERE a.scope = 'corpus' AND EXISTS (SELECT 1 FROM citations c "
-            "SEMI JOIN _keys USING (cited_key) WHERE c.doc_id = a.doc_id AND c.start = a.start "
-            "AND c.extractor <> 'ner')")))
+def _old_conflicts(store: Store) -> list[dict]:
+    """The stored cross-report conflicts on mentions of the documents in ``_keys``."""
+    return list(_dicts(store.con.execute(
+        "SELECT a.* FROM audit a WHERE a.scope = 'corpus' AND EXISTS (SELECT 1 FROM citations c "
+        "SEMI JOIN _keys USING (cited_key) WHERE c.doc_id = a.doc_id AND c.start = a.start "
+        "AND c.extractor <> 'ner')")))
 
 
 def _dated_keys(store: Store, doc_ids: Iterable[str]) -> set[str]:
@@ -435,25 +446,31 @@ def _dated_keys(store: Store, doc_ids: Iterable[str]) -> set[str]:
             "WHERE extractor <> 'ner' AND date IS NOT NULL AND cited_key IS NOT NULL").fetchall()}
 
 
-def _key_chunks(store: Store, keys: list[str]) -> Iterator[set[str]]:
-    """``keys`` in chunks of at most ``MENTIONS`` dated mentions (a key
-    with more alone): what one pass over the cross-report conflicts holds,
-    whatever the number of reports citing a document."""
+def _conflict_chunks(store: Store, keys: list[str]) -> tuple[dict[str, tuple[str, str]], list[set[str]]]:
+    """The dates ``keys`` are held to, and the keys with cross-report
+    conflicts now or stored before, in chunks of at most ``MENTIONS`` such
+    conflicts (a key with more alone): what one pass holds in memory,
+    whatever the number of reports citing a document.  A key with neither
+    is left out: nothing to replace (held dates and counts come from one
+    pass of DuckDB over all ``keys``, not one per chunk)."""
     with store.registered("_keys", ids_table(keys, "cited_key")):
-        counts = dict(store.con.execute(
-            "SELECT cited_key, count(*) FROM citations SEMI JOIN _keys USING (cited_key) "
-            "WHERE extractor <> 'ner' AND date IS NOT NULL GROUP BY 1").fetchall())
+        held, weight = _held_dates(store)
+        weight.update(_stored_conflicts(store))
+    chunks: list[set[str]] = []
     chunk: set[str] = set()
-    held = 0
+    size = 0
     for key in keys:
-        n = counts.get(key, 0)
-        if chunk and held + n > MENTIONS:
-            yield chunk
-            chunk, held = set(), 0
+        n = weight[key]
+        if not n:
+            continue
+        if chunk and size + n > MENTIONS:
+            chunks.append(chunk)
+            chunk, size = set(), 0
         chunk.add(key)
-        held += n
+        size += n
     if chunk:
-        yield chunk
+        chunks.append(chunk)
+    return held, chunks
 
 
 def update_audit(store: Store, registry: Registry | None, new: list[str]) -> set[str]:
@@ -474,9 +491,10 @@ def update_audit(store: Store, registry: Registry | None, new: list[str]) -> set
         changed |= _reaudit(store, again, registry, symbols, citations=False)
     keys = sorted(_dated_keys(store, new) | {r[0] for r in store.con.execute("SELECT cited_key FROM _stale_keys")
                                                 .fetchall()})
-    for chunk in _key_chunks(store, keys):  # a transaction each (one over all holds every change in memory);
+    held, chunks = _conflict_chunks(store, keys)
+    for chunk in chunks:  # a transaction each (one over all holds every change in memory);
         with store.transaction():  # one cut short leaves the rest pending: the next run does them all again
-            changed |= _update_conflicts(store, chunk)
+            changed |= _update_conflicts(store, chunk, held)
     with store.transaction():
         _write_symbols(store, symbol_rows)
         store.execute("DELETE FROM _stale_keys")
