@@ -302,6 +302,31 @@ def test_runs_in_pieces_equal_one_run_and_a_rebuild(tmp_path, monkeypatch, small
     assert ("d2", "d") in {(d, c) for d, _, c in want["copies"]}
 
 
+def test_a_report_that_turns_the_majority_moves_the_conflicts_of_the_reports_mined_before(tmp_path):
+    """Two reports date the plan 15/01, one 16/01: the third is in conflict.  Two more dating it 16/01 turn
+    the majority: the first two are now in conflict and the third no longer (the reports mined before are
+    looked at again when the date a document is held to moves, not only the new ones)."""
+    src = tmp_path / "in"
+    src.mkdir()
+    agencies = [("NỘI VỤ", "SNV"), ("TƯ PHÁP", "STP"), ("TÀI CHÍNH", "STC"), ("XÂY DỰNG", "SXD"), ("Y TẾ", "SYT")]
+
+    def conflicts() -> set[str]:
+        con = duckdb.connect(str(tmp_path / "out" / "parmine.duckdb"), read_only=True)
+        try:
+            return {d for d, in con.execute("SELECT doc_id FROM audit WHERE kind = 'citation_date_conflict' "
+                                            "AND scope = 'corpus' AND id = '04/KH-UBND'").fetchall()}
+        finally:
+            con.close()
+    for name, (agency, sym), plan in zip("abc", agencies, ("15/01/2020", "15/01/2020", "16/01/2020")):
+        (src / f"{name}.txt").write_text(_report(len(name) + ord(name), agency, sym, plan=plan), encoding="utf-8")
+    run([str(src)], tmp_path / "out", jobs=1, progress=False)
+    assert conflicts() == {"c"}
+    for name, (agency, sym) in zip("de", agencies[3:]):
+        (src / f"{name}.txt").write_text(_report(ord(name), agency, sym, plan="16/01/2020"), encoding="utf-8")
+    run([str(src)], tmp_path / "out", jobs=1, progress=False)
+    assert conflicts() == {"a", "b"}
+
+
 def _as_set(rows):
     """Rows as a sorted list of their sorted (column, value) tuples."""
     return sorted((tuple(sorted(r.items())) for r in rows), key=repr)

@@ -338,15 +338,20 @@ def _citing(store: Store, symbols: Iterable[str], among: Iterable[str] | None = 
 
 
 # -- across reports ---------------------------------------------------------------------
-# the dated mentions of the documents in _keys
+# the dated mentions of the documents in _keys ({among}: only those of the reports in _among)
 _MENTIONS = """
 SELECT c.cited_key, c.doc_id, c.id, c.start, c."end", substr(CAST(c.date AS VARCHAR), 1, 10) AS date, c.page,
        c.sentence, a.expected AS registry_date
 FROM citations c SEMI JOIN _keys USING (cited_key)
 LEFT JOIN (SELECT doc_id, id, start, expected FROM audit WHERE kind = 'registry_date_conflict'
            AND scope = 'report') a ON a.doc_id = c.doc_id AND a.id = c.id AND a.start = c.start
-WHERE c.extractor <> 'ner' AND c.date IS NOT NULL
+WHERE c.extractor <> 'ner' AND c.date IS NOT NULL {among}
 """
+
+
+def _among(table: str) -> str:
+    """The condition keeping the rows of ``table`` (an alias) by the reports in ``_among``."""
+    return f"AND {table}.doc_id IN (SELECT doc_id FROM _among)"
 
 
 def _held_dates(store: Store) -> tuple[dict[str, tuple[str, str]], Counter]:
@@ -357,10 +362,11 @@ def _held_dates(store: Store) -> tuple[dict[str, tuple[str, str]], Counter]:
     document cited by every report is not read mention by mention."""
     per_key = {k: (n, reg) for k, n, reg in store.con.execute(
         "SELECT cited_key, count(DISTINCT doc_id), arg_max(registry_date, (doc_id, start)) "
-        f"FILTER (registry_date IS NOT NULL) FROM ({_MENTIONS}) GROUP BY 1 "
+        f"FILTER (registry_date IS NOT NULL) FROM ({_MENTIONS.format(among='')}) GROUP BY 1 "
         "HAVING count(DISTINCT doc_id) > 1 AND count(DISTINCT date) > 1").fetchall()}  # (dated one way: none)
     dates: dict[str, Counter] = defaultdict(Counter)
-    for key, date, n in store.con.execute(f"SELECT cited_key, date, count(*) FROM ({_MENTIONS}) GROUP BY 1, 2 "
+    for key, date, n in store.con.execute(f"SELECT cited_key, date, count(*) FROM ({_MENTIONS.format(among='')}) "
+                                          "GROUP BY 1, 2 "
                                           "QUALIFY count(*) OVER (PARTITION BY cited_key) > 1 "
                                           "ORDER BY 1, min((doc_id, start))").fetchall():
         if key in per_key:
@@ -378,13 +384,15 @@ def _stored_conflicts(store: Store) -> Counter:
         "SEMI JOIN _keys USING (cited_key) WHERE a.scope = 'corpus' AND c.extractor <> 'ner' GROUP BY 1").fetchall()))
 
 
-def _conflict_rows(store: Store, held: dict[str, tuple[str, str]]) -> list[dict]:
+def _conflict_rows(store: Store, held: dict[str, tuple[str, str]], among: bool) -> list[dict]:
     """The cross-report date conflicts on the mentions of the documents in
-    ``_keys``, held to the dates ``held``, as audit rows: the mentions whose
-    date differs, read from the store (only those)."""
-    with store.registered("_held", pa.table({"cited_key": pa.array(list(held), pa.string()),
-                                             "held": pa.array([h[0] for h in held.values()], pa.string())})):
-        cur = store.con.execute(f"SELECT m.* FROM ({_MENTIONS}) m JOIN _held h USING (cited_key) "
+    ``_keys`` (``among``: by the reports in ``_among`` only), held to the
+    dates ``held``, as audit rows: the mentions whose date differs, read
+    from the store (only those)."""
+    mentions_sql = _MENTIONS.format(among=_among("c") if among else "")
+    with store.registered("_holding", pa.table({"cited_key": pa.array(list(held), pa.string()),
+                                                "held": pa.array([h[0] for h in held.values()], pa.string())})):
+        cur = store.con.execute(f"SELECT m.* FROM ({mentions_sql}) m JOIN _holding h USING (cited_key) "
                                 "WHERE m.date <> h.held ORDER BY m.doc_id, m.start")
         mentions, places = [], {}
         for r in _dicts(cur):
@@ -403,12 +411,15 @@ def _conflict_rows(store: Store, held: dict[str, tuple[str, str]]) -> list[dict]
     return rows
 
 
-def _update_conflicts(store: Store, keys: set[str], held: dict[str, tuple[str, str]]) -> set[str]:
+def _update_conflicts(store: Store, keys: set[str], held: dict[str, tuple[str, str]],
+                      among: Iterable[str] | None = None) -> set[str]:
     """Replace the cross-report date conflicts of ``keys`` (held to the
-    dates ``held``); returns the reports whose conflicts changed."""
-    with store.registered("_keys", ids_table(keys, "cited_key")):
-        rows = _conflict_rows(store, {k: held[k] for k in keys if k in held})
-        old = _old_conflicts(store)
+    dates ``held``; ``among``: only those on the mentions by these
+    reports); returns the reports whose conflicts changed."""
+    with store.registered("_keys", ids_table(keys, "cited_key")), \
+            store.registered("_among", ids_table(among or ())):
+        rows = _conflict_rows(store, {k: held[k] for k in keys if k in held}, among is not None)
+        old = _old_conflicts(store, among is not None)
         before: dict[str, set] = defaultdict(set)
         after: dict[str, set] = defaultdict(set)
         for r in old:
@@ -430,12 +441,13 @@ def _update_conflicts(store: Store, keys: set[str], held: dict[str, tuple[str, s
     return changed
 
 
-def _old_conflicts(store: Store) -> list[dict]:
-    """The stored cross-report conflicts on mentions of the documents in ``_keys``."""
+def _old_conflicts(store: Store, among: bool) -> list[dict]:
+    """The stored cross-report conflicts on mentions of the documents in
+    ``_keys`` (``among``: of the reports in ``_among`` only)."""
     return list(_dicts(store.con.execute(
-        "SELECT a.* FROM audit a WHERE a.scope = 'corpus' AND EXISTS (SELECT 1 FROM citations c "
-        "SEMI JOIN _keys USING (cited_key) WHERE c.doc_id = a.doc_id AND c.start = a.start "
-        "AND c.extractor <> 'ner')")))
+        f"SELECT a.* FROM audit a WHERE a.scope = 'corpus' {_among('a') if among else ''} "
+        "AND EXISTS (SELECT 1 FROM citations c SEMI JOIN _keys USING (cited_key) "
+        "WHERE c.doc_id = a.doc_id AND c.start = a.start AND c.extractor <> 'ner')")))
 
 
 def _dated_keys(store: Store, doc_ids: Iterable[str]) -> set[str]:
@@ -446,16 +458,9 @@ def _dated_keys(store: Store, doc_ids: Iterable[str]) -> set[str]:
             "WHERE extractor <> 'ner' AND date IS NOT NULL AND cited_key IS NOT NULL").fetchall()}
 
 
-def _conflict_chunks(store: Store, keys: list[str]) -> tuple[dict[str, tuple[str, str]], list[set[str]]]:
-    """The dates ``keys`` are held to, and the keys with cross-report
-    conflicts now or stored before, in chunks of at most ``MENTIONS`` such
-    conflicts (a key with more alone): what one pass holds in memory,
-    whatever the number of reports citing a document.  A key with neither
-    is left out: nothing to replace (held dates and counts come from one
-    pass of DuckDB over all ``keys``, not one per chunk)."""
-    with store.registered("_keys", ids_table(keys, "cited_key")):
-        held, weight = _held_dates(store)
-        weight.update(_stored_conflicts(store))
+def _chunks(keys: list[str], weight: Counter) -> list[set[str]]:
+    """The ``keys`` of some weight in chunks of at most ``MENTIONS`` (a
+    heavier key alone)."""
     chunks: list[set[str]] = []
     chunk: set[str] = set()
     size = 0
@@ -470,7 +475,45 @@ def _conflict_chunks(store: Store, keys: list[str]) -> tuple[dict[str, tuple[str
         size += n
     if chunk:
         chunks.append(chunk)
-    return held, chunks
+    return chunks
+
+
+def _conflict_plan(store: Store, keys: list[str], new: list[str]
+                   ) -> tuple[dict[str, tuple[str, str]], list[set[str]], list[set[str]]]:
+    """What the cross-report conflicts of ``keys`` need, the reports ``new``
+    mined since the last finished run: the dates the keys are held to now;
+    the keys whose held date moved since the last audit (``_held``), with
+    their conflicts now or stored, in chunks of at most ``MENTIONS`` such
+    conflicts (every report citing them is looked at again); and the keys
+    held where they were, in chunks of at most ``MENTIONS`` mentions by the
+    ``new`` reports (only those reports' mentions can change: a report
+    citing a document later leaves the others' findings as they were).  A
+    key with neither conflicts nor a held date is left out (held dates and
+    counts come from one pass of DuckDB over all ``keys``)."""
+    with store.registered("_keys", ids_table(keys, "cited_key")):
+        held, weight = _held_dates(store)
+        weight.update(_stored_conflicts(store))
+        before = {} if store.state("held") is None else {
+            k: (d, src) for k, d, src in store.con.execute(
+                "SELECT cited_key, held, source FROM _held SEMI JOIN _keys USING (cited_key)").fetchall()}
+        with store.registered("_among", ids_table(new)):
+            mentions = Counter(dict(store.con.execute(
+                f"SELECT cited_key, count(*) FROM ({_MENTIONS.format(among=_among('c'))}) GROUP BY 1").fetchall()))
+    known = store.state("held") is not None
+    moved = [k for k in keys if not known or held.get(k) != before.get(k)]
+    steady = [k for k in keys if known and k in held and held[k] == before.get(k)]
+    return held, _chunks(moved, weight), _chunks(steady, mentions)
+
+
+def _keep_held(store: Store, keys: list[str], held: dict[str, tuple[str, str]]) -> None:
+    """Record the dates ``keys`` are held to now (``_held``)."""
+    kept = [k for k in keys if k in held]
+    with store.registered("_keys", ids_table(keys, "cited_key")):
+        store.execute("DELETE FROM _held WHERE cited_key IN (SELECT cited_key FROM _keys)")
+    store.insert("_held", pa.table({"cited_key": pa.array(kept, pa.string()),
+                                    "held": pa.array([held[k][0] for k in kept], pa.string()),
+                                    "source": pa.array([held[k][1] for k in kept], pa.string())}))
+    store.set_state("held", "1")
 
 
 def update_audit(store: Store, registry: Registry | None, new: list[str]) -> set[str]:
@@ -491,11 +534,17 @@ def update_audit(store: Store, registry: Registry | None, new: list[str]) -> set
         changed |= _reaudit(store, again, registry, symbols, citations=False)
     keys = sorted(_dated_keys(store, new) | {r[0] for r in store.con.execute("SELECT cited_key FROM _stale_keys")
                                                 .fetchall()})
-    held, chunks = _conflict_chunks(store, keys)
-    for chunk in chunks:  # a transaction each (one over all holds every change in memory);
-        with store.transaction():  # one cut short leaves the rest pending: the next run does them all again
+    held, moved, steady = _conflict_plan(store, keys, new)
+    # a transaction each (one over all holds every change in memory); one cut short leaves the rest pending:
+    # the next run does them all again (the held dates are recorded with the last transaction)
+    for chunk in moved:
+        with store.transaction():
             changed |= _update_conflicts(store, chunk, held)
+    for chunk in steady:
+        with store.transaction():
+            changed |= _update_conflicts(store, chunk, held, among=new)
     with store.transaction():
+        _keep_held(store, keys, held)
         _write_symbols(store, symbol_rows)
         store.execute("DELETE FROM _stale_keys")
         store.set_state("reaudit", None)

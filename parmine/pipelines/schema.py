@@ -98,7 +98,8 @@ PER_DOCUMENT = ("documents", "pages", "cells", "sections", "citations", "dates",
 # The store's bookkeeping, not exported: what changed since the last end of
 # run (``what``: mined, documents, audit), what a reprocessed document's old
 # version held (the copies and cross-report checks look at what it touched),
-# the symbol counts and frequent-symbol targets of the last audit, the Parquet
+# the symbol counts and frequent-symbol targets of the last audit, the date
+# each cited document was held to by the last audit across reports, the Parquet
 # part each document is exported in, the hashes copies are looked for by
 # (copies.py), and named values (the registry's digest).
 COPY_COLUMNS = ("doc_id", "format", "ocr_pages", "fingerprint", "issuer", "province", "agency",
@@ -108,6 +109,7 @@ INTERNAL: dict[str, list[tuple[str, str]]] = {
     "_stale_documents": [(c, t) for c, t in TABLES["documents"] if c in COPY_COLUMNS],
     "_stale_keys": [("cited_key", "VARCHAR")],
     "_symbols": [("symbol", "VARCHAR"), ("n", "INTEGER"), ("target", "VARCHAR")],
+    "_held": [("cited_key", "VARCHAR"), ("held", "VARCHAR"), ("source", "VARCHAR")],
     "_parts": [("doc_id", "VARCHAR"), ("report_year", "INTEGER"), ("part", "INTEGER")],
     "_hash_counts": [("h", "UBIGINT"), ("cnt", "INTEGER")],
     "_prefixes": [("doc_id", "VARCHAR"), ("h", "UBIGINT")],
