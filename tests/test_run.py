@@ -255,11 +255,10 @@ def test_runs_in_pieces_equal_one_run_and_a_rebuild(tmp_path, monkeypatch, small
     """Reports added run after run (and one mined again with new content) give the dataset one run over the
     final files gives, and --rebuild: audit rows, cross-report conflicts, copies, registry columns,
     predictions, exports (``small``: the end of the run in the smallest pieces: the conflicts of one cited
-    document at a time, one document per Parquet part, two parts read per scan)."""
+    document at a time, one document per Parquet part)."""
     if small:
         monkeypatch.setattr("parmine.pipelines.audit_run.MENTIONS", 1)
         monkeypatch.setattr("parmine.pipelines.export.PART_DOCS", 1)
-        monkeypatch.setattr("parmine.pipelines.export.STAGE_DOCS", 2)
     from parmine.audit.checks import audit_corpus
     from parmine.corpus.registry import load_registry
     from parmine.pipelines.audit_run import facts, stored_rows

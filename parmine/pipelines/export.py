@@ -36,7 +36,7 @@ import os
 import re
 import shutil
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -47,7 +47,6 @@ from .store import Store, fetch_batches, ids_table
 from .wide import wide_sql
 
 PART_DOCS = 1000  # documents per Parquet part
-STAGE_DOCS = 5 * PART_DOCS  # documents whose rows one scan of a table reads for the Parquet parts
 MAX_PARTS = 50  # parts of one year past which its small parts are merged
 GOLD_AUDIT_KINDS = {"citation_date_conflict", "citation_malformed", "citation_issuer_mismatch",
                     "citation_year_mismatch", "symbol_variant", "arithmetic_mismatch",
@@ -161,49 +160,27 @@ def _parts_of(store: Store, doc_ids: set[str]) -> set[int]:
 
 def _write_parts(store: Store, out: Path, table: str, parts: set[int]) -> None:
     """Write ``parts`` of ``table`` into ``out/<table>/report_year=Y/part-P.parquet``
-    (a part without rows of the table has no file).  The parts' rows are
-    read from ``table`` once per ``STAGE_DOCS`` documents of parts (into a
-    temporary table: a scan of ``table`` reads all its rows, whichever the
-    part), then one streaming COPY per part: DuckDB holds a few thousand
-    rows at a time, whatever the part's size (a COPY partitioned over
-    several parts holds them all until it ends)."""
+    (a part without rows of the table has no file), one streaming COPY per
+    part: DuckDB holds a few thousand rows at a time, whatever the part's
+    size (a COPY partitioned over several parts holds them all until it
+    ends)."""
     folder = out / table
     cols = ", ".join(f'"{c}"' for c in columns(table))
     years = dict(store.con.execute("SELECT DISTINCT part, report_year FROM _parts").fetchall())
-    sizes = dict(store.con.execute("SELECT part, count(*) FROM _parts GROUP BY 1").fetchall())
-    for stage in _stages(sorted(parts), sizes):
-        with store.registered("_stage", pa.table({"part": pa.array(stage, pa.int32())})):
-            store.execute(f"CREATE OR REPLACE TEMP TABLE _staged AS SELECT {cols}, p.part FROM \"{table}\" "
-                          "JOIN _parts p USING (doc_id) SEMI JOIN _stage USING (part)")
-        for part in stage:
-            final = None
-            if part in years:
-                final = folder / f"report_year={years[part]}" / f"part-{part:06d}.parquet"
-                final.parent.mkdir(parents=True, exist_ok=True)
-                rows = store.con.sql(f"SELECT {cols} FROM _staged WHERE part = ?", params=[part])
-                _atomic(final, lambda tmp, rows=rows: rows.write_parquet(str(tmp)))
-                if not pq.read_metadata(final).num_rows:  # no rows of the table (one scan, not a count and a copy)
-                    final.unlink()
-                    final = None
-            for old in folder.glob(f"report_year=*/part-{part:06d}*.parquet"):  # what the part held before
-                if old != final:
-                    old.unlink()
-        store.execute("DROP TABLE _staged")  # (a failure rolls the transaction back: it goes too)
-
-
-def _stages(parts: list[int], sizes: dict[int, int]) -> Iterator[list[int]]:
-    """``parts`` in runs of at most ``STAGE_DOCS`` documents (a larger part alone)."""
-    stage: list[int] = []
-    docs = 0
-    for part in parts:
-        n = sizes.get(part, 0)
-        if stage and docs + n > STAGE_DOCS:
-            yield stage
-            stage, docs = [], 0
-        stage.append(part)
-        docs += n
-    if stage:
-        yield stage
+    members = f'FROM "{table}" WHERE doc_id IN (SELECT doc_id FROM _parts WHERE part = ?)'
+    for part in sorted(parts):
+        final = None
+        if part in years:
+            final = folder / f"report_year={years[part]}" / f"part-{part:06d}.parquet"
+            final.parent.mkdir(parents=True, exist_ok=True)
+            rows = store.con.sql(f"SELECT {cols} {members}", params=[part])
+            _atomic(final, lambda tmp, rows=rows: rows.write_parquet(str(tmp)))
+            if not pq.read_metadata(final).num_rows:  # no rows of the table (one scan, not a count and a copy)
+                final.unlink()
+                final = None
+        for old in folder.glob(f"report_year=*/part-{part:06d}*.parquet"):  # what the part held before
+            if old != final:
+                old.unlink()
 
 
 def _prune(out: Path, table: str, live: set[tuple[int, int]]) -> None:
