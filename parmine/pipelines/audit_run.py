@@ -360,10 +360,11 @@ def _held_dates(store: Store) -> tuple[dict[str, tuple[str, str]], Counter]:
     differ from it (the cross-report conflicts it has now), from counts
     DuckDB makes (in corpus order: doc_id, then place in the text): a
     document cited by every report is not read mention by mention."""
-    per_key = {k: (n, reg) for k, n, reg in store.con.execute(
-        "SELECT cited_key, count(DISTINCT doc_id), arg_max(registry_date, (doc_id, start)) "
-        f"FILTER (registry_date IS NOT NULL) FROM ({_MENTIONS.format(among='')}) GROUP BY 1 "
-        "HAVING count(DISTINCT doc_id) > 1 AND count(DISTINCT date) > 1").fetchall()}  # (dated one way: none)
+    per_key = {k: (n, reg) for k, n, reg in store.con.execute(  # per report, then per key: no DISTINCT to hold
+        "SELECT cited_key, count(*), arg_max(reg, doc_id) FILTER (reg IS NOT NULL) FROM ("
+        "SELECT cited_key, doc_id, arg_max(registry_date, start) FILTER (registry_date IS NOT NULL) AS reg, "
+        f"min(date) AS first, max(date) AS last FROM ({_MENTIONS.format(among='')}) GROUP BY 1, 2) "
+        "GROUP BY 1 HAVING count(*) > 1 AND min(first) < max(last)").fetchall()}  # (dated one way: none)
     dates: dict[str, Counter] = defaultdict(Counter)
     for key, date, n in store.con.execute(f"SELECT cited_key, date, count(*) FROM ({_MENTIONS.format(among='')}) "
                                           "GROUP BY 1, 2 "
@@ -493,15 +494,17 @@ def _conflict_plan(store: Store, keys: list[str], new: list[str]
     with store.registered("_keys", ids_table(keys, "cited_key")):
         held, weight = _held_dates(store)
         weight.update(_stored_conflicts(store))
-        before = {} if store.state("held") is None else {
-            k: (d, src) for k, d, src in store.con.execute(
-                "SELECT cited_key, held, source FROM _held SEMI JOIN _keys USING (cited_key)").fetchall()}
-        with store.registered("_among", ids_table(new)):
-            mentions = Counter(dict(store.con.execute(
-                f"SELECT cited_key, count(*) FROM ({_MENTIONS.format(among=_among('c'))}) GROUP BY 1").fetchall()))
-    known = store.state("held") is not None
+        known = store.state("held") is not None
+        before = {} if not known else {k: (d, src) for k, d, src in store.con.execute(
+            "SELECT cited_key, held, source FROM _held SEMI JOIN _keys USING (cited_key)").fetchall()}
     moved = [k for k in keys if not known or held.get(k) != before.get(k)]
     steady = [k for k in keys if known and k in held and held[k] == before.get(k)]
+    mentions: Counter = Counter()
+    if steady:
+        with store.registered("_keys", ids_table(steady, "cited_key")), store.registered("_among", ids_table(new)):
+            mentions.update(dict(store.con.execute(
+                "SELECT cited_key, count(*) FROM citations c SEMI JOIN _keys USING (cited_key) "
+                f"WHERE c.extractor <> 'ner' AND c.date IS NOT NULL {_among('c')} GROUP BY 1").fetchall()))
     return held, _chunks(moved, weight), _chunks(steady, mentions)
 
 
