@@ -251,7 +251,7 @@ def test_a_document_that_kills_its_workers_and_a_file_a_worker_cannot_read_are_e
     assert got["crash"].error["stage"] == "worker"
     assert "died, 2 times" in got["crash"].error["reason"]
     assert got["missing"].error["stage"] == "open"
-    assert f"cannot read {missing.path} (No such file or directory)" in got["missing"].error["reason"]
+    assert f"cannot read {missing.file} (No such file or directory)" in got["missing"].error["reason"]
     assert "docs/scaling.md" in got["missing"].error["reason"]
     assert all(got[k].error is None for k in "ab")
 

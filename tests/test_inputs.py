@@ -1,6 +1,7 @@
 """Collecting inputs: doc_ids, folders, and archives extracted safely."""
 import os
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -12,7 +13,7 @@ def test_doc_ids_are_stems_and_unique(tmp_path):
     (tmp_path / "a").mkdir()
     for name in ["a/bao-cao.txt", "a/bao-cao.pdf", "a/bao-cao.scan.pdf", "khac.docx"]:
         (tmp_path / name).write_bytes(b"x")
-    got = {i.path.name: i.doc_id for i in collect([tmp_path], tmp_path / ".w").items}
+    got = {Path(i.file).name: i.doc_id for i in collect([tmp_path], tmp_path / ".w").items}
     assert got["bao-cao.txt"] == "bao-cao"          # the text version keeps the bare stem
     assert got["bao-cao.pdf"] == "bao-cao.pdf"      # the others are told apart by format
     assert got["bao-cao.scan.pdf"] == "bao-cao.scan"
@@ -36,7 +37,7 @@ def test_zip_members_are_collected(tmp_path):
     z = _zip(tmp_path / "lo.zip", [("q1/bc-1.txt", "BÁO CÁO"), ("q1/bc-2.txt", "BÁO CÁO")])
     c = collect([z], tmp_path / ".w")
     assert sorted(i.doc_id for i in c.items) == ["bc-1", "bc-2"]
-    assert all(".w" in str(i.path) for i in c.items)
+    assert all(".w" in i.file for i in c.items)
     assert sorted(i.source for i in c.items) == [f"{z.resolve()}!q1/bc-1.txt", f"{z.resolve()}!q1/bc-2.txt"]
 
 
@@ -94,7 +95,7 @@ def test_a_new_format_of_a_stored_report_gets_its_file_name(tmp_path):
     (tmp_path / "002.docx").write_bytes(b"x")
     stored = {i.source: i.doc_id for i in collect([tmp_path / "002.docx"], tmp_path / ".w").items}
     (tmp_path / "002.txt").write_text("x")
-    got = {i.path.name: i.doc_id for i in collect([tmp_path], tmp_path / ".w", known=stored).items}
+    got = {Path(i.file).name: i.doc_id for i in collect([tmp_path], tmp_path / ".w", known=stored).items}
     assert got == {"002.docx": "002", "002.txt": "002.txt"}
 
 
@@ -128,7 +129,7 @@ def test_zip_members_of_the_same_name_are_all_kept_and_named_by_their_place(tmp_
     got = {i.source: i for i in c.items}
     assert set(got) == {f"{src}!q1/bc.txt", f"{src}!q1/bc.txt#2", f"{src}!q2/bc.txt"}
     assert got[f"{src}!q1/bc.txt"].doc_id == "bc"
-    assert [got[s].path.read_text() for s in sorted(got)] == ["một", "hai", "ba"]
+    assert [Path(got[s].file).read_text() for s in sorted(got)] == ["một", "hai", "ba"]
     assert len({i.doc_id for i in c.items}) == 3
 
 
@@ -155,7 +156,7 @@ def test_links_leaving_the_input_folder_are_not_followed_and_reported(tmp_path):
     (inside / "dangling.txt").symlink_to(tmp_path / "nowhere.txt")
     os.mkfifo(inside / "pipe.txt")
     c = collect([inside], tmp_path / ".w")
-    assert [i.path.name for i in c.items] == ["bc.txt"]
+    assert [Path(i.file).name for i in c.items] == ["bc.txt"]
     why = {e["path"].rsplit("/", 1)[1]: e["reason"] for e in c.errors}
     assert set(why) == {"passwd.txt", "folder", "dangling.txt", "pipe.txt"}
     assert "/etc/passwd" in why["passwd.txt"] and "not followed" in why["folder"]
@@ -169,7 +170,7 @@ def test_the_output_folder_inside_an_input_is_not_read(tmp_path):
     (tmp_path / "out" / "indicators.csv").write_text("a,b")
     (tmp_path / "out" / "pred" / "bc.pred.json").write_text("{}")
     c = collect([tmp_path], tmp_path / "out" / ".inputs", skip=(tmp_path / "out",))
-    assert [i.path.name for i in c.items] == ["bc.txt"] and not c.errors
+    assert [Path(i.file).name for i in c.items] == ["bc.txt"] and not c.errors
 
 
 # -- archive limits --------------------------------------------------------------

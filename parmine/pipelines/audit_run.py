@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
+from contextlib import nullcontext
 from functools import lru_cache
 from typing import Iterable, Iterator, Mapping
 
@@ -413,12 +414,13 @@ def _conflict_rows(store: Store, held: dict[str, tuple[str, str]], among: bool) 
 
 
 def _update_conflicts(store: Store, keys: set[str], held: dict[str, tuple[str, str]],
-                      among: Iterable[str] | None = None) -> set[str]:
+                      among: pa.Table | None = None) -> set[str]:
     """Replace the cross-report date conflicts of ``keys`` (held to the
-    dates ``held``; ``among``: only those on the mentions by these
-    reports); returns the reports whose conflicts changed."""
+    dates ``held``; ``among``: only those on the mentions by these reports,
+    an :func:`~.store.ids_table`); returns the reports whose conflicts
+    changed."""
     with store.registered("_keys", ids_table(keys, "cited_key")), \
-            store.registered("_among", ids_table(among or ())):
+            (store.registered("_among", among) if among is not None else nullcontext()):
         rows = _conflict_rows(store, {k: held[k] for k in keys if k in held}, among is not None)
         old = _old_conflicts(store, among is not None)
         before: dict[str, set] = defaultdict(set)
@@ -479,11 +481,11 @@ def _chunks(keys: list[str], weight: Counter) -> list[set[str]]:
     return chunks
 
 
-def _conflict_plan(store: Store, keys: list[str], new: list[str]
+def _conflict_plan(store: Store, keys: list[str], new: pa.Table
                    ) -> tuple[dict[str, tuple[str, str]], list[set[str]], list[set[str]]]:
     """What the cross-report conflicts of ``keys`` need, the reports ``new``
-    mined since the last finished run: the dates the keys are held to now;
-    the keys whose held date moved since the last audit (``_held``), with
+    mined since the last finished run (an :func:`~.store.ids_table`): the
+    dates the keys are held to now; the keys whose held date moved since the last audit (``_held``), with
     their conflicts now or stored, in chunks of at most ``MENTIONS`` such
     conflicts (every report citing them is looked at again); and the keys
     held where they were, in chunks of at most ``MENTIONS`` mentions by the
@@ -501,7 +503,7 @@ def _conflict_plan(store: Store, keys: list[str], new: list[str]
     steady = [k for k in keys if known and k in held and held[k] == before.get(k)]
     mentions: Counter = Counter()
     if steady:
-        with store.registered("_keys", ids_table(steady, "cited_key")), store.registered("_among", ids_table(new)):
+        with store.registered("_keys", ids_table(steady, "cited_key")), store.registered("_among", new):
             mentions.update(dict(store.con.execute(
                 "SELECT cited_key, count(*) FROM citations c SEMI JOIN _keys USING (cited_key) "
                 f"WHERE c.extractor <> 'ner' AND c.date IS NOT NULL {_among('c')} GROUP BY 1").fetchall()))
@@ -537,7 +539,8 @@ def update_audit(store: Store, registry: Registry | None, new: list[str]) -> set
         changed |= _reaudit(store, again, registry, symbols, citations=False)
     keys = sorted(_dated_keys(store, new) | {r[0] for r in store.con.execute("SELECT cited_key FROM _stale_keys")
                                                 .fetchall()})
-    held, moved, steady = _conflict_plan(store, keys, new)
+    new_ids = ids_table(new)
+    held, moved, steady = _conflict_plan(store, keys, new_ids)
     # a transaction each (one over all holds every change in memory); one cut short leaves the rest pending:
     # the next run does them all again (the held dates are recorded with the last transaction)
     for chunk in moved:
@@ -545,7 +548,7 @@ def update_audit(store: Store, registry: Registry | None, new: list[str]) -> set
             changed |= _update_conflicts(store, chunk, held)
     for chunk in steady:
         with store.transaction():
-            changed |= _update_conflicts(store, chunk, held, among=new)
+            changed |= _update_conflicts(store, chunk, held, among=new_ids)
     with store.transaction():
         _keep_held(store, keys, held)
         _write_symbols(store, symbol_rows)

@@ -75,10 +75,6 @@ class Item:
         self.file = os.fspath(self.file)
         self.source = self.source or self.file
 
-    @property
-    def path(self) -> Path:
-        return Path(self.file)
-
 
 @dataclass
 class Collected:
