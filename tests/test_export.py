@@ -116,6 +116,25 @@ def test_an_output_folder_name_never_reaches_sql(tmp_path, monkeypatch, name):
     assert written_outside == [src / f"{STEM}.txt"]
 
 
+def test_indicators_csv_written_in_slices_is_the_whole_table_sorted(out, tmp_path, monkeypatch):
+    from parmine.pipelines.store import Store
+
+    def written(docs, folder):
+        monkeypatch.setattr(export, "CSV_DOCS", docs)
+        folder.mkdir()
+        with Store(out) as store:
+            export.export_csv(store, folder)
+        return (folder / "indicators.csv").read_bytes()
+
+    one = written(1, tmp_path / "one")  # a slice per document: three sorts, one header
+    whole = written(10**6, tmp_path / "whole")
+    assert one == whole
+    rows = pd.read_csv(tmp_path / "one" / "indicators.csv")
+    assert len(rows) == _count(out, "indicators") and rows["doc_id"].nunique() == 3
+    assert list(zip(rows["doc_id"], rows["start"])) == sorted(zip(rows["doc_id"], rows["start"]))
+    assert not list((tmp_path / "one").glob(".*"))  # no temporary file left
+
+
 def test_csv_cells_a_spreadsheet_would_run_are_neutralised(tmp_path):
     import csv
 

@@ -22,6 +22,7 @@ The result equals a single audit of the whole store
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections import Counter, defaultdict
 from contextlib import nullcontext
 from functools import lru_cache
@@ -350,6 +351,21 @@ WHERE c.extractor <> 'ner' AND c.date IS NOT NULL {among}
 """
 
 
+# per document in _keys cited by two reports or more and dated two ways or more: how many
+# mentions give each date (in the order the dates are first given), the reports citing it and
+# the registry's date the last of them gives (counted per report, then per key: no DISTINCT to hold)
+_HELD_COUNTS = f"""
+SELECT m.cited_key, m.date, count(*), any_value(k.reports), any_value(k.reg)
+FROM ({_MENTIONS.format(among='')}) m JOIN (
+    SELECT cited_key, count(*) AS reports, arg_max(reg, doc_id) FILTER (reg IS NOT NULL) AS reg FROM (
+        SELECT cited_key, doc_id, arg_max(registry_date, start) FILTER (registry_date IS NOT NULL) AS reg,
+               min(date) AS first, max(date) AS last
+        FROM ({_MENTIONS.format(among='')}) GROUP BY 1, 2)
+    GROUP BY 1 HAVING count(*) > 1 AND min(first) < max(last)) k USING (cited_key)
+GROUP BY 1, 2 ORDER BY 1, min((m.doc_id, m.start))
+"""
+
+
 def _among(table: str) -> str:
     """The condition keeping the rows of ``table`` (an alias) by the reports in ``_among``."""
     return f"AND {table}.doc_id IN (SELECT doc_id FROM _among)"
@@ -359,22 +375,20 @@ def _held_dates(store: Store) -> tuple[dict[str, tuple[str, str]], Counter]:
     """The date the mentions of each document in ``_keys`` are held to
     (:func:`~parmine.audit.checks.held_date`), and how many of its mentions
     differ from it (the cross-report conflicts it has now), from counts
-    DuckDB makes (in corpus order: doc_id, then place in the text): a
-    document cited by every report is not read mention by mention."""
-    per_key = {k: (n, reg) for k, n, reg in store.con.execute(  # per report, then per key: no DISTINCT to hold
-        "SELECT cited_key, count(*), arg_max(reg, doc_id) FILTER (reg IS NOT NULL) FROM ("
-        "SELECT cited_key, doc_id, arg_max(registry_date, start) FILTER (registry_date IS NOT NULL) AS reg, "
-        f"min(date) AS first, max(date) AS last FROM ({_MENTIONS.format(among='')}) GROUP BY 1, 2) "
-        "GROUP BY 1 HAVING count(*) > 1 AND min(first) < max(last)").fetchall()}  # (dated one way: none)
-    dates: dict[str, Counter] = defaultdict(Counter)
-    for key, date, n in store.con.execute(f"SELECT cited_key, date, count(*) FROM ({_MENTIONS.format(among='')}) "
-                                          "GROUP BY 1, 2 "
-                                          "QUALIFY count(*) OVER (PARTITION BY cited_key) > 1 "
-                                          "ORDER BY 1, min((doc_id, start))").fetchall():
-        if key in per_key:
-            dates[key][date] = n
-    held = {k: h for k in dates if (h := held_date(dates[k], *per_key[k])) is not None}
-    differing = Counter({k: sum(n for d, n in dates[k].items() if d != h[0]) for k, h in held.items()})
+    DuckDB makes (in corpus order: doc_id, then place in the text), read a
+    key at a time: a document cited by every report is not read mention by
+    mention, nor are the counts of every document held in memory at once."""
+    cur = store.con.execute(_HELD_COUNTS)
+    held: dict[str, tuple[str, str]] = {}
+    differing: Counter = Counter()
+    rows = itertools.chain.from_iterable(fetch_batches(cur))
+    for key, group in itertools.groupby(rows, key=lambda r: r[0]):
+        counts = list(group)
+        dates = Counter({date: n for _, date, n, *_ in counts})
+        _, _, _, reports, registry_date = counts[0]
+        if (h := held_date(dates, reports, registry_date)) is not None:
+            held[key] = h
+            differing[key] = sum(n for d, n in dates.items() if d != h[0])
     return held, differing
 
 

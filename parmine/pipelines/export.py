@@ -43,11 +43,15 @@ import pyarrow.parquet as pq
 
 from .csv_safe import safe_sql
 from .schema import PER_DOCUMENT, TABLES, columns
-from .store import Store, fetch_batches, ids_table
+from .store import Store, fetch_batches
 from .wide import wide_sql
 
 PART_DOCS = 1000  # documents per Parquet part
 MAX_PARTS = 50  # parts of one year past which its small parts are merged
+# the rows DuckDB's Parquet writer holds before it writes them out: a part of
+# page texts would otherwise be held whole (a row group is 122,880 rows)
+ROW_GROUP_BYTES = "4MB"
+CSV_DOCS = 2000  # documents per sorted slice of indicators.csv
 GOLD_AUDIT_KINDS = {"citation_date_conflict", "citation_malformed", "citation_issuer_mismatch",
                     "citation_year_mismatch", "symbol_variant", "arithmetic_mismatch",
                     "date_invalid"}
@@ -96,66 +100,66 @@ def _csv_column(c: str, t: str) -> str:
     return f'"{c}"'
 
 
-def _table_sql(table: str, csv: bool = False) -> str:
-    """SELECT of a table's columns in order (``csv``: as the CSV writes them)."""
+def _table_sql(table: str, csv: bool = False, where: str = "") -> str:
+    """SELECT of a table's columns in order (``csv``: as the CSV writes
+    them; ``where``: a condition on its rows)."""
     cols = ", ".join(_csv_column(c, t) if csv else f'"{c}"' for c, t in TABLES[table])
     order = {"documents": "doc_id", "pages": "doc_id, page", "sections": "doc_id, start",
              "audit": "doc_id, kind, id", "errors": "doc_id",
-             "cells": "doc_id, table_no, row_no, col_no"}.get(table, "doc_id, start")
-    return f'SELECT {cols} FROM "{table}" ORDER BY {order}'
+             "cells": "doc_id, table_no, row_no, col_no",  # (an order that leaves no ties)
+             "indicators": "doc_id, start, table_no, row_no, col_no, indicator, field, procedure, grp, role, "
+                           "area, value"}.get(table, "doc_id, start")
+    return f'SELECT {cols} FROM "{table}" {where and "WHERE " + where} ORDER BY {order}'
 
 
 # -- Parquet parts -------------------------------------------------------------------
-def _changed(store: Store) -> dict[str, set[str]]:
-    """what → the documents whose rows of that kind changed since the last
-    export (mined: every table; documents; audit)."""
-    out: dict[str, set[str]] = {"mined": set(), "documents": set(), "audit": set()}
-    for doc_id, what in store.con.execute("SELECT DISTINCT doc_id, what FROM _changed").fetchall():
-        out[what].add(doc_id)
-    return out
+# the documents whose rows of one kind changed since the last export (mined:
+# every table; documents; audit), and those not yet in a part
+_CHANGED = "SELECT doc_id FROM _changed WHERE what = ?"
+_TO_PLACE = f"{_CHANGED} UNION SELECT doc_id FROM documents ANTI JOIN _parts USING (doc_id)"
+# the documents to place, numbered within their year: a part every PART_DOCS of them, the
+# years' parts one after the other from ``$next`` (ordered by year, then doc_id)
+_NEW_PARTS = """
+WITH todo AS (SELECT coalesce(period_year, 0) AS report_year, doc_id,
+                     row_number() OVER (PARTITION BY coalesce(period_year, 0) ORDER BY doc_id) - 1 AS i
+              FROM (SELECT period_year, doc_id FROM documents SEMI JOIN _place USING (doc_id)
+                    UNION ALL SELECT report_year, doc_id FROM _merged)),
+     years AS (SELECT report_year, coalesce(sum((count(*) - 1) // $docs + 1) OVER (
+                   ORDER BY report_year ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS first
+               FROM todo GROUP BY 1)
+SELECT doc_id, report_year, CAST($next + first + i // $docs AS INTEGER) AS part FROM todo JOIN years USING (report_year)
+"""
 
 
-def _assign(store: Store, mined: set[str]) -> set[int]:
-    """Move the mined documents into new parts of their years (dropping
-    those no longer stored), merging a year's small parts when it has more
-    than ``MAX_PARTS``; returns the parts whose members changed."""
-    with store.registered("_mined", ids_table(mined)):
-        touched = {r[0] for r in store.con.execute(
-            "SELECT DISTINCT part FROM _parts SEMI JOIN _mined USING (doc_id)").fetchall()}
-        store.execute("DELETE FROM _parts WHERE doc_id IN (SELECT doc_id FROM _mined)")
-        years = store.con.execute("SELECT coalesce(period_year, 0), doc_id FROM documents SEMI JOIN _mined "
-                                  "USING (doc_id) ORDER BY 1, 2").fetchall()
-    crowded = store.con.execute(
-        "SELECT report_year, part FROM _parts WHERE report_year IN (SELECT report_year FROM _parts GROUP BY 1 "
-        "HAVING count(DISTINCT part) > ?) GROUP BY ALL HAVING count(*) < ?", [MAX_PARTS, PART_DOCS // 2]).fetchall()
-    if crowded:
-        with store.registered("_small", pa.table({"part": pa.array([p for _, p in crowded], pa.int32())})):
-            years += store.con.execute("SELECT report_year, doc_id FROM _parts SEMI JOIN _small USING (part)")\
-                .fetchall()
-            store.execute("DELETE FROM _parts WHERE part IN (SELECT part FROM _small)")
-        touched |= {p for _, p in crowded}
-        years.sort()
+def _assign(store: Store) -> set[int]:
+    """Move the documents mined since the last export (and any in no part)
+    into new parts of their years (dropping those no longer stored),
+    merging a year's small parts when it has more than ``MAX_PARTS``;
+    returns the parts whose members changed (the lists of documents stay in
+    DuckDB)."""
+    store.execute(f"CREATE OR REPLACE TEMP TABLE _place AS {_TO_PLACE}", ["mined"])
+    touched = {r[0] for r in store.con.execute(
+        "SELECT DISTINCT part FROM _parts SEMI JOIN _place USING (doc_id)").fetchall()}
+    store.execute("DELETE FROM _parts WHERE doc_id IN (SELECT doc_id FROM _place)")
+    crowded = {r[0] for r in store.con.execute(
+        "SELECT part FROM _parts WHERE report_year IN (SELECT report_year FROM _parts GROUP BY 1 "
+        "HAVING count(DISTINCT part) > ?) GROUP BY ALL HAVING count(*) < ?", [MAX_PARTS, PART_DOCS // 2]).fetchall()}
+    with store.registered("_small", pa.table({"part": pa.array(sorted(crowded), pa.int32())})):
+        store.execute("CREATE OR REPLACE TEMP TABLE _merged AS SELECT report_year, doc_id FROM _parts "
+                      "SEMI JOIN _small USING (part)")
+        store.execute("DELETE FROM _parts WHERE part IN (SELECT part FROM _small)")
     nxt = (store.value("SELECT max(part) FROM _parts") or 0) + 1
-    rows: dict[str, list] = {"doc_id": [], "report_year": [], "part": []}
-    for year, group in itertools.groupby(years, key=lambda r: r[0]):
-        for i, (_, doc_id) in enumerate(group):
-            if i and i % PART_DOCS == 0:
-                nxt += 1
-            rows["doc_id"].append(doc_id)
-            rows["report_year"].append(year)
-            rows["part"].append(nxt)
-        nxt += 1
-    if rows["doc_id"]:
-        store.insert("_parts", pa.table({"doc_id": pa.array(rows["doc_id"], pa.string()),
-                                         "report_year": pa.array(rows["report_year"], pa.int32()),
-                                         "part": pa.array(rows["part"], pa.int32())}))
-    return touched | set(rows["part"])
+    store.execute(f"INSERT INTO _parts {_NEW_PARTS}", {"docs": PART_DOCS, "next": nxt})
+    last = store.value("SELECT max(part) FROM _parts") or 0
+    store.execute("DROP TABLE _place")
+    store.execute("DROP TABLE _merged")
+    return touched | crowded | set(range(nxt, last + 1))
 
 
-def _parts_of(store: Store, doc_ids: set[str]) -> set[int]:
-    with store.registered("_docs", ids_table(doc_ids)):
-        return {r[0] for r in store.con.execute("SELECT DISTINCT part FROM _parts SEMI JOIN _docs USING (doc_id)")
-                .fetchall()}
+def _parts_of(store: Store, what: str) -> set[int]:
+    """The parts of the documents whose rows of kind ``what`` changed since the last export."""
+    return {r[0] for r in store.con.execute(f"SELECT DISTINCT part FROM _parts WHERE doc_id IN ({_CHANGED})",
+                                            [what]).fetchall()}
 
 
 def _write_parts(store: Store, out: Path, table: str, parts: set[int]) -> None:
@@ -174,7 +178,8 @@ def _write_parts(store: Store, out: Path, table: str, parts: set[int]) -> None:
             final = folder / f"report_year={years[part]}" / f"part-{part:06d}.parquet"
             final.parent.mkdir(parents=True, exist_ok=True)
             rows = store.con.sql(f"SELECT {cols} {members}", params=[part])
-            _atomic(final, lambda tmp, rows=rows: rows.write_parquet(str(tmp)))
+            _atomic(final, lambda tmp, rows=rows: rows.write_parquet(str(tmp),
+                                                                     row_group_size_bytes=ROW_GROUP_BYTES))
             if not pq.read_metadata(final).num_rows:  # no rows of the table (one scan, not a count and a copy)
                 final.unlink()
                 final = None
@@ -200,21 +205,19 @@ def _prune(out: Path, table: str, live: set[tuple[int, int]]) -> None:
 def export_parquet(store: Store, out: Path, *, full: bool = False) -> None:
     """The Parquet dataset: the parts that changed since the last export
     (``full``: every part)."""
-    changed = _changed(store)
     with store.transaction():
-        unassigned = {r[0] for r in store.con.execute("SELECT doc_id FROM documents ANTI JOIN _parts USING (doc_id)")
-                      .fetchall()}
-        moved = _assign(store, changed["mined"] | unassigned)
+        moved = _assign(store)
         live = set(store.con.execute("SELECT DISTINCT report_year, part FROM _parts").fetchall())
         every = {p for _, p in live} if full else set()
         for table in PER_DOCUMENT:
             parts = moved | every
             if table in ("documents", "audit"):
-                parts |= _parts_of(store, changed[table])
+                parts |= _parts_of(store, table)
             if parts:
                 _write_parts(store, out, table, parts)
             _prune(out, table, live)
-        _atomic(out / "errors.parquet", lambda tmp: store.con.sql(_table_sql("errors")).write_parquet(str(tmp)))
+        _atomic(out / "errors.parquet", lambda tmp: store.con.sql(_table_sql("errors")).write_parquet(
+            str(tmp), row_group_size_bytes=ROW_GROUP_BYTES))
         store.execute("DELETE FROM _changed")
     for table in TABLES:  # the single files of earlier versions: replaced by the dataset folders
         if table != "errors":
@@ -222,17 +225,39 @@ def export_parquet(store: Store, out: Path, *, full: bool = False) -> None:
 
 
 # -- CSV and the wide table -------------------------------------------------------------
+def _csv_in_slices(store: Store, table: str, tmp: Path) -> None:
+    """``table`` as CSV into ``tmp``, in order, ``CSV_DOCS`` documents at a
+    time: DuckDB sorts a slice within its memory limit, where the sort of a
+    whole large table runs out of it."""
+    bounds = [r[0] for r in store.con.execute(
+        "SELECT doc_id FROM (SELECT doc_id, row_number() OVER (ORDER BY doc_id) - 1 AS i FROM documents) "
+        "WHERE i > 0 AND i % ? = 0 ORDER BY 1", [CSV_DOCS]).fetchall()]
+    slices = list(zip([None, *bounds], [*bounds, None]))
+    piece = tmp.with_name(tmp.name + ".slice")
+    try:
+        with open(tmp, "wb") as f:
+            for i, (lo, hi) in enumerate(slices):
+                where = " AND ".join(c for c, b in (("doc_id >= $lo", lo), ("doc_id < $hi", hi)) if b is not None)
+                params = {k: b for k, b in (("lo", lo), ("hi", hi)) if b is not None}
+                store.con.sql(_table_sql(table, csv=True, where=where), params=params or None).write_csv(
+                    str(piece), header=i == 0)
+                with open(piece, "rb") as p:
+                    shutil.copyfileobj(p, f)
+    finally:
+        _remove(piece)
+
+
 def export_csv(store: Store, out: Path) -> None:
     """``indicators.csv``, and the wide table: in the store
     (``indicators_wide``) and as CSV and Parquet."""
-    _atomic(out / "indicators.csv",
-            lambda tmp: store.con.sql(_table_sql("indicators", csv=True)).write_csv(str(tmp), header=True))
+    _atomic(out / "indicators.csv", lambda tmp: _csv_in_slices(store, "indicators", tmp))
     store.execute(f"CREATE OR REPLACE TABLE indicators_wide AS {wide_sql(store)}")
     cols = ", ".join(_csv_column(c, t) for c, t, *_ in store.con.execute("DESCRIBE indicators_wide").fetchall())
     _atomic(out / "indicators_wide.csv",
             lambda tmp: store.con.sql(f"SELECT {cols} FROM indicators_wide").write_csv(str(tmp), header=True))
     _atomic(out / "indicators_wide.parquet",
-            lambda tmp: store.con.sql("SELECT * FROM indicators_wide").write_parquet(str(tmp)))
+            lambda tmp: store.con.sql("SELECT * FROM indicators_wide").write_parquet(
+                str(tmp), row_group_size_bytes=ROW_GROUP_BYTES))
 
 
 EXCEL_MAX_ROWS = 1_048_575  # an Excel sheet's rows, less the header
