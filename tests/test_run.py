@@ -239,7 +239,7 @@ def _dataset(out: Path) -> dict:
                    "SELECT doc_id, start, cited_key, registry_id, registry_date FROM citations").fetchall())),
                "pending": con.execute("SELECT (SELECT count(*) FROM _changed) + (SELECT count(*) FROM _stale_keys) "
                                       "+ (SELECT count(*) FROM _stale_documents)").fetchall()}
-        for table in ("documents", "audit", "citations"):
+        for table in ("documents", "audit", "citations", "pages"):
             exported = ds.dataset(out / table, format="parquet", partitioning="hive").to_table()
             stored = con.sql(f'SELECT * FROM "{table}"').to_arrow_table()
             assert sorted(map(repr, exported.drop(["report_year"]).to_pylist())) == \
@@ -247,6 +247,7 @@ def _dataset(out: Path) -> dict:
     finally:
         con.close()
     got["pred"] = {p.name: p.read_text(encoding="utf-8") for p in (out / "pred").glob("*.json")}
+    got["indicators.csv"] = (out / "indicators.csv").read_text(encoding="utf-8")
     return got
 
 
@@ -255,10 +256,13 @@ def test_runs_in_pieces_equal_one_run_and_a_rebuild(tmp_path, monkeypatch, small
     """Reports added run after run (and one mined again with new content) give the dataset one run over the
     final files gives, and --rebuild: audit rows, cross-report conflicts, copies, registry columns,
     predictions, exports (``small``: the end of the run in the smallest pieces: the conflicts of one cited
-    document at a time, one document per Parquet part)."""
+    document at a time, one document per Parquet part, its pages read a document at a time, indicators.csv
+    sorted a document at a time)."""
     if small:
         monkeypatch.setattr("parmine.pipelines.audit_run.MENTIONS", 1)
         monkeypatch.setattr("parmine.pipelines.export.PART_DOCS", 1)
+        monkeypatch.setattr("parmine.pipelines.export.TEXT_SLICE", 1)
+        monkeypatch.setattr("parmine.pipelines.export.CSV_DOCS", 1)
     from parmine.audit.checks import audit_corpus
     from parmine.corpus.registry import load_registry
     from parmine.pipelines.audit_run import facts, stored_rows

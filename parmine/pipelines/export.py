@@ -43,7 +43,7 @@ import pyarrow.parquet as pq
 
 from .csv_safe import safe_sql
 from .schema import PER_DOCUMENT, TABLES, columns
-from .store import Store, fetch_batches
+from .store import Store, fetch_batches, ids_table
 from .wide import wide_sql
 
 PART_DOCS = 1000  # documents per Parquet part
@@ -52,6 +52,7 @@ MAX_PARTS = 50  # parts of one year past which its small parts are merged
 # page texts would otherwise be held whole (a row group is 122,880 rows)
 ROW_GROUP_BYTES = "4MB"
 CSV_DOCS = 2000  # documents per sorted slice of indicators.csv
+TEXT_SLICE = 4_000_000  # characters of page text read from the store at a time
 GOLD_AUDIT_KINDS = {"citation_date_conflict", "citation_malformed", "citation_issuer_mismatch",
                     "citation_year_mismatch", "symbol_variant", "arithmetic_mismatch",
                     "date_invalid"}
@@ -162,12 +163,40 @@ def _parts_of(store: Store, what: str) -> set[int]:
                                             [what]).fetchall()}
 
 
+def _page_slices(store: Store, part: int) -> list[list[str]]:
+    """The documents of ``part`` that have pages, in slices of about
+    ``TEXT_SLICE`` characters of page text (a document's pages together)."""
+    rows = store.con.execute(
+        "SELECT doc_id, sum(sum(chars)) OVER (ORDER BY doc_id) // ? FROM pages "
+        "WHERE doc_id IN (SELECT doc_id FROM _parts WHERE part = ?) GROUP BY doc_id ORDER BY doc_id",
+        [TEXT_SLICE, part]).fetchall()
+    return [[doc_id for doc_id, _ in group] for _, group in itertools.groupby(rows, key=lambda r: r[1])]
+
+
+def _write_pages(store: Store, tmp: Path, slices: list[list[str]]) -> None:
+    """The pages of the documents ``slices`` into one Parquet file, a slice
+    at a time: DuckDB reads page texts a vector of up to 2,048 rows at a
+    time, so a part's texts read at once would all be in memory."""
+    cols = ", ".join(f'"{c}"' for c in columns("pages"))
+    writer = None
+    try:
+        for ids in slices:
+            with store.registered("_slice", ids_table(ids)):
+                for batch in store.con.sql(f"SELECT {cols} FROM pages SEMI JOIN _slice USING (doc_id)")\
+                        .to_arrow_reader():
+                    writer = writer or pq.ParquetWriter(str(tmp), batch.schema)
+                    writer.write_batch(batch)
+    finally:
+        if writer:
+            writer.close()
+
+
 def _write_parts(store: Store, out: Path, table: str, parts: set[int]) -> None:
     """Write ``parts`` of ``table`` into ``out/<table>/report_year=Y/part-P.parquet``
     (a part without rows of the table has no file), one streaming COPY per
     part: DuckDB holds a few thousand rows at a time, whatever the part's
     size (a COPY partitioned over several parts holds them all until it
-    ends)."""
+    ends); the pages of a part a slice of texts at a time (:func:`_write_pages`)."""
     folder = out / table
     cols = ", ".join(f'"{c}"' for c in columns(table))
     years = dict(store.con.execute("SELECT DISTINCT part, report_year FROM _parts").fetchall())
@@ -177,12 +206,19 @@ def _write_parts(store: Store, out: Path, table: str, parts: set[int]) -> None:
         if part in years:
             final = folder / f"report_year={years[part]}" / f"part-{part:06d}.parquet"
             final.parent.mkdir(parents=True, exist_ok=True)
-            rows = store.con.sql(f"SELECT {cols} {members}", params=[part])
-            _atomic(final, lambda tmp, rows=rows: rows.write_parquet(str(tmp),
-                                                                     row_group_size_bytes=ROW_GROUP_BYTES))
-            if not pq.read_metadata(final).num_rows:  # no rows of the table (one scan, not a count and a copy)
-                final.unlink()
-                final = None
+            if table == "pages":
+                slices = _page_slices(store, part)
+                if slices:
+                    _atomic(final, lambda tmp, slices=slices: _write_pages(store, tmp, slices))
+                else:
+                    final = None
+            else:
+                rows = store.con.sql(f"SELECT {cols} {members}", params=[part])
+                _atomic(final, lambda tmp, rows=rows: rows.write_parquet(str(tmp),
+                                                                         row_group_size_bytes=ROW_GROUP_BYTES))
+                if not pq.read_metadata(final).num_rows:  # no rows of the table (one scan, not a count and a copy)
+                    final.unlink()
+                    final = None
         for old in folder.glob(f"report_year=*/part-{part:06d}*.parquet"):  # what the part held before
             if old != final:
                 old.unlink()
