@@ -117,8 +117,7 @@ def test_clicking_a_finding_scrolls_its_flagged_span_into_view(report, browser):
         for kind in ("citation_issuer_mismatch", "arithmetic_mismatch"):
             f = audit[(audit["kind"] == kind) & audit["start"].notna()].iloc[0]
             fmt, = store.query("SELECT format FROM documents WHERE doc_id = ?", [f["doc_id"]])[1][0]
-            pages = [Page(n, t, s) for n, s, t in store.query(
-                "SELECT page, source, text FROM pages WHERE doc_id = ? ORDER BY page", [f["doc_id"]])[1]]
+            pages = [Page(r["page"], r["text"], r["source"]) for r in store.pages([f["doc_id"]]).to_pylist()]
             flagged_text = clean(pages, reflow_lines=fmt != "txt").text[int(f["start"]):int(f["end"])]
             row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "#findings tr.finding")
                        if f["explanation"] in r.text)

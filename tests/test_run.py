@@ -231,6 +231,8 @@ def _dataset(out: Path) -> dict:
     prediction files, and the Parquet dataset (which must hold the store's rows)."""
     import pyarrow.dataset as ds
 
+    from parmine.pipelines.store import PAGES_SQL
+
     con = duckdb.connect(str(out / "parmine.duckdb"), read_only=True)
     try:
         got = {"audit": sorted(map(repr, con.execute("SELECT * FROM audit").fetchall())),
@@ -241,7 +243,9 @@ def _dataset(out: Path) -> dict:
                                       "+ (SELECT count(*) FROM _stale_documents)").fetchall()}
         for table in ("documents", "audit", "citations", "pages"):
             exported = ds.dataset(out / table, format="parquet", partitioning="hive").to_table()
-            stored = con.sql(f'SELECT * FROM "{table}"').to_arrow_table()
+            if table == "pages":  # the texts whole, as exported (the store keeps them in pieces)
+                con.register("_pages_of", con.sql("SELECT doc_id FROM pages").to_arrow_table())
+            stored = con.sql(PAGES_SQL if table == "pages" else f'SELECT * FROM "{table}"').to_arrow_table()
             assert sorted(map(repr, exported.drop(["report_year"]).to_pylist())) == \
                 sorted(map(repr, stored.select(exported.drop(["report_year"]).column_names).to_pylist())), table
     finally:

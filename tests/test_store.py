@@ -74,7 +74,7 @@ def test_a_store_whose_free_blocks_were_cut_off_reopens(tmp_path):
         assert st.query("SELECT count(*) FROM wide")[1] == [(10,)]
 
 
-ZSTD_SEGMENTS = "SELECT count(*) FROM pragma_storage_info('pages') WHERE compression = 'ZSTD'"
+ZSTD_SEGMENTS = "SELECT count(*) FROM pragma_storage_info(?) WHERE compression = 'ZSTD'"
 WORDS = ("báo cáo kết quả công tác cải cách hành chính năm tỉnh hồ sơ tiếp nhận giải quyết đúng hạn "
          "quá hạn thủ tục một cửa liên thông Sở Nội vụ Tư pháp Quảng Trị").split()
 
@@ -95,36 +95,63 @@ def _tuples(rows):
     return sorted(tuple(r.values()) for r in rows)
 
 
-def test_a_store_written_with_zstd_by_an_older_parmine_is_rewritten_without_it(tmp_path):
-    out = tmp_path / "out"
-    Store(out).close()
-    rows = _long_pages()
-    con = duckdb.connect(str(out / DB_NAME))  # DuckDB's defaults, as an older parmine had them
-    con.executemany("INSERT INTO pages VALUES (?, ?, ?, ?, ?)", _tuples(rows))
-    con.execute("CHECKPOINT")
-    assert con.execute(ZSTD_SEGMENTS).fetchone()[0] > 0  # the store is the old way indeed
-    con.close()
-    with Store(out) as st:
-        assert st.value(ZSTD_SEGMENTS) == 0
-        assert st.query("SELECT * FROM pages ORDER BY doc_id, page")[1] == _tuples(rows)
-    with Store(out, read_only=True) as st:  # and so it stays on disk
-        assert st.value(ZSTD_SEGMENTS) == 0
-        assert st.value("SELECT count(*) FROM pages") == len(rows)
+def _pages(st, rows):
+    return sorted(tuple(r.values()) for r in st.pages({r["doc_id"] for r in rows}).to_pylist())
 
 
-def test_long_page_texts_written_by_the_store_are_not_zstd_compressed(tmp_path):
-    rows = _long_pages()
-    plain = duckdb.connect(str(tmp_path / "plain.duckdb"))  # the same rows with DuckDB's defaults: ZSTD
-    plain.execute("CREATE TABLE pages (doc_id VARCHAR, page INTEGER, source VARCHAR, chars INTEGER, text VARCHAR)")
-    plain.executemany("INSERT INTO pages VALUES (?, ?, ?, ?, ?)", _tuples(rows))
-    plain.execute("CHECKPOINT")
-    assert plain.execute(ZSTD_SEGMENTS).fetchone()[0] > 0
-    plain.close()
+def _all_pages(st):
+    return sorted(tuple(r.values()) for r in st.pages(
+        [d for d, in st.query("SELECT doc_id FROM pages")[1]]).to_pylist())
+
+
+def test_page_texts_are_stored_in_pieces_and_read_whole(tmp_path):
+    from parmine.pipelines.schema import PAGE_PIECE
+
+    rows = _long_pages(12) + [blank_row("pages", doc_id="e", page=1, source="text", chars=0, text=""),
+                              blank_row("pages", doc_id="e", page=2, source="ocr", chars=3, text="ễ\u0301a")]
     with Store(tmp_path / "out") as st:
         st.insert("pages", rows)
+        st.insert("documents", [blank_row("documents", doc_id="d000", pipeline_version="v")])
+        assert "text" not in {c for c, *_ in st.query("DESCRIBE pages")[1]}
+        longest = st.value("SELECT max(length(text)) FROM page_text")
+        assert longest == PAGE_PIECE and st.value("SELECT count(*) FROM page_text WHERE doc_id = 'e'") == 1
+        assert _all_pages(st) == _tuples(rows)
+        st.commit({"d000": {"documents": [blank_row("documents", doc_id="d000", pipeline_version="v")]}})
+        assert not st.value("SELECT count(*) FROM page_text WHERE doc_id = 'd000'")  # replaced: gone
+
+
+def test_a_store_written_by_an_older_parmine_is_rewritten(tmp_path):
+    """Its page texts (kept whole in ``pages``, with DuckDB's defaults: ZSTD)
+    are moved into pieces, once."""
+    out = tmp_path / "out"
+    rows = _long_pages()
+    con = duckdb.connect(str(out.mkdir() or out / DB_NAME))  # DuckDB's defaults, as an older parmine had them
+    con.execute("CREATE TABLE pages (doc_id VARCHAR, page INTEGER, source VARCHAR, chars INTEGER, text VARCHAR)")
+    con.executemany("INSERT INTO pages VALUES (?, ?, ?, ?, ?)", _tuples(rows))
+    con.execute("CHECKPOINT")
+    assert con.execute(ZSTD_SEGMENTS, ["pages"]).fetchone()[0] > 0  # the store is the old way indeed
+    con.close()
+    with Store(out) as st:
+        assert st.value(ZSTD_SEGMENTS, ["pages"]) == 0 and st.value(ZSTD_SEGMENTS, ["page_text"]) == 0
+        assert _all_pages(st) == _tuples(rows)
+    with Store(out, read_only=True) as st:  # and so it stays on disk
+        assert "text" not in {c for c, *_ in st.query("DESCRIBE pages")[1]}
+        assert _pages(st, rows) == _tuples(rows)
+
+
+def test_long_strings_written_by_the_store_are_not_zstd_compressed(tmp_path):
+    rows = [{"doc_id": r["doc_id"], "path": r["text"]} for r in _long_pages()]
+    plain = duckdb.connect(str(tmp_path / "plain.duckdb"))  # the same rows with DuckDB's defaults: ZSTD
+    plain.execute("CREATE TABLE documents (doc_id VARCHAR, path VARCHAR)")
+    plain.executemany("INSERT INTO documents VALUES (?, ?)", _tuples(rows))
+    plain.execute("CHECKPOINT")
+    assert plain.execute(ZSTD_SEGMENTS, ["documents"]).fetchone()[0] > 0
+    plain.close()
+    with Store(tmp_path / "out") as st:
+        st.insert("documents", [blank_row("documents", **r) for r in rows])
         st.execute("CHECKPOINT")
-        assert st.value(ZSTD_SEGMENTS) == 0
-        assert st.query("SELECT * FROM pages ORDER BY doc_id, page")[1] == _tuples(rows)
+        assert st.value(ZSTD_SEGMENTS, ["documents"]) == 0
+        assert sorted(st.query("SELECT doc_id, path FROM documents")[1]) == _tuples(rows)
 
 
 def test_running_out_of_memory_while_opening_is_not_called_damage(tmp_path):

@@ -43,7 +43,7 @@ import pyarrow.parquet as pq
 
 from .csv_safe import safe_sql
 from .schema import PER_DOCUMENT, TABLES, columns
-from .store import Store, fetch_batches, ids_table
+from .store import PAGES_SQL, Store, fetch_batches, ids_table
 from .wide import wide_sql
 
 PART_DOCS = 1000  # documents per Parquet part
@@ -174,16 +174,14 @@ def _page_slices(store: Store, part: int) -> list[list[str]]:
 
 
 def _write_pages(store: Store, tmp: Path, slices: list[list[str]]) -> None:
-    """The pages of the documents ``slices`` into one Parquet file, a slice
-    at a time: DuckDB reads page texts a vector of up to 2,048 rows at a
-    time, so a part's texts read at once would all be in memory."""
-    cols = ", ".join(f'"{c}"' for c in columns("pages"))
+    """The pages of the documents ``slices`` into one Parquet file, their
+    texts whole (the store keeps them in pieces), a slice at a time: a
+    part's texts put together at once would all be in memory."""
     writer = None
     try:
         for ids in slices:
-            with store.registered("_slice", ids_table(ids)):
-                for batch in store.con.sql(f"SELECT {cols} FROM pages SEMI JOIN _slice USING (doc_id)")\
-                        .to_arrow_reader():
+            with store.registered("_pages_of", ids_table(ids)):
+                for batch in store.con.sql(PAGES_SQL).to_arrow_reader():
                     writer = writer or pq.ParquetWriter(str(tmp), batch.schema)
                     writer.write_batch(batch)
     finally:

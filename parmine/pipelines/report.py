@@ -65,8 +65,8 @@ document.querySelectorAll('.filters input, .filters select').forEach(function(e)
 
 
 def _document_text(store: Store, doc_id: str, fmt: str):
-    pages = [Page(n, t or "", s) for n, s, t in store.query(
-        "SELECT page, source, text FROM pages WHERE doc_id = ? ORDER BY page", [doc_id])[1]]
+    rows = store.pages([doc_id])
+    pages = [Page(n, t, s) for n, s, t in zip(*(rows[c].to_pylist() for c in ("page", "source", "text")))]
     return clean(pages, reflow_lines=fmt in LAYOUT_FORMATS)
 
 

@@ -95,6 +95,17 @@ TABLES: dict[str, list[tuple[str, str]]] = {
 PER_DOCUMENT = ("documents", "pages", "cells", "sections", "citations", "dates",
                 "quantities", "indicators", "audit")
 
+# The store keeps a page's text apart from the page, in pieces of at most
+# PAGE_PIECE characters (``page_text``; the Parquet ``pages`` and every reader
+# get it whole: :data:`~parmine.pipelines.store.PAGES_SQL`): DuckDB reads a
+# string longer than a few KiB from blocks it holds for the whole scan, so
+# scanning whole page texts (a text file's one page is the whole report) took
+# memory growing with their length, well past the store's limit.
+PAGE_PIECE = 1000  # at most 3,000 bytes of UTF-8: stored within DuckDB's string blocks
+STORED: dict[str, list[tuple[str, str]]] = {
+    **TABLES, "pages": [(c, t) for c, t in TABLES["pages"] if c != "text"],
+    "page_text": [("doc_id", "VARCHAR"), ("page", "INTEGER"), ("piece", "INTEGER"), ("text", "VARCHAR")]}
+
 # The store's bookkeeping, not exported: what changed since the last end of
 # run (``what``: mined, documents, audit), what a reprocessed document's old
 # version held (the copies and cross-report checks look at what it touched),

@@ -25,7 +25,7 @@ from typing import Iterable, Iterator, Sequence, TypeGuard
 import duckdb
 import pyarrow as pa
 
-from .schema import COPY_COLUMNS, INTERNAL, PER_DOCUMENT, TABLES, arrow_table
+from .schema import COPY_COLUMNS, INTERNAL, PAGE_PIECE, PER_DOCUMENT, STORED, arrow_table
 
 DB_NAME = "parmine.duckdb"
 TEMP_NAME = ".duckdb-tmp"  # where DuckDB spills what does not fit in its memory limit
@@ -43,6 +43,14 @@ READ_ONLY_CONFIG: dict[str, str | bool | int | float | list[str]] = {
     "autoload_known_extensions": False, "lock_configuration": True}
 # the only statements ``parmine query`` runs
 QUERY_STATEMENTS = ("SELECT", "EXPLAIN")
+
+# the pages of the documents in the view ``_pages_of``, their texts whole
+PAGES_SQL = """
+SELECT p.doc_id, p.page, p.source, p.chars, coalesce(t.text, '') AS text
+FROM pages p SEMI JOIN _pages_of USING (doc_id)
+LEFT JOIN (SELECT doc_id, page, string_agg(text, '' ORDER BY piece) AS text FROM page_text
+           SEMI JOIN _pages_of USING (doc_id) GROUP BY 1, 2) t USING (doc_id, page)
+"""
 
 _held_locks: set[int] = set()  # lock file descriptors of this process
 
@@ -67,6 +75,20 @@ def _arrow(table: str, data) -> pa.Table:
 def ids_table(values: Iterable[str], name: str = "doc_id") -> pa.Table:
     """Distinct ids as a one-column table, sorted (to register for a join)."""
     return pa.table({name: pa.array(sorted(set(values)), pa.string())})
+
+
+def pieces(pages: pa.Table) -> pa.Table:
+    """Page rows (text whole) as the store's ``page_text`` rows: each text
+    in pieces of :data:`~.schema.PAGE_PIECE` characters, in order."""
+    out: dict[str, list] = {"doc_id": [], "page": [], "piece": [], "text": []}
+    for doc_id, page, text in zip(*(pages[c].to_pylist() for c in ("doc_id", "page", "text"))):
+        for i in range(0, len(text or ""), PAGE_PIECE):
+            out["doc_id"].append(doc_id)
+            out["page"].append(page)
+            out["piece"].append(i // PAGE_PIECE)
+            out["text"].append(text[i:i + PAGE_PIECE])
+    return pa.table({"doc_id": pa.array(out["doc_id"], pa.string()), "page": pa.array(out["page"], pa.int32()),
+                     "piece": pa.array(out["piece"], pa.int32()), "text": pa.array(out["text"], pa.string())})
 
 
 def fetch_batches(cur, size: int = 10_000):
@@ -239,7 +261,7 @@ class Store:
         """Create the tables, and add the columns a newer schema has to a store
         written by an older parmine (their documents are then reprocessed,
         since the pipeline version differs)."""
-        for name, cols in {**TABLES, **INTERNAL}.items():
+        for name, cols in {**STORED, **INTERNAL}.items():
             body = ", ".join(f'"{c}" {t}' for c, t in cols)
             self.execute(f'CREATE TABLE IF NOT EXISTS "{name}" ({body})')
             have = {r[0] for r in self.con.execute(f'DESCRIBE "{name}"').fetchall()}
@@ -247,11 +269,31 @@ class Store:
                 if c not in have:
                     self.execute(f'ALTER TABLE "{name}" ADD COLUMN "{c}" {t}')
         self._unzstd()
+        self._split_page_texts()
+
+    def _split_page_texts(self) -> None:
+        """Move the page texts an older parmine kept in ``pages`` into
+        ``page_text`` (:data:`~.schema.PAGE_PIECE`), with the memory that
+        takes, once."""
+        if "text" not in {r[0] for r in self.con.execute("DESCRIBE pages").fetchall()}:
+            return
+        self.execute("SET memory_limit = '1GB'")
+        try:
+            with self.transaction():
+                reader = self.con.cursor()  # read on a connection of its own while this one inserts
+                for batch in reader.sql("SELECT doc_id, page, text FROM pages").to_arrow_reader(1000):
+                    self.insert("page_text", pieces(pa.Table.from_batches([batch])))
+                reader.close()
+                cols = ", ".join(f'"{c}"' for c, _ in STORED["pages"])
+                self.execute(f"CREATE OR REPLACE TABLE pages AS SELECT {cols} FROM pages")
+            self.execute("CHECKPOINT")
+        finally:
+            self.execute("SET memory_limit = ?", [MEMORY_LIMIT])
 
     def _unzstd(self) -> None:
         """Rewrite the tables an older parmine stored with ZSTD segments
         (:data:`NO_ZSTD`), with the memory that takes, once."""
-        tables = [t for t in TABLES if self.value(
+        tables = [t for t in STORED if self.value(
             "SELECT count(*) FROM pragma_storage_info(?) WHERE compression = 'ZSTD'", [t])]
         if not tables:
             return
@@ -321,13 +363,21 @@ class Store:
 
     def insert(self, table: str, data) -> None:
         """Insert rows (dicts, or an Arrow table: from :func:`arrow_table`, or
-        any columns of a bookkeeping table)."""
+        any columns of a bookkeeping table; page rows with their text whole,
+        stored in pieces)."""
         data = _arrow(table, data)
         if not data.num_rows:
             return
-        collist = ", ".join(f'"{c}"' for c in data.column_names)
+        collist = ", ".join(f'"{c}"' for c in data.column_names if not (table == "pages" and c == "text"))
         with self.registered("_rows", data):
             self.execute(f'INSERT INTO "{table}" ({collist}) SELECT {collist} FROM _rows')
+        if table == "pages" and "text" in data.column_names:
+            self.insert("page_text", pieces(data))
+
+    def pages(self, doc_ids: Iterable[str]) -> pa.Table:
+        """The pages of these documents with their texts whole."""
+        with self.registered("_pages_of", ids_table(doc_ids)):
+            return self.con.sql(PAGES_SQL + " ORDER BY p.doc_id, p.page").to_arrow_table()
 
     def commit(self, documents: dict[str, dict], errors: Sequence[dict] = ()) -> None:
         """In one transaction: replace everything stored for each doc_id of
@@ -374,7 +424,7 @@ class Store:
                      [doc_id])
         self.execute("INSERT INTO _stale_keys SELECT DISTINCT cited_key FROM citations "
                      "WHERE doc_id = ? AND cited_key IS NOT NULL AND date IS NOT NULL", [doc_id])
-        for table in PER_DOCUMENT + ("errors",):
+        for table in PER_DOCUMENT + ("page_text", "errors"):
             self.execute(f'DELETE FROM "{table}" WHERE doc_id = ?', [doc_id])
 
     def commit_error(self, row: dict) -> None:
