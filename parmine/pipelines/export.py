@@ -35,6 +35,7 @@ import math
 import os
 import re
 import shutil
+from collections import defaultdict
 from pathlib import Path
 from typing import Iterable
 
@@ -42,8 +43,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .csv_safe import safe_sql
-from .schema import PER_DOCUMENT, TABLES, columns
-from .store import PAGES_SQL, Store, fetch_batches, ids_table
+from .schema import PAGE_PIECE, PER_DOCUMENT, TABLES, arrow_table, columns
+from .store import Store, fetch_batches
 from .wide import wide_sql
 
 PART_DOCS = 1000  # documents per Parquet part
@@ -52,7 +53,7 @@ MAX_PARTS = 50  # parts of one year past which its small parts are merged
 # page texts would otherwise be held whole (a row group is 122,880 rows)
 ROW_GROUP_BYTES = "4MB"
 CSV_DOCS = 2000  # documents per sorted slice of indicators.csv
-TEXT_SLICE = 4_000_000  # characters of page text read from the store at a time
+TEXT_SLICE = 4_000_000  # characters of page text per row group of the Parquet pages
 GOLD_AUDIT_KINDS = {"citation_date_conflict", "citation_malformed", "citation_issuer_mismatch",
                     "citation_year_mismatch", "symbol_variant", "arithmetic_mismatch",
                     "date_invalid"}
@@ -163,30 +164,46 @@ def _parts_of(store: Store, what: str) -> set[int]:
                                             [what]).fetchall()}
 
 
-def _page_slices(store: Store, part: int) -> list[list[str]]:
-    """The documents of ``part`` that have pages, in slices of about
-    ``TEXT_SLICE`` characters of page text (a document's pages together)."""
-    rows = store.con.execute(
-        "SELECT doc_id, sum(sum(chars)) OVER (ORDER BY doc_id) // ? FROM pages "
-        "WHERE doc_id IN (SELECT doc_id FROM _parts WHERE part = ?) GROUP BY doc_id ORDER BY doc_id",
-        [TEXT_SLICE, part]).fetchall()
-    return [[doc_id for doc_id, _ in group] for _, group in itertools.groupby(rows, key=lambda r: r[1])]
+_MEMBERS = "WHERE doc_id IN (SELECT doc_id FROM _parts WHERE part = ?)"  # a part's rows of a table
 
 
-def _write_pages(store: Store, tmp: Path, slices: list[list[str]]) -> None:
-    """The pages of the documents ``slices`` into one Parquet file, their
-    texts whole (the store keeps them in pieces), a slice at a time: a
-    part's texts put together at once would all be in memory."""
-    writer = None
-    try:
-        for ids in slices:
-            with store.registered("_pages_of", ids_table(ids)):
-                for batch in store.con.sql(PAGES_SQL).to_arrow_reader():
-                    writer = writer or pq.ParquetWriter(str(tmp), batch.schema)
-                    writer.write_batch(batch)
-    finally:
-        if writer:
-            writer.close()
+def _write_pages(store: Store, tmp: Path, part: int) -> None:
+    """The pages of ``part`` into one Parquet file, their texts put together
+    from the store's pieces as they come (a page written once it has them
+    all), a row group every ``TEXT_SLICE`` characters."""
+    pages = {(d, p): (src, chars) for d, p, src, chars in store.con.execute(
+        f"SELECT doc_id, page, source, chars FROM pages {_MEMBERS}", [part]).fetchall()}
+    rows: list[dict] = []
+    size = 0
+
+    def add(key: tuple[str, int], text: str) -> None:
+        nonlocal size
+        rows.append({"doc_id": key[0], "page": key[1], "source": pages[key][0], "chars": pages[key][1], "text": text})
+        size += len(text)
+        if size >= TEXT_SLICE:
+            flush()
+
+    def flush() -> None:
+        nonlocal size
+        if rows:
+            writer.write_table(arrow_table("pages", rows))
+        rows.clear()
+        size = 0
+
+    pending: dict[tuple[str, int], dict[int, str]] = defaultdict(dict)
+    with pq.ParquetWriter(str(tmp), arrow_table("pages", []).schema) as writer:
+        for key, (_, chars) in pages.items():
+            if not chars:
+                add(key, "")
+        for batch in store.con.sql(f"SELECT doc_id, page, piece, text FROM page_text {_MEMBERS}",
+                                   params=[part]).to_arrow_reader(2_000):
+            for doc_id, page, piece, text in zip(*(c.to_pylist() for c in batch.columns)):
+                got = pending[(doc_id, page)]
+                got[piece] = text
+                if len(got) == -(-pages[(doc_id, page)][1] // PAGE_PIECE):  # every piece of the page
+                    add((doc_id, page), "".join(got[i] for i in range(len(got))))
+                    del pending[(doc_id, page)]
+        flush()
 
 
 def _write_parts(store: Store, out: Path, table: str, parts: set[int]) -> None:
@@ -194,24 +211,23 @@ def _write_parts(store: Store, out: Path, table: str, parts: set[int]) -> None:
     (a part without rows of the table has no file), one streaming COPY per
     part: DuckDB holds a few thousand rows at a time, whatever the part's
     size (a COPY partitioned over several parts holds them all until it
-    ends); the pages of a part a slice of texts at a time (:func:`_write_pages`)."""
+    ends); the pages of a part put together from the store's pieces
+    (:func:`_write_pages`)."""
     folder = out / table
     cols = ", ".join(f'"{c}"' for c in columns(table))
     years = dict(store.con.execute("SELECT DISTINCT part, report_year FROM _parts").fetchall())
-    members = f'FROM "{table}" WHERE doc_id IN (SELECT doc_id FROM _parts WHERE part = ?)'
     for part in sorted(parts):
         final = None
         if part in years:
             final = folder / f"report_year={years[part]}" / f"part-{part:06d}.parquet"
             final.parent.mkdir(parents=True, exist_ok=True)
             if table == "pages":
-                slices = _page_slices(store, part)
-                if slices:
-                    _atomic(final, lambda tmp, slices=slices: _write_pages(store, tmp, slices))
+                if store.value(f"SELECT count(*) FROM pages {_MEMBERS}", [part]):
+                    _atomic(final, lambda tmp, part=part: _write_pages(store, tmp, part))
                 else:
                     final = None
             else:
-                rows = store.con.sql(f"SELECT {cols} {members}", params=[part])
+                rows = store.con.sql(f'SELECT {cols} FROM "{table}" {_MEMBERS}', params=[part])
                 _atomic(final, lambda tmp, rows=rows: rows.write_parquet(str(tmp),
                                                                          row_group_size_bytes=ROW_GROUP_BYTES))
                 if not pq.read_metadata(final).num_rows:  # no rows of the table (one scan, not a count and a copy)

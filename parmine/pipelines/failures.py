@@ -42,6 +42,11 @@ def explain(exc: BaseException) -> str:
         if exc.errno == errno.ENOENT:
             return f"{exc.filename}: no such file or folder"
         return f"{exc.filename}: {exc.strerror}"
+    if isinstance(exc, duckdb.OutOfMemoryException):
+        from .store import MEMORY_LIMIT
+        return (f"the database ran out of the memory it may use ({MEMORY_LIMIT}): "
+                f"{str(exc).splitlines()[0]}; run the same command again with PARMINE_DUCKDB_MEMORY=1GB "
+                "(everything stored before is kept; the run finishes what is left)")
     if isinstance(exc, duckdb.Error):
         return f"the database reported an error: {str(exc).splitlines()[0]}"
     return (f"unexpected error: {type(exc).__name__}: {exc} "
