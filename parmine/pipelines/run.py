@@ -206,6 +206,7 @@ def run(inputs: list[str], out: str | Path, *, jobs: int | None = None,
                                         refresh=False)
                 finally:
                     batch.flush()  # also when interrupted: what is done is kept
+            del found, todo  # the inputs (100 bytes and more each) are not needed past the mining
             t_end = time.perf_counter()
             finish(store, out, index, written=batch.written, excel=excel)
             summary.finish_seconds = time.perf_counter() - t_end
