@@ -6,7 +6,7 @@ import pyarrow as pa
 import pytest
 
 from parmine.pipelines.schema import blank_row
-from parmine.pipelines.store import DB_NAME, Store, StoreLocked
+from parmine.pipelines.store import DB_NAME, Store, StoreError, StoreLocked
 
 
 def _rows(doc_id, n):
@@ -131,6 +131,8 @@ def test_a_store_written_by_an_older_parmine_is_rewritten(tmp_path):
     con.execute("CHECKPOINT")
     assert con.execute(ZSTD_SEGMENTS, ["pages"]).fetchone()[0] > 0  # the store is the old way indeed
     con.close()
+    with pytest.raises(StoreError, match="earlier parmine.*parmine export"):  # read-only: not rewritten
+        Store(out, read_only=True)
     with Store(out) as st:
         assert st.value(ZSTD_SEGMENTS, ["pages"]) == 0 and st.value(ZSTD_SEGMENTS, ["page_text"]) == 0
         assert _all_pages(st) == _tuples(rows)

@@ -201,6 +201,11 @@ class Store:
                 raise _unwritable(self.out, exc) from None
             try:
                 self._probe(db, wal)
+                if read_only and "text" in {r[0] for r in self.con.execute(
+                        "SELECT column_name FROM duckdb_columns() WHERE table_name = 'pages'").fetchall()}:
+                    self.con.close()
+                    raise StoreError(f"the store in {self.out} was written by an earlier parmine (page texts whole): "
+                                     f"`parmine export {self.out}` brings it up to date, once; then run this again")
                 if not read_only:
                     self.execute("SET enable_progress_bar = false")  # the run's output is parmine's
                     self._create()
