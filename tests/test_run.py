@@ -226,12 +226,15 @@ PIECES = [
 ]
 
 
+# the store's pages with their texts whole (as docs/dataset.md tells users to put them together)
+PAGES_WHOLE = ("SELECT p.*, coalesce(t.text, '') AS text FROM pages p LEFT JOIN (SELECT doc_id, page, "
+               "string_agg(text, '' ORDER BY piece) AS text FROM page_text GROUP BY ALL) t USING (doc_id, page)")
+
+
 def _dataset(out: Path) -> dict:
     """What the end of a run maintains: the audit, the copies, the citations' registry columns and keys, the
     prediction files, and the Parquet dataset (which must hold the store's rows)."""
     import pyarrow.dataset as ds
-
-    from parmine.pipelines.store import PAGES_SQL
 
     con = duckdb.connect(str(out / "parmine.duckdb"), read_only=True)
     try:
@@ -243,9 +246,7 @@ def _dataset(out: Path) -> dict:
                                       "+ (SELECT count(*) FROM _stale_documents)").fetchall()}
         for table in ("documents", "audit", "citations", "pages"):
             exported = ds.dataset(out / table, format="parquet", partitioning="hive").to_table()
-            if table == "pages":  # the texts whole, as exported (the store keeps them in pieces)
-                con.register("_pages_of", con.sql("SELECT doc_id FROM pages").to_arrow_table())
-            stored = con.sql(PAGES_SQL if table == "pages" else f'SELECT * FROM "{table}"').to_arrow_table()
+            stored = con.sql(f'SELECT * FROM "{table}"' if table != "pages" else PAGES_WHOLE).to_arrow_table()
             assert sorted(map(repr, exported.drop(["report_year"]).to_pylist())) == \
                 sorted(map(repr, stored.select(exported.drop(["report_year"]).column_names).to_pylist())), table
     finally:

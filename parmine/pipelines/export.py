@@ -35,15 +35,14 @@ import math
 import os
 import re
 import shutil
-from collections import defaultdict
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .csv_safe import safe_sql
-from .schema import PAGE_PIECE, PER_DOCUMENT, TABLES, arrow_table, columns
+from .schema import PER_DOCUMENT, TABLES, arrow_table, columns
 from .store import Store, fetch_batches
 from .wide import wide_sql
 
@@ -167,43 +166,20 @@ def _parts_of(store: Store, what: str) -> set[int]:
 _MEMBERS = "WHERE doc_id IN (SELECT doc_id FROM _parts WHERE part = ?)"  # a part's rows of a table
 
 
-def _write_pages(store: Store, tmp: Path, part: int) -> None:
-    """The pages of ``part`` into one Parquet file, their texts put together
-    from the store's pieces as they come (a page written once it has them
-    all), a row group every ``TEXT_SLICE`` characters."""
-    pages = {(d, p): (src, chars) for d, p, src, chars in store.con.execute(
-        f"SELECT doc_id, page, source, chars FROM pages {_MEMBERS}", [part]).fetchall()}
+def _write_pages(pages: Iterator[dict], first: dict, tmp: Path) -> None:
+    """Pages (``first``, then ``pages``: :meth:`Store.iter_pages`) into one
+    Parquet file, a row group every ``TEXT_SLICE`` characters of text."""
     rows: list[dict] = []
     size = 0
-
-    def add(key: tuple[str, int], text: str) -> None:
-        nonlocal size
-        rows.append({"doc_id": key[0], "page": key[1], "source": pages[key][0], "chars": pages[key][1], "text": text})
-        size += len(text)
-        if size >= TEXT_SLICE:
-            flush()
-
-    def flush() -> None:
-        nonlocal size
+    with pq.ParquetWriter(str(tmp), arrow_table("pages", []).schema) as writer:
+        for row in itertools.chain([first], pages):
+            rows.append(row)
+            size += len(row["text"])
+            if size >= TEXT_SLICE:
+                writer.write_table(arrow_table("pages", rows))
+                rows, size = [], 0
         if rows:
             writer.write_table(arrow_table("pages", rows))
-        rows.clear()
-        size = 0
-
-    pending: dict[tuple[str, int], dict[int, str]] = defaultdict(dict)
-    with pq.ParquetWriter(str(tmp), arrow_table("pages", []).schema) as writer:
-        for key, (_, chars) in pages.items():
-            if not chars:
-                add(key, "")
-        for batch in store.con.sql(f"SELECT doc_id, page, piece, text FROM page_text {_MEMBERS}",
-                                   params=[part]).to_arrow_reader(2_000):
-            for doc_id, page, piece, text in zip(*(c.to_pylist() for c in batch.columns)):
-                got = pending[(doc_id, page)]
-                got[piece] = text
-                if len(got) == -(-pages[(doc_id, page)][1] // PAGE_PIECE):  # every piece of the page
-                    add((doc_id, page), "".join(got[i] for i in range(len(got))))
-                    del pending[(doc_id, page)]
-        flush()
 
 
 def _write_parts(store: Store, out: Path, table: str, parts: set[int]) -> None:
@@ -211,7 +187,7 @@ def _write_parts(store: Store, out: Path, table: str, parts: set[int]) -> None:
     (a part without rows of the table has no file), one streaming COPY per
     part: DuckDB holds a few thousand rows at a time, whatever the part's
     size (a COPY partitioned over several parts holds them all until it
-    ends); the pages of a part put together from the store's pieces
+    ends); the pages of a part with their texts put together
     (:func:`_write_pages`)."""
     folder = out / table
     cols = ", ".join(f'"{c}"' for c in columns(table))
@@ -221,9 +197,10 @@ def _write_parts(store: Store, out: Path, table: str, parts: set[int]) -> None:
         if part in years:
             final = folder / f"report_year={years[part]}" / f"part-{part:06d}.parquet"
             final.parent.mkdir(parents=True, exist_ok=True)
-            if table == "pages":
-                if store.value(f"SELECT count(*) FROM pages {_MEMBERS}", [part]):
-                    _atomic(final, lambda tmp, part=part: _write_pages(store, tmp, part))
+            if table == "pages":  # the texts put together from the store's pieces as they stream in
+                pages = store.iter_pages(_MEMBERS, [part])
+                if (first := next(pages, None)) is not None:
+                    _atomic(final, lambda tmp, pages=pages, first=first: _write_pages(pages, first, tmp))
                 else:
                     final = None
             else:

@@ -65,8 +65,7 @@ document.querySelectorAll('.filters input, .filters select').forEach(function(e)
 
 
 def _document_text(store: Store, doc_id: str, fmt: str):
-    rows = store.pages([doc_id])
-    pages = [Page(n, t, s) for n, s, t in zip(*(rows[c].to_pylist() for c in ("page", "source", "text")))]
+    pages = [Page(r["page"], r["text"], r["source"]) for r in store.pages([doc_id]).to_pylist()]
     return clean(pages, reflow_lines=fmt in LAYOUT_FORMATS)
 
 

@@ -97,7 +97,7 @@ PER_DOCUMENT = ("documents", "pages", "cells", "sections", "citations", "dates",
 
 # The store keeps a page's text apart from the page, in pieces of at most
 # PAGE_PIECE characters (``page_text``; the Parquet ``pages`` and every reader
-# get it whole: :data:`~parmine.pipelines.store.PAGES_SQL`): DuckDB reads a
+# get it whole: :meth:`~parmine.pipelines.store.Store.iter_pages`): DuckDB reads a
 # string longer than a few KiB from blocks it holds for the whole scan, so
 # scanning whole page texts (a text file's one page is the whole report) took
 # memory growing with their length, well past the store's limit.

@@ -32,10 +32,10 @@ TEMP_NAME = ".duckdb-tmp"  # where DuckDB spills what does not fit in its memory
 # DuckDB's memory (its buffers, joins, sorts and exports; past it, it spills to TEMP_NAME): every
 # end-of-run query works within 64 MB on a 50,000-document store (page texts are kept in pieces)
 MEMORY_LIMIT = os.environ.get("PARMINE_DUCKDB_MEMORY", "64MB")
-# No ZSTD for long strings (a text file's one page is its whole text):
-# DuckDB decompresses a ZSTD segment whole, 128 MiB at a time for the pages
-# of 10,000 text reports, past a small memory limit; stored plainly, a scan
-# reads them block by block.
+# No ZSTD for long strings: DuckDB decompresses a ZSTD segment whole (128 MiB
+# at a time for the whole page texts of 10,000 text reports an older parmine
+# stored), past a small memory limit; stored plainly, a scan reads them block
+# by block.
 NO_ZSTD = 2**31 - 1  # zstd_min_string_length
 HEADER_BYTES = 3 * 4096  # DuckDB's file header and its two database headers
 LOCK_NAME = ".parmine.lock"
@@ -44,14 +44,6 @@ READ_ONLY_CONFIG: dict[str, str | bool | int | float | list[str]] = {
     "autoload_known_extensions": False, "lock_configuration": True}
 # the only statements ``parmine query`` runs
 QUERY_STATEMENTS = ("SELECT", "EXPLAIN")
-
-# the pages of the documents in the view ``_pages_of``, their texts whole
-PAGES_SQL = """
-SELECT p.doc_id, p.page, p.source, p.chars, coalesce(t.text, '') AS text
-FROM pages p SEMI JOIN _pages_of USING (doc_id)
-LEFT JOIN (SELECT doc_id, page, string_agg(text, '' ORDER BY piece) AS text FROM page_text
-           SEMI JOIN _pages_of USING (doc_id) GROUP BY 1, 2) t USING (doc_id, page)
-"""
 
 _held_locks: set[int] = set()  # lock file descriptors of this process
 
@@ -201,8 +193,7 @@ class Store:
                 raise _unwritable(self.out, exc) from None
             try:
                 self._probe(db, wal)
-                if read_only and "text" in {r[0] for r in self.con.execute(
-                        "SELECT column_name FROM duckdb_columns() WHERE table_name = 'pages'").fetchall()}:
+                if read_only and self._texts_whole():
                     self.con.close()
                     raise StoreError(f"the store in {self.out} was written by an earlier parmine (page texts whole): "
                                      f"`parmine export {self.out}` brings it up to date, once; then run this again")
@@ -277,11 +268,16 @@ class Store:
         self._unzstd()
         self._split_page_texts()
 
+    def _texts_whole(self) -> bool:
+        """Whether an older parmine wrote this store: page texts whole, in ``pages``."""
+        return bool(self.value("SELECT count(*) FROM duckdb_columns() WHERE table_name = 'pages' "
+                               "AND column_name = 'text'"))
+
     def _split_page_texts(self) -> None:
         """Move the page texts an older parmine kept in ``pages`` into
         ``page_text`` (:data:`~.schema.PAGE_PIECE`), with the memory that
         takes, once."""
-        if "text" not in {r[0] for r in self.con.execute("DESCRIBE pages").fetchall()}:
+        if not self._texts_whole():
             return
         self.execute("SET memory_limit = '1GB'")
         try:
@@ -381,9 +377,44 @@ class Store:
             self.insert("page_text", pieces(data))
 
     def pages(self, doc_ids: Iterable[str]) -> pa.Table:
-        """The pages of these documents with their texts whole."""
+        """The pages of these documents with their texts whole, in order."""
         with self.registered("_pages_of", ids_table(doc_ids)):
-            return self.con.sql(PAGES_SQL + " ORDER BY p.doc_id, p.page").to_arrow_table()
+            rows = sorted(self.iter_pages("WHERE doc_id IN (SELECT doc_id FROM _pages_of)"),
+                          key=lambda r: (r["doc_id"], r["page"]))
+        return arrow_table("pages", rows)
+
+    def iter_pages(self, where: str, params: Sequence = ()) -> Iterator[dict]:
+        """The pages ``where`` picks (a condition on ``doc_id``), their texts
+        put together from the pieces as they stream in: a page is given once
+        it has the pieces its ``chars`` counts (only pages still missing one
+        are held), any other at the end."""
+        meta = {(d, p): (src, chars) for d, p, src, chars in self.con.execute(
+            f"SELECT doc_id, page, source, chars FROM pages {where}", list(params)).fetchall()}
+        for (doc_id, page), (source, chars) in meta.items():
+            if chars == 0:
+                yield {"doc_id": doc_id, "page": page, "source": source, "chars": chars, "text": ""}
+        pending: dict[tuple[str, int], dict[int, str]] = {}
+        reader = self.con.sql(f"SELECT doc_id, page, piece, text FROM page_text {where}",
+                              params=list(params)).to_arrow_reader(2_000)
+        try:
+            for batch in reader:
+                for doc_id, page, piece, text in zip(*(c.to_pylist() for c in batch.columns)):
+                    got = pending.setdefault((doc_id, page), {})
+                    got[piece] = text
+                    chars = meta[(doc_id, page)][1]
+                    if chars is not None and len(got) == -(-chars // PAGE_PIECE):  # every piece of the page
+                        yield self._whole(doc_id, page, meta, pending.pop((doc_id, page)))
+        finally:
+            reader.close()  # never left open on the connection (a view it reads may go next)
+        for (doc_id, page), (_, chars) in meta.items():  # pages whose chars do not say how many pieces
+            if (doc_id, page) in pending or chars is None:
+                yield self._whole(doc_id, page, meta, pending.get((doc_id, page), {}))
+
+    @staticmethod
+    def _whole(doc_id: str, page: int, meta: dict, got: dict[int, str]) -> dict:
+        source, chars = meta[(doc_id, page)]
+        return {"doc_id": doc_id, "page": page, "source": source, "chars": chars,
+                "text": "".join(got[i] for i in sorted(got))}
 
     def commit(self, documents: dict[str, dict], errors: Sequence[dict] = ()) -> None:
         """In one transaction: replace everything stored for each doc_id of
