@@ -353,16 +353,26 @@ WHERE c.extractor <> 'ner' AND c.date IS NOT NULL {among}
 
 # per document in _keys cited by two reports or more and dated two ways or more: how many
 # mentions give each date (in the order the dates are first given), the reports citing it and
-# the registry's date the last of them gives (counted per report, then per key: no DISTINCT to hold)
-_HELD_COUNTS = f"""
-SELECT m.cited_key, m.date, count(*), any_value(k.reports), any_value(k.reg)
-FROM ({_MENTIONS.format(among='')}) m JOIN (
-    SELECT cited_key, count(*) AS reports, arg_max(reg, doc_id) FILTER (reg IS NOT NULL) AS reg FROM (
-        SELECT cited_key, doc_id, arg_max(registry_date, start) FILTER (registry_date IS NOT NULL) AS reg,
-               min(date) AS first, max(date) AS last
-        FROM ({_MENTIONS.format(among='')}) GROUP BY 1, 2)
-    GROUP BY 1 HAVING count(*) > 1 AND min(first) < max(last)) k USING (cited_key)
-GROUP BY 1, 2 ORDER BY 1, min((m.doc_id, m.start))
+# the registry's date the last of its mentions the registry contradicts gives (in corpus order).
+# The registry's dates are joined to the few mentions they contradict only: joined to every
+# dated mention, as in _MENTIONS, DuckDB holds far more than 64 MB at 50,000 reports.
+_HELD_COUNTS = """
+WITH dated AS (
+    SELECT cited_key, doc_id, start, substr(CAST(date AS VARCHAR), 1, 10) AS date
+    FROM citations SEMI JOIN _keys USING (cited_key) WHERE extractor <> 'ner' AND date IS NOT NULL),
+disputed AS (
+    SELECT cited_key, count(*) AS reports FROM (
+        SELECT cited_key, doc_id, min(date) AS first, max(date) AS last FROM dated GROUP BY 1, 2)
+    GROUP BY 1 HAVING count(*) > 1 AND min(first) < max(last)),
+registry AS (
+    SELECT c.cited_key, arg_max(a.expected, (c.doc_id, c.start)) AS reg
+    FROM audit a JOIN citations c ON a.doc_id = c.doc_id AND a.id = c.id AND a.start = c.start
+    SEMI JOIN _keys USING (cited_key)
+    WHERE a.kind = 'registry_date_conflict' AND a.scope = 'report' AND c.extractor <> 'ner' AND c.date IS NOT NULL
+    GROUP BY 1)
+SELECT d.cited_key, d.date, count(*), any_value(k.reports), any_value(r.reg)
+FROM dated d JOIN disputed k USING (cited_key) LEFT JOIN registry r USING (cited_key)
+GROUP BY 1, 2 ORDER BY 1, min((d.doc_id, d.start))
 """
 
 
