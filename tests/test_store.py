@@ -163,3 +163,17 @@ def test_running_out_of_memory_while_opening_is_not_called_damage(tmp_path):
     assert isinstance(err, StoreError) and not isinstance(err, StoreDamaged)
     assert "memory" in str(err) and "--rebuild" not in str(err)
     assert isinstance(_opening_failed(duckdb.IOException("Could not read from file"), tmp_path), StoreDamaged)
+
+
+def test_release_gives_back_the_blocks_duckdb_cached_and_keeps_its_limit(tmp_path):
+    cached = "SELECT sum(memory_usage_bytes) FROM duckdb_memory() WHERE tag = 'BASE_TABLE'"
+    with Store(tmp_path / "out") as st:
+        st.insert("pages", _long_pages(400))  # ~8 MB of text in pieces, checkpointed to disk on close
+    with Store(tmp_path / "out") as st:
+        limit = st.value("SELECT current_setting('memory_limit')")
+        assert st.value("SELECT sum(length(text)) FROM page_text") > 7_000_000
+        assert st.value(cached) >= 2 * 2**20  # the scan's blocks stay cached
+        st.release()
+        assert st.value(cached) < 2**20
+        assert st.value("SELECT current_setting('memory_limit')") == limit
+        assert st.value("SELECT sum(length(text)) FROM page_text") > 7_000_000  # read again from disk

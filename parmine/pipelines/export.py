@@ -52,7 +52,7 @@ MAX_PARTS = 50  # parts of one year past which its small parts are merged
 # page texts would otherwise be held whole (a row group is 122,880 rows)
 ROW_GROUP_BYTES = "4MB"
 CSV_DOCS = 2000  # documents per sorted slice of indicators.csv
-TEXT_SLICE = 4_000_000  # characters of page text per row group of the Parquet pages
+TEXT_SLICE = 1_000_000  # characters of page text per row group of the Parquet pages
 GOLD_AUDIT_KINDS = {"citation_date_conflict", "citation_malformed", "citation_issuer_mismatch",
                     "citation_year_mismatch", "symbol_variant", "arithmetic_mismatch",
                     "date_invalid"}
@@ -242,6 +242,7 @@ def export_parquet(store: Store, out: Path, *, full: bool = False) -> None:
                 parts |= _parts_of(store, table)
             if parts:
                 _write_parts(store, out, table, parts)
+                store.release()  # the blocks this table's scans cached: the next table reads others
             _prune(out, table, live)
         _atomic(out / "errors.parquet", lambda tmp: store.con.sql(_table_sql("errors")).write_parquet(
             str(tmp), row_group_size_bytes=ROW_GROUP_BYTES))
@@ -278,6 +279,7 @@ def export_csv(store: Store, out: Path) -> None:
     """``indicators.csv``, and the wide table: in the store
     (``indicators_wide``) and as CSV and Parquet."""
     _atomic(out / "indicators.csv", lambda tmp: _csv_in_slices(store, "indicators", tmp))
+    store.release()
     store.execute(f"CREATE OR REPLACE TABLE indicators_wide AS {wide_sql(store)}")
     cols = ", ".join(_csv_column(c, t) for c, t, *_ in store.con.execute("DESCRIBE indicators_wide").fetchall())
     _atomic(out / "indicators_wide.csv",

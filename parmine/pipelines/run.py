@@ -233,6 +233,8 @@ def finish(store: Store, out: Path, registry: Registry | None, *, written: froze
     and the exports."""
     new = mined(store)
     mark_copies(store, new)
+    store.release()
     changed = update_audit(store, registry, new)
+    store.release()
     export_pred(store, out, changed | (set(new) - written))
     export_all(store, out, excel=excel)

@@ -308,6 +308,19 @@ class Store:
         finally:
             self.execute("SET memory_limit = ?", [MEMORY_LIMIT])
 
+    def release(self) -> None:
+        """Give back the blocks DuckDB keeps cached: it holds them up to its
+        limit (64 MB once the store outgrows that) until memory is short,
+        so each stage of a run's end would start on top of the last one's
+        reads.  Lowering the limit for a moment evicts them (what is still
+        in use stays)."""
+        try:
+            self.execute("SET memory_limit = '1MB'")
+        except duckdb.OutOfMemoryException:
+            pass
+        finally:
+            self.execute("SET memory_limit = ?", [MEMORY_LIMIT])
+
     def close(self) -> None:
         self.con.close()
         self._unlock()
