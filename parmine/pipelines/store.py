@@ -313,7 +313,8 @@ class Store:
         limit (64 MB once the store outgrows that) until memory is short,
         so each stage of a run's end would start on top of the last one's
         reads.  Lowering the limit for a moment evicts them (what is still
-        in use stays)."""
+        in use stays).  Not within a transaction: a limit DuckDB cannot
+        meet aborts it."""
         try:
             self.execute("SET memory_limit = '1MB'")
         except duckdb.OutOfMemoryException:
