@@ -177,3 +177,8 @@ def test_release_gives_back_the_blocks_duckdb_cached_and_keeps_its_limit(tmp_pat
         assert st.value(cached) < 2**20
         assert st.value("SELECT current_setting('memory_limit')") == limit
         assert st.value("SELECT sum(length(text)) FROM page_text") > 7_000_000  # read again from disk
+        with st.transaction():  # within a transaction: it goes on, and commits
+            st.insert("pages", [dict(r, doc_id="n" + r["doc_id"]) for r in _long_pages(400)])
+            st.release()
+            assert st.value("SELECT count(*) FROM pages") == 800
+        assert st.value("SELECT count(*) FROM pages") == 800

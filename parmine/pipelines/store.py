@@ -313,14 +313,16 @@ class Store:
         limit (64 MB once the store outgrows that) until memory is short,
         so each stage of a run's end would start on top of the last one's
         reads.  Lowering the limit for a moment evicts them (what is still
-        in use stays).  Not within a transaction: a limit DuckDB cannot
-        meet aborts it."""
+        in use stays); on a connection of its own, so that a limit DuckDB
+        cannot meet fails there and not in a transaction of this one."""
+        other = self.con.cursor()
         try:
-            self.execute("SET memory_limit = '1MB'")
+            other.execute("SET memory_limit = '1MB'")
         except duckdb.OutOfMemoryException:
             pass
         finally:
-            self.execute("SET memory_limit = ?", [MEMORY_LIMIT])
+            other.execute("SET memory_limit = ?", [MEMORY_LIMIT])
+            other.close()
 
     def close(self) -> None:
         self.con.close()
