@@ -314,7 +314,8 @@ class Store:
         so each stage of a run's end would start on top of the last one's
         reads.  Lowering the limit for a moment evicts them (what is still
         in use stays); on a connection of its own, so that a limit DuckDB
-        cannot meet fails there and not in a transaction of this one."""
+        cannot meet fails there and not in a transaction of this one.  And
+        what Arrow's memory pool keeps of the tables read and registered."""
         other = self.con.cursor()
         try:
             other.execute("SET memory_limit = '1MB'")
@@ -323,6 +324,7 @@ class Store:
         finally:
             other.execute("SET memory_limit = ?", [MEMORY_LIMIT])
             other.close()
+        pa.default_memory_pool().release_unused()
 
     def close(self) -> None:
         self.con.close()
