@@ -230,7 +230,8 @@ def finish(store: Store, out: Path, registry: Registry | None, *, written: froze
     next): copies marked, the audit across reports brought up to date,
     prediction files written again where the audit changed (or where the run
     that mined a report stopped before writing them: all but ``written``),
-    and the exports."""
+    and the exports; the blocks DuckDB cached given back between them
+    (:meth:`Store.release`)."""
     new = mined(store)
     mark_copies(store, new)
     store.release()
