@@ -343,10 +343,8 @@ def _citing(store: Store, symbols: Iterable[str], among: Iterable[str] | None = 
 # the dated mentions of the documents in _keys ({among}: only those of the reports in _among)
 _MENTIONS = """
 SELECT c.cited_key, c.doc_id, c.id, c.start, c."end", substr(CAST(c.date AS VARCHAR), 1, 10) AS date, c.page,
-       c.sentence, a.expected AS registry_date
+       c.sentence
 FROM citations c SEMI JOIN _keys USING (cited_key)
-LEFT JOIN (SELECT doc_id, id, start, expected FROM audit WHERE kind = 'registry_date_conflict'
-           AND scope = 'report') a ON a.doc_id = c.doc_id AND a.id = c.id AND a.start = c.start
 WHERE c.extractor <> 'ner' AND c.date IS NOT NULL {among}
 """
 
@@ -355,11 +353,9 @@ WHERE c.extractor <> 'ner' AND c.date IS NOT NULL {among}
 # mentions give each date (in the order the dates are first given), the reports citing it and
 # the registry's date the last of its mentions the registry contradicts gives (in corpus order).
 # The registry's dates are joined to the few mentions they contradict only: joined to every
-# dated mention, as in _MENTIONS, DuckDB holds far more than 64 MB at 50,000 reports.
-_HELD_COUNTS = """
-WITH dated AS (
-    SELECT cited_key, doc_id, start, substr(CAST(date AS VARCHAR), 1, 10) AS date
-    FROM citations SEMI JOIN _keys USING (cited_key) WHERE extractor <> 'ner' AND date IS NOT NULL),
+# dated mention, DuckDB held far more than 64 MB at 50,000 reports.
+_HELD_COUNTS = f"""
+WITH dated AS ({_MENTIONS.format(among='')}),
 disputed AS (
     SELECT cited_key, count(*) AS reports FROM (
         SELECT cited_key, doc_id, min(date) AS first, max(date) AS last FROM dated GROUP BY 1, 2)
@@ -424,7 +420,7 @@ def _conflict_rows(store: Store, held: dict[str, tuple[str, str]], among: bool) 
         for r in _dicts(cur):
             c = Citation(start=r["start"], end=r["end"], text=r["id"], id=r["id"], doc_type=None, number="",
                          year=None, symbol="", issuer_symbol=None, date=r["date"])
-            mentions.append(Mention(r["cited_key"], r["doc_id"], c, r["registry_date"]))
+            mentions.append(Mention(r["cited_key"], r["doc_id"], c))  # held: no registry date needed
             places[(r["doc_id"], r["start"])] = (r["page"], r["sentence"])
     with store.registered("_citing", ids_table({m.doc_id for m in mentions})):
         within = set(store.con.execute(
