@@ -180,3 +180,15 @@ def test_the_workbook_holds_text_never_formulas(tmp_path):
     for column, text in (("province", "=HYPERLINK(\"http://x\",\"y\")"), ("title", "+1+2")):
         cell = ws.cell(row=2, column=header.index(column) + 1)
         assert cell.data_type == "s" and cell.value == text
+
+
+def test_small_parts_are_written_in_batches_of_at_most_a_parts_documents():
+    """The few documents a run adds to each year: one scan of a table for
+    several small parts; a part of a full size alone (the runs-in-pieces
+    test in test_run.py checks the files such batches write)."""
+    from parmine.pipelines.export import PART_DOCS, _batches
+
+    sizes = {1: 400, 2: PART_DOCS - 300, 3: 10, 4: PART_DOCS + 200, 5: 1}
+    assert _batches({1, 2, 3, 4, 5}, sizes) == [[1], [2, 3], [4], [5]]
+    assert _batches({7, 8, 9}, {7: 3, 8: 5}) == [[7, 8, 9]]  # a part with no documents left: in a batch too
+    assert _batches(set(), sizes) == []

@@ -182,37 +182,69 @@ def _write_pages(pages: Iterator[dict], first: dict, tmp: Path) -> None:
             writer.write_table(arrow_table("pages", rows))
 
 
+def _batches(parts: set[int], sizes: dict[int, int]) -> list[list[int]]:
+    """``parts`` (their documents counted in ``sizes``) in batches of at
+    most ``PART_DOCS`` documents together (a larger part alone)."""
+    batches: list[list[int]] = []
+    batch: list[int] = []
+    docs = 0
+    for part in sorted(parts):
+        if batch and docs + sizes.get(part, 0) > PART_DOCS:
+            batches.append(batch)
+            batch, docs = [], 0
+        batch.append(part)
+        docs += sizes.get(part, 0)
+    if batch:
+        batches.append(batch)
+    return batches
+
+
 def _write_parts(store: Store, out: Path, table: str, parts: set[int]) -> None:
     """Write ``parts`` of ``table`` into ``out/<table>/report_year=Y/part-P.parquet``
     (a part without rows of the table has no file), one streaming COPY per
     part: DuckDB holds a few thousand rows at a time, whatever the part's
     size (a COPY partitioned over several parts holds them all until it
-    ends); the pages of a part with their texts put together
+    ends).  Small parts (the few documents a run adds to each year) are
+    read a batch of at most ``PART_DOCS`` documents at a time into a
+    temporary table, so that the table is scanned once per batch, not once
+    per part.  The pages of a part with their texts put together
     (:func:`_write_pages`)."""
     folder = out / table
     cols = ", ".join(f'"{c}"' for c in columns(table))
-    years = dict(store.con.execute("SELECT DISTINCT part, report_year FROM _parts").fetchall())
-    for part in sorted(parts):
-        final = None
-        if part in years:
-            final = folder / f"report_year={years[part]}" / f"part-{part:06d}.parquet"
-            final.parent.mkdir(parents=True, exist_ok=True)
-            if table == "pages":  # the texts put together from the store's pieces as they stream in
-                pages = store.iter_pages(_MEMBERS, [part])
-                if (first := next(pages, None)) is not None:
-                    _atomic(final, lambda tmp, pages=pages, first=first: _write_pages(pages, first, tmp))
+    years, sizes = {}, {}
+    for part, year, docs in store.con.execute("SELECT part, any_value(report_year), count(*) FROM _parts "
+                                              "GROUP BY 1").fetchall():
+        years[part], sizes[part] = year, docs
+    for batch in _batches(parts, sizes):
+        source = f'"{table}"'
+        if table != "pages" and len(batch) > 1:
+            with store.registered("_batch_parts", pa.table({"part": pa.array(batch, pa.int32())})):
+                store.execute(f'CREATE OR REPLACE TEMP TABLE _batch AS SELECT {cols} FROM "{table}" '
+                              "WHERE doc_id IN (SELECT doc_id FROM _parts SEMI JOIN _batch_parts USING (part))")
+            source = "_batch"
+        for part in batch:
+            final = None
+            if part in years:
+                final = folder / f"report_year={years[part]}" / f"part-{part:06d}.parquet"
+                final.parent.mkdir(parents=True, exist_ok=True)
+                if table == "pages":  # the texts put together from the store's pieces as they stream in
+                    pages = store.iter_pages(_MEMBERS, [part])
+                    if (first := next(pages, None)) is not None:
+                        _atomic(final, lambda tmp, pages=pages, first=first: _write_pages(pages, first, tmp))
+                    else:
+                        final = None
                 else:
-                    final = None
-            else:
-                rows = store.con.sql(f'SELECT {cols} FROM "{table}" {_MEMBERS}', params=[part])
-                _atomic(final, lambda tmp, rows=rows: rows.write_parquet(str(tmp),
-                                                                         row_group_size_bytes=ROW_GROUP_BYTES))
-                if not pq.read_metadata(final).num_rows:  # no rows of the table (one scan, not a count and a copy)
-                    final.unlink()
-                    final = None
-        for old in folder.glob(f"report_year=*/part-{part:06d}*.parquet"):  # what the part held before
-            if old != final:
-                old.unlink()
+                    rows = store.con.sql(f"SELECT {cols} FROM {source} {_MEMBERS}", params=[part])
+                    _atomic(final, lambda tmp, rows=rows: rows.write_parquet(str(tmp),
+                                                                             row_group_size_bytes=ROW_GROUP_BYTES))
+                    if not pq.read_metadata(final).num_rows:  # no rows of the table (one scan, not a count and a copy)
+                        final.unlink()
+                        final = None
+            for old in folder.glob(f"report_year=*/part-{part:06d}*.parquet"):  # what the part held before
+                if old != final:
+                    old.unlink()
+        if source == "_batch":
+            store.execute("DROP TABLE _batch")
 
 
 def _prune(out: Path, table: str, live: set[tuple[int, int]]) -> None:
