@@ -352,8 +352,8 @@ WHERE c.extractor <> 'ner' AND c.date IS NOT NULL {among}
 # per document in _keys cited by two reports or more and dated two ways or more: how many
 # mentions give each date (in the order the dates are first given), the reports citing it and
 # the registry's date the last of its mentions the registry contradicts gives (in corpus order).
-# The registry's dates are joined to the few mentions they contradict only: joined to every
-# dated mention, DuckDB held far more than 64 MB at 50,000 reports.
+# The registry's findings are joined to the mentions (an inner join: only the few they
+# contradict); a LEFT JOIN of every dated mention to them held far more than 64 MB at 50,000.
 _HELD_COUNTS = f"""
 WITH dated AS ({_MENTIONS.format(among='')}),
 disputed AS (
@@ -361,10 +361,9 @@ disputed AS (
         SELECT cited_key, doc_id, min(date) AS first, max(date) AS last FROM dated GROUP BY 1, 2)
     GROUP BY 1 HAVING count(*) > 1 AND min(first) < max(last)),
 registry AS (
-    SELECT c.cited_key, arg_max(a.expected, (c.doc_id, c.start)) AS reg
-    FROM audit a JOIN citations c ON a.doc_id = c.doc_id AND a.id = c.id AND a.start = c.start
-    SEMI JOIN _keys USING (cited_key)
-    WHERE a.kind = 'registry_date_conflict' AND a.scope = 'report' AND c.extractor <> 'ner' AND c.date IS NOT NULL
+    SELECT d.cited_key, arg_max(a.expected, (d.doc_id, d.start)) AS reg
+    FROM audit a JOIN dated d USING (doc_id, id, start)
+    WHERE a.kind = 'registry_date_conflict' AND a.scope = 'report'
     GROUP BY 1)
 SELECT d.cited_key, d.date, count(*), any_value(k.reports), any_value(r.reg)
 FROM dated d JOIN disputed k USING (cited_key) LEFT JOIN registry r USING (cited_key)

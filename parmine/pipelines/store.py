@@ -37,6 +37,7 @@ MEMORY_LIMIT = os.environ.get("PARMINE_DUCKDB_MEMORY", "64MB")
 # stored), past a small memory limit; stored plainly, a scan reads them block
 # by block.
 NO_ZSTD = 2**31 - 1  # zstd_min_string_length
+MIGRATION_MEMORY = "1GB"  # DuckDB's limit while a store an older parmine wrote is rewritten, once
 HEADER_BYTES = 3 * 4096  # DuckDB's file header and its two database headers
 LOCK_NAME = ".parmine.lock"
 READ_ONLY_CONFIG: dict[str, str | bool | int | float | list[str]] = {
@@ -279,8 +280,7 @@ class Store:
         takes, once."""
         if not self._texts_whole():
             return
-        self.execute("SET memory_limit = '1GB'")
-        try:
+        with self._memory(MIGRATION_MEMORY):
             with self.transaction():
                 reader = self.con.cursor()  # read on a connection of its own while this one inserts
                 for batch in reader.sql("SELECT doc_id, page, text FROM pages").to_arrow_reader(1000):
@@ -289,8 +289,6 @@ class Store:
                 cols = ", ".join(f'"{c}"' for c, _ in STORED["pages"])
                 self.execute(f"CREATE OR REPLACE TABLE pages AS SELECT {cols} FROM pages")
             self.execute("CHECKPOINT")
-        finally:
-            self.execute("SET memory_limit = ?", [MEMORY_LIMIT])
 
     def _unzstd(self) -> None:
         """Rewrite the tables an older parmine stored with ZSTD segments
@@ -299,14 +297,24 @@ class Store:
             "SELECT count(*) FROM pragma_storage_info(?) WHERE compression = 'ZSTD'", [t])]
         if not tables:
             return
-        self.execute("SET memory_limit = '1GB'")
-        try:
+        with self._memory(MIGRATION_MEMORY):
             with self.transaction():
                 for t in tables:
                     self.execute(f'CREATE OR REPLACE TABLE "{t}" AS SELECT * FROM "{t}"')
             self.execute("CHECKPOINT")
+
+    @contextmanager
+    def _memory(self, limit: str, con: duckdb.DuckDBPyConnection | None = None) -> Iterator[None]:
+        """DuckDB's limit (global to the database) at ``limit`` for the
+        block, set on ``con`` (this store's connection by default); a limit
+        DuckDB cannot meet raises ``duckdb.OutOfMemoryException`` and
+        changes nothing."""
+        con = con or self.con
+        con.execute("SET memory_limit = ?", [limit])
+        try:
+            yield
         finally:
-            self.execute("SET memory_limit = ?", [MEMORY_LIMIT])
+            con.execute("SET memory_limit = ?", [MEMORY_LIMIT])
 
     def release(self) -> None:
         """Give back the blocks DuckDB keeps cached: it holds them up to its
@@ -318,11 +326,11 @@ class Store:
         what Arrow's memory pool keeps of the tables read and registered."""
         other = self.con.cursor()
         try:
-            other.execute("SET memory_limit = '1MB'")
+            with self._memory("1MB", other):
+                pass
         except duckdb.OutOfMemoryException:
             pass
         finally:
-            other.execute("SET memory_limit = ?", [MEMORY_LIMIT])
             other.close()
         pa.default_memory_pool().release_unused()
 
