@@ -165,6 +165,29 @@ def test_running_out_of_memory_while_opening_is_not_called_damage(tmp_path):
     assert isinstance(_opening_failed(duckdb.IOException("Could not read from file"), tmp_path), StoreDamaged)
 
 
+def test_a_streaming_block_caches_within_half_the_limit_and_gives_the_limit_back(tmp_path, monkeypatch):
+    import parmine.pipelines.store as store_module
+
+    cached = "SELECT sum(memory_usage_bytes) FROM duckdb_memory() WHERE tag = 'BASE_TABLE'"
+    scan = "SELECT count(*), sum(length(text)) FROM page_text"
+    with Store(tmp_path / "out") as st:
+        st.insert("pages", _long_pages(1200))  # ~24 MB of text in pieces (12 MB stored), checkpointed on close
+    monkeypatch.setattr(store_module, "MEMORY_LIMIT", "16MB")
+    with Store(tmp_path / "out") as st:
+        limit = st.value("SELECT current_setting('memory_limit')")
+        whole = st.query(scan)[1]
+        assert st.value(cached) > 8 * 2**20  # read at the whole limit: cached up to it
+        st.release()
+        with st.transaction():  # within a transaction too: it goes on, and commits
+            with st.streaming():
+                assert st.value("SELECT current_setting('memory_limit')") != limit
+                assert st.query(scan)[1] == whole
+                assert st.value(cached) <= 8 * 2**20
+            st.insert("pages", [dict(r, doc_id="n" + r["doc_id"]) for r in _long_pages(3)])
+        assert st.value("SELECT current_setting('memory_limit')") == limit
+        assert st.value("SELECT count(*) FROM pages") == 1203
+
+
 def test_release_gives_back_the_blocks_duckdb_cached_and_keeps_its_limit(tmp_path):
     cached = "SELECT sum(memory_usage_bytes) FROM duckdb_memory() WHERE tag = 'BASE_TABLE'"
     with Store(tmp_path / "out") as st:

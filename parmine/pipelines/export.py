@@ -273,7 +273,8 @@ def export_parquet(store: Store, out: Path, *, full: bool = False) -> None:
             if table in ("documents", "audit"):
                 parts |= _parts_of(store, table)
             if parts:
-                _write_parts(store, out, table, parts)
+                with store.streaming():
+                    _write_parts(store, out, table, parts)
                 store.release()  # the blocks this table's scans cached: the next table reads others
             _prune(out, table, live)
         _atomic(out / "errors.parquet", lambda tmp: store.con.sql(_table_sql("errors")).write_parquet(
