@@ -165,6 +165,22 @@ def test_running_out_of_memory_while_opening_is_not_called_damage(tmp_path):
     assert isinstance(_opening_failed(duckdb.IOException("Could not read from file"), tmp_path), StoreDamaged)
 
 
+@pytest.mark.parametrize("env, backend", [(None, "system"), ("mimalloc", "mimalloc")])
+def test_arrow_buffers_come_from_the_system_allocator_unless_the_environment_names_a_pool(env, backend):
+    """In a fresh process that imports only what a worker imports."""
+    import os
+    import subprocess
+    import sys
+
+    environ = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    if env:
+        environ["ARROW_DEFAULT_MEMORY_POOL"] = env
+    got = subprocess.run([sys.executable, "-c", "import parmine.pipelines.process, pyarrow as pa; "
+                          "print(pa.default_memory_pool().backend_name)"],
+                         env=environ, capture_output=True, text=True, check=True).stdout.strip()
+    assert got == backend
+
+
 def test_a_streaming_block_caches_within_half_the_limit_and_gives_the_limit_back(tmp_path, monkeypatch):
     import parmine.pipelines.store as store_module
 
