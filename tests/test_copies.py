@@ -1,5 +1,4 @@
 """Report identity: copies of one report are found, distinct reports kept apart."""
-import pytest
 from conftest import SEEDS
 
 from parmine.pipelines.copies import _sketch, fingerprint, group_copies, similarity
@@ -72,43 +71,3 @@ def test_the_store_follows_only_pairs_that_may_join_one_report(tmp_path):
         store.insert("documents", arrow_table("documents", rows))
         reached, pairs = _linked(store, {"new"})
     assert reached == {"new", "new.pdf"} and {tuple(sorted(p)) for p in pairs} == {("new", "new.pdf")}
-
-
-def test_a_recount_of_the_hashes_cut_short_is_done_whole_by_the_next_run(tmp_path, monkeypatch):
-    """The prefixes are redone a chunk of documents per transaction (one
-    transaction over a large store held every new row in memory); a run
-    cut short in the middle records no recount, so the next one redoes it
-    and marks what an uncut run marks."""
-    import parmine.pipelines.copies as copies
-    from parmine.pipelines.schema import arrow_table, columns
-    from parmine.pipelines.store import Store
-
-    rows = [{**dict.fromkeys(columns("documents")), "doc_id": d, "format": f, "fingerprint": fingerprint(t)}
-            for d, f, t in [("a", "txt", TEXT), ("a.pdf", "scan-pdf", _ocr_like(TEXT)), ("b", "txt", OTHER),
-                            ("c", "txt", TEXT[: len(TEXT) // 3]), ("d", "txt", OTHER[len(OTHER) // 2:])]]
-    monkeypatch.setattr(copies, "CHUNK", 2)
-    with Store(tmp_path / "uncut") as store:
-        store.insert("documents", arrow_table("documents", rows))
-        copies.mark_copies(store, [r["doc_id"] for r in rows])
-        expected = store.query("SELECT doc_id, report_key, duplicate_of FROM documents ORDER BY 1")[1]
-    assert ("a.pdf", expected[0][1], "a") in expected  # the scan is a copy of the text file
-
-    ids_table, calls = copies.ids_table, []
-
-    def cut_at_the_second_chunk(ids, *args):
-        calls.append(ids)
-        if len(calls) == 2:
-            raise KeyboardInterrupt
-        return ids_table(ids, *args)
-    with Store(tmp_path / "cut") as store:
-        store.insert("documents", arrow_table("documents", rows))
-        monkeypatch.setattr(copies, "ids_table", cut_at_the_second_chunk)
-        with pytest.raises(KeyboardInterrupt):
-            copies.mark_copies(store, [r["doc_id"] for r in rows])
-        assert store.value("SELECT count(DISTINCT doc_id) FROM _prefixes") == 2  # the first chunk was kept
-        assert store.state("hash_counts") is None
-        monkeypatch.setattr(copies, "ids_table", ids_table)
-        copies.mark_copies(store, [r["doc_id"] for r in rows])
-        assert store.query("SELECT doc_id, report_key, duplicate_of FROM documents ORDER BY 1")[1] == expected
-        assert store.value("SELECT count(DISTINCT doc_id) FROM _prefixes") == len(rows)
-        assert store.state("hash_counts") == str(len(rows))

@@ -247,25 +247,23 @@ def _prefixes(store, seeds: set[str]) -> None:
     put the old versions' prefixes in the temporary ``_old_prefixes``."""
 
     docs = store.value("SELECT count(*) FROM documents")
-    recount = docs >= 2 * int(store.state("hash_counts") or 0)
-    if recount:
-        with store.transaction():
+    counted = int(store.state("hash_counts") or 0)
+    with store.transaction():
+        recount = docs >= 2 * counted
+        if recount:
             store.execute("DELETE FROM _hash_counts")
             store.execute("INSERT INTO _hash_counts SELECT h, count(*) FROM ("
                           + _HASHES.format(source="documents") + ") GROUP BY h HAVING count(*) > 1")
             store.execute("DELETE FROM _prefixes")
-        seeds = {r[0] for r in store.con.execute("SELECT doc_id FROM documents").fetchall()}
-    ids = sorted(seeds)
-    for i in range(0, len(ids), CHUNK):
-        # a window over a chunk's hashes at a time, a transaction each (one over all would hold every
-        # new row in memory): bounded memory
-        with store.transaction(), store.registered("_seeds", ids_table(ids[i:i + CHUNK])):
-            if not recount:
-                store.execute("DELETE FROM _prefixes WHERE doc_id IN (SELECT doc_id FROM _seeds)")
-            store.execute("INSERT INTO _prefixes " + _PREFIXES.format(hashes=_HASHES.format(
-                source="documents SEMI JOIN _seeds USING (doc_id)")), [SIMILAR])
-    if recount:  # recorded once every prefix is redone: a run cut short before leaves the recount to the next
-        store.set_state("hash_counts", str(docs))
+            store.set_state("hash_counts", str(docs))
+            seeds = {r[0] for r in store.con.execute("SELECT doc_id FROM documents").fetchall()}
+        ids = sorted(seeds)
+        for i in range(0, len(ids), CHUNK):  # a window over a chunk's hashes at a time: bounded memory
+            with store.registered("_seeds", ids_table(ids[i:i + CHUNK])):
+                if not recount:
+                    store.execute("DELETE FROM _prefixes WHERE doc_id IN (SELECT doc_id FROM _seeds)")
+                store.execute("INSERT INTO _prefixes " + _PREFIXES.format(hashes=_HASHES.format(
+                    source="documents SEMI JOIN _seeds USING (doc_id)")), [SIMILAR])
     store.execute("CREATE OR REPLACE TEMP TABLE _old_prefixes AS " + _PREFIXES.format(hashes=_HASHES.format(
         source=f"(SELECT '{STALE}' || doc_id AS doc_id, fingerprint FROM _stale_documents)")), [SIMILAR])
 
