@@ -135,7 +135,8 @@ def run_parmine(archive: Path, out: Path, jobs: int) -> Run:
     run.worker_peak_mb, run.workers = max(workers.values(), default=0.0), len(workers)
     m = _SUMMARY.search(stdout)
     if not m:
-        raise RuntimeError(f"parmine run failed ({proc.returncode}):\n{stdout}\n{seen.get('tail', b'').decode(errors='replace')}")
+        tail = seen.get("tail", b"").decode(errors="replace")  # (the tail may start inside a character)
+        raise RuntimeError(f"parmine run failed ({proc.returncode}):\n{stdout}\n{tail}")
     run.mined, run.skipped, run.failed, run.pages, run.ocr_pages = map(int, m.groups())
     if "done_at" in seen and run.mined + run.failed:
         run.mining_s, run.end_of_run_s = seen["done_at"] - t0, end - seen["done_at"]
