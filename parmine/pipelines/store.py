@@ -318,44 +318,42 @@ class Store:
             con.execute("SET memory_limit = ?", [MEMORY_LIMIT])
 
     @contextmanager
-    def streaming(self) -> Iterator[None]:
-        """DuckDB's limit halved for a block that only streams rows from
-        scans into files (the Parquet parts: a few blocks and a row group
-        held at a time), so that the blocks it reads are cached within half
-        the limit, not the whole (writing the parts of a 50,000-document
-        store at 64 MB: 61–66 MB of blocks resident; at 32 MB: 20–41);
-        set on a connection of its own, as :meth:`release` does; a limit
-        DuckDB cannot meet (or cannot be halved) leaves the block at the
-        whole limit."""
-        size = _SIZE.fullmatch(MEMORY_LIMIT.strip())
+    def _limited(self, limit: str) -> Iterator[None]:
+        """:meth:`_memory` on a connection of its own, so that a limit DuckDB
+        cannot meet fails there and not in a transaction of this one (the
+        block then runs at the whole limit)."""
         other = self.con.cursor()
         try:
             with ExitStack() as limited:
                 try:
-                    if size:
-                        limited.enter_context(self._memory(f"{float(size[1]) / 2}{size[2]}", other))
+                    limited.enter_context(self._memory(limit, other))
                 except duckdb.OutOfMemoryException:
                     pass
                 yield
         finally:
             other.close()
 
+    @contextmanager
+    def streaming(self) -> Iterator[None]:
+        """DuckDB's limit halved for a block that only streams rows from
+        scans into files (the Parquet parts: a few blocks and a row group
+        held at a time), so that the blocks it reads are cached within half
+        the limit, not the whole (writing the parts of a 50,000-document
+        store at 64 MB: 61–66 MB of blocks resident; at 32 MB: 20–41); a
+        limit DuckDB cannot meet (or cannot halve) leaves the whole one."""
+        size = _SIZE.fullmatch(MEMORY_LIMIT.strip())
+        with self._limited(f"{float(size[1]) / 2}{size[2]}" if size else MEMORY_LIMIT):
+            yield
+
     def release(self) -> None:
         """Give back the blocks DuckDB keeps cached: it holds them up to its
         limit (64 MB once the store outgrows that) until memory is short,
         so each stage of a run's end would start on top of the last one's
         reads.  Lowering the limit for a moment evicts them (what is still
-        in use stays); on a connection of its own, so that a limit DuckDB
-        cannot meet fails there and not in a transaction of this one.  And
-        what Arrow's memory pool keeps of the tables read and registered."""
-        other = self.con.cursor()
-        try:
-            with self._memory("1MB", other):
-                pass
-        except duckdb.OutOfMemoryException:
+        in use stays).  And what Arrow's memory pool keeps of the tables
+        read and registered."""
+        with self._limited("1MB"):
             pass
-        finally:
-            other.close()
         pa.default_memory_pool().release_unused()
 
     def close(self) -> None:
