@@ -71,3 +71,29 @@ def test_the_store_follows_only_pairs_that_may_join_one_report(tmp_path):
         store.insert("documents", arrow_table("documents", rows))
         reached, pairs = _linked(store, {"new"})
     assert reached == {"new", "new.pdf"} and {tuple(sorted(p)) for p in pairs} == {("new", "new.pdf")}
+
+
+def test_the_store_pairs_the_same_number_and_date_and_near_identical_texts_in_one_search(tmp_path):
+    """Both kinds of pair reach a new report: a copy found by its shared
+    prefix hashes (another file of the same text) and one found by issuer +
+    number + date (a differently worded file of the same report); reports
+    that merely share the number in another province stay apart."""
+    from parmine.pipelines.copies import _linked
+    from parmine.pipelines.schema import arrow_table, columns
+    from parmine.pipelines.store import Store
+
+    meta = dict(agency="Sở Nội vụ", province="Quảng Trị", doc_number="12/BC-SNV", issued_date="2023-09-20")
+
+    def row(doc_id, text, fmt="txt", **values):
+        return {**dict.fromkeys(columns("documents")), "doc_id": doc_id, "format": fmt,
+                "fingerprint": fingerprint(text), **values}
+
+    rows = [row("new", TEXT, **meta), row("new.pdf", _ocr_like(TEXT), "scan-pdf", **meta),
+            row("new.docx", OTHER, "docx", **meta),
+            row("elsewhere", OTHER, **{**meta, "province": "Huế", "agency": "Sở Nội vụ Huế"})]
+    with Store(tmp_path) as store:
+        store.insert("documents", arrow_table("documents", rows))
+        reached, pairs = _linked(store, {"new"})
+    assert reached == {"new", "new.pdf", "new.docx"}
+    assert {tuple(sorted(p)) for p in pairs} >= {("new", "new.pdf"), ("new", "new.docx")}
+    assert not any("elsewhere" in p for p in pairs)
