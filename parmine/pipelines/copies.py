@@ -278,6 +278,8 @@ def _prefixes(store, seeds: set[str]) -> None:
                     store.execute("DELETE FROM _prefixes WHERE doc_id IN (SELECT doc_id FROM _seeds)")
                 store.execute("INSERT INTO _prefixes " + _PREFIXES.format(hashes=_HASHES.format(
                     source="documents SEMI JOIN _seeds USING (doc_id)")), [SIMILAR])
+    if recount:  # the blocks every document's hashes were read through: the search's joins plan with what is free
+        store.release()
     store.execute("CREATE OR REPLACE TEMP TABLE _old_prefixes AS " + _PREFIXES.format(hashes=_HASHES.format(
         source=f"(SELECT '{STALE}' || doc_id AS doc_id, fingerprint FROM _stale_documents)")), [SIMILAR])
 
@@ -286,7 +288,6 @@ def _linked(store, seeds: set[str]) -> tuple[set[str], set[tuple[str, str]]]:
     """The documents reached from ``seeds`` by pairs of copies (followed
     from document to document), and those pairs."""
     _prefixes(store, seeds)
-    store.release()  # the blocks the prefixes were read and written through: the joins below plan with what is free
     pairs: set[tuple[str, str]] = set()
     done: set[str] = set()
     frontier = seeds
