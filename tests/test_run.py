@@ -59,6 +59,21 @@ def test_bad_files_give_one_error_row_each_and_the_run_finishes(bad_folder, tmp_
         assert pred["citations"], p.stem
 
 
+def test_a_run_whose_every_new_file_fails_finishes_with_their_error_rows(bad_folder, tmp_path):
+    """The end of a run looks for copies of what it mined: when nothing of
+    it could be read, there is nothing to compare, and the run still ends
+    with its exports (once, a chunk of failed documents alone stopped it)."""
+    only_bad = tmp_path / "bad"
+    only_bad.mkdir()
+    for f in bad_folder.iterdir():
+        if f.stem not in {p.stem for p in GOOD}:
+            shutil.copy(f, only_bad / f.name)
+    out = tmp_path / "out"
+    s = run([str(only_bad)], out, jobs=1, progress=False)
+    assert s.failed == len(list(only_bad.iterdir())) and s.processed == 0
+    assert (out / "errors.parquet").is_file() and (out / "indicators_wide.csv").is_file()
+
+
 def test_rerun_skips_unchanged_and_force_reprocesses(tmp_path, monkeypatch):
     monkeypatch.setattr("parmine.pipelines.run.ASK", 2)  # the store asked about two inputs, then one
     src = tmp_path / "in"

@@ -245,6 +245,8 @@ def _pairs_from(store, frontier: list[str]) -> set[tuple[str, str]]:
     out: set[tuple[str, str]] = set()
     for i in range(0, len(frontier), CHUNK):
         docs = _docs(store, set(frontier[i:i + CHUNK]))
+        if not docs:  # documents that failed: nothing of theirs is stored to compare
+            continue
         with store.registered("_frontier", pa.Table.from_pylist(list(docs.values()))):
             store.execute(_FRONTIER_PREFIXES)
             found = {pair for sql in (_SHARED_HASH, _SAME_NUMBER) for pair in store.con.execute(sql).fetchall()}
