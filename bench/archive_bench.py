@@ -109,6 +109,11 @@ def _watch_bar(stream, seen: dict) -> None:
     seen["tail"] = tail
 
 
+def _drain(stream, into: list[bytes]) -> None:
+    """Read ``stream`` to its end into ``into``."""
+    into.extend(iter(lambda: os.read(stream.fileno(), 65536), b""))
+
+
 def run_parmine(archive: Path, out: Path, jobs: int) -> Run:
     """``parmine run ARCHIVE -o OUT``, watched."""
     cmd = [sys.executable, "-c", "import sys; from parmine.pipelines.cli import main; sys.exit(main())",
@@ -119,7 +124,10 @@ def run_parmine(archive: Path, out: Path, jobs: int) -> Run:
     seen: dict = {}
     reader = threading.Thread(target=_watch_bar, args=(proc.stderr, seen), daemon=True)
     reader.start()
-    main, workers = psutil.Process(proc.pid), {}
+    printed: list[bytes] = []  # stdout read as it comes: a summary listing many errors outgrows the pipe
+    drain = threading.Thread(target=_drain, args=(proc.stdout, printed), daemon=True)
+    drain.start()
+    main, workers = psutil.Process(proc.pid), dict[int, float]()
     while proc.poll() is None:
         run.main_peak_mb = max(run.main_peak_mb, peak_mb(proc.pid))
         try:
@@ -128,9 +136,11 @@ def run_parmine(archive: Path, out: Path, jobs: int) -> Run:
         except psutil.NoSuchProcess:
             break
         time.sleep(SAMPLE_SECONDS)
-    stdout = proc.communicate()[0].decode()
+    proc.wait()
     end = time.perf_counter()
     reader.join()
+    drain.join()
+    stdout = b"".join(printed).decode(errors="replace")
     run.exit_status, run.wall_s, run.load_after = proc.returncode, end - t0, os.getloadavg()[0]
     run.worker_peak_mb, run.workers = max(workers.values(), default=0.0), len(workers)
     m = _SUMMARY.search(stdout)

@@ -67,3 +67,23 @@ def test_growing_an_archive_writes_the_same_documents(archive, tmp_path):
     out, paths = archive
     (again,) = generate(tmp_path, 1, seed=7, start=6, mix=MIX)
     assert again.read_bytes() == (out / again.relative_to(tmp_path)).read_bytes()
+
+
+def test_a_watched_run_that_prints_more_than_a_pipe_holds_ends(tmp_path):
+    """parmine lists every file it could not read as it ends: 1,500 of them
+    are more than a pipe holds, and the bench reads them as they come (a run
+    waiting to print them would never end)."""
+    import threading
+
+    from archive_bench import run_parmine
+
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    for i in range(1500):
+        (archive / f"empty-{i:04d}.txt").write_bytes(b"")
+    got = {}
+    watch = threading.Thread(target=lambda: got.update(run=run_parmine(archive, tmp_path / "out", 1)), daemon=True)
+    watch.start()
+    watch.join(timeout=600)
+    assert "run" in got, "the watched run did not end"
+    assert got["run"].failed == 1500 and got["run"].mined == 0
