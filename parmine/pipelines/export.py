@@ -207,7 +207,8 @@ def _write_parts(store: Store, out: Path, table: str, parts: set[int]) -> None:
     ends).  Small parts (the few documents a run adds to each year) are
     read a batch of at most ``PART_DOCS`` documents at a time into a
     temporary table, so that the table is scanned once per batch, not once
-    per part.  The pages of a part with their texts put together
+    per part (pages: their rows and their texts' pieces, each into a table
+    of its own).  The pages of a part with their texts put together
     (:func:`_write_pages`)."""
     folder = out / table
     cols = ", ".join(f'"{c}"' for c in columns(table))
@@ -216,19 +217,22 @@ def _write_parts(store: Store, out: Path, table: str, parts: set[int]) -> None:
                                               "GROUP BY 1").fetchall():
         years[part], sizes[part] = year, docs
     for batch in _batches(parts, sizes):
-        source = f'"{table}"'
-        if table != "pages" and len(batch) > 1:
+        source, texts = f'"{table}"', "page_text"
+        if len(batch) > 1:
+            copied = {"_batch": (table, cols)} if table != "pages" else {  # (the store's pages hold no text)
+                "_batch": ("pages", "*"), "_batch_text": ("page_text", "*")}
             with store.registered("_batch_parts", pa.table({"part": pa.array(batch, pa.int32())})):
-                store.execute(f'CREATE OR REPLACE TEMP TABLE _batch AS SELECT {cols} FROM "{table}" '
-                              "WHERE doc_id IN (SELECT doc_id FROM _parts SEMI JOIN _batch_parts USING (part))")
-            source = "_batch"
+                for name, (of, what) in copied.items():
+                    store.execute(f'CREATE OR REPLACE TEMP TABLE {name} AS SELECT {what} FROM "{of}" '
+                                  "WHERE doc_id IN (SELECT doc_id FROM _parts SEMI JOIN _batch_parts USING (part))")
+            source, texts = "_batch", "_batch_text"
         for part in batch:
             final = None
             if part in years:
                 final = folder / f"report_year={years[part]}" / f"part-{part:06d}.parquet"
                 final.parent.mkdir(parents=True, exist_ok=True)
                 if table == "pages":  # the texts put together from the store's pieces as they stream in
-                    pages = store.iter_pages(_MEMBERS, [part])
+                    pages = store.iter_pages(_MEMBERS, [part], pages=source, texts=texts)
                     if (first := next(pages, None)) is not None:
                         _atomic(final, lambda tmp, pages=pages, first=first: _write_pages(pages, first, tmp))
                     else:
@@ -245,6 +249,8 @@ def _write_parts(store: Store, out: Path, table: str, parts: set[int]) -> None:
                     old.unlink()
         if source == "_batch":
             store.execute("DROP TABLE _batch")
+            if table == "pages":
+                store.execute("DROP TABLE _batch_text")
 
 
 def _prune(out: Path, table: str, live: set[tuple[int, int]]) -> None:

@@ -431,18 +431,20 @@ class Store:
                           key=lambda r: (r["doc_id"], r["page"]))
         return arrow_table("pages", rows)
 
-    def iter_pages(self, where: str, params: Sequence = ()) -> Iterator[dict]:
+    def iter_pages(self, where: str, params: Sequence = (), *, pages: str = "pages",
+                   texts: str = "page_text") -> Iterator[dict]:
         """The pages ``where`` picks (a condition on ``doc_id``), their texts
         put together from the pieces as they stream in: a page is given once
         it has the pieces its ``chars`` counts (only pages still missing one
-        are held), any other at the end."""
+        are held), any other at the end.  ``pages`` and ``texts``: the tables
+        read (a temporary copy of some documents' rows of each)."""
         meta = {(d, p): (src, chars) for d, p, src, chars in self.con.execute(
-            f"SELECT doc_id, page, source, chars FROM pages {where}", list(params)).fetchall()}
+            f"SELECT doc_id, page, source, chars FROM {pages} {where}", list(params)).fetchall()}
         for (doc_id, page), (source, chars) in meta.items():
             if chars == 0:
                 yield {"doc_id": doc_id, "page": page, "source": source, "chars": chars, "text": ""}
         pending: dict[tuple[str, int], dict[int, str]] = {}
-        reader = self.con.sql(f"SELECT doc_id, page, piece, text FROM page_text {where}",
+        reader = self.con.sql(f"SELECT doc_id, page, piece, text FROM {texts} {where}",
                               params=list(params)).to_arrow_reader(2_000)
         try:
             for batch in reader:
