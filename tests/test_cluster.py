@@ -270,6 +270,25 @@ def test_a_worker_without_a_nanny_is_refused_before_anything_runs(cluster, tmp_p
         alone.wait()
 
 
+def test_a_scheduler_out_of_reach_leaves_no_client_behind(tmp_path):
+    """The client a failed connection half built is closed at once, not by
+    some later garbage collection: run inside the next client's start, its
+    closing waits for the event loop the two share, for ever (this suite
+    once hung there)."""
+    import gc
+
+    from distributed import Client
+
+    gc.collect()
+    gc.disable()
+    try:
+        with pytest.raises(ClusterError, match="cannot reach the Dask scheduler at nowhere"):
+            list(DaskExecutor("nowhere", task=_fake).map(_items(tmp_path, ["a"]), Options()))
+        assert not [o for o in gc.get_objects() if isinstance(o, Client)]
+    finally:
+        gc.enable()
+
+
 def test_no_scheduler_and_no_worker_each_end_the_run_with_one_line(tmp_path):
     with pytest.raises(ClusterError, match="cannot reach the Dask scheduler at nowhere"):
         list(DaskExecutor("nowhere", task=_fake).map(_items(tmp_path, ["a"]), Options()))

@@ -26,6 +26,7 @@ documents and yield results as they finish.
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing as mp
 import os
 import shutil
@@ -331,11 +332,18 @@ def _connect(address: str):
     have a nanny (which restarts a worker stopped for its time limit)."""
     from dask.distributed import Client
 
+    unreachable = None
     try:
         client = Client(address)
     except (OSError, TimeoutError, ValueError) as exc:
-        raise ClusterError(f"cannot reach the Dask scheduler at {address} ({exc}): start it, or check the "
-                           "address (docs/scaling.md)") from None
+        unreachable = str(exc)
+    if unreachable is not None:
+        # the client it half built is collected now, once the exception has let go of it: it holds
+        # reference cycles, and a collection at some later moment could run its closing inside
+        # another client's start, which then waits for ever on the event loop the two share
+        gc.collect()
+        raise ClusterError(f"cannot reach the Dask scheduler at {address} ({unreachable}): start it, or check "
+                           "the address (docs/scaling.md)")
     alone = sorted(a for a, w in client.scheduler_info()["workers"].items() if not w.get("nanny"))
     if alone:
         client.close()
