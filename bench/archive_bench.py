@@ -98,20 +98,20 @@ def peak_mb(pid: int) -> float:
     return 0.0
 
 
+def _chunks(stream):
+    """What a pipe gives, as it comes, to its end."""
+    return iter(lambda: os.read(stream.fileno(), 65536), b"")
+
+
 def _watch_bar(stream, seen: dict) -> None:
     """Read the progress bar; note when it last showed every document done."""
     tail = b""
-    for chunk in iter(lambda: os.read(stream.fileno(), 65536), b""):
+    for chunk in _chunks(stream):
         bars = _BAR.findall(tail[-64:] + chunk)  # a bar may be cut between two reads
         if bars and bars[-1][0] == bars[-1][1]:
             seen["done_at"] = time.perf_counter()
         tail = (tail + chunk)[-4000:]
     seen["tail"] = tail
-
-
-def _drain(stream, into: list[bytes]) -> None:
-    """Read ``stream`` to its end into ``into``."""
-    into.extend(iter(lambda: os.read(stream.fileno(), 65536), b""))
 
 
 def run_parmine(archive: Path, out: Path, jobs: int) -> Run:
@@ -125,7 +125,7 @@ def run_parmine(archive: Path, out: Path, jobs: int) -> Run:
     reader = threading.Thread(target=_watch_bar, args=(proc.stderr, seen), daemon=True)
     reader.start()
     printed: list[bytes] = []  # stdout read as it comes: a summary listing many errors outgrows the pipe
-    drain = threading.Thread(target=_drain, args=(proc.stdout, printed), daemon=True)
+    drain = threading.Thread(target=lambda: printed.extend(_chunks(proc.stdout)), daemon=True)
     drain.start()
     main, workers = psutil.Process(proc.pid), dict[int, float]()
     while proc.poll() is None:

@@ -217,7 +217,7 @@ def _write_parts(store: Store, out: Path, table: str, parts: set[int]) -> None:
                                               "GROUP BY 1").fetchall():
         years[part], sizes[part] = year, docs
     for batch in _batches(parts, sizes):
-        source, texts = f'"{table}"', "page_text"
+        copied = {}  # temporary table → (table, columns) copied into it
         if len(batch) > 1:
             copied = {"_batch": (table, cols)} if table != "pages" else {  # (the store's pages hold no text)
                 "_batch": ("pages", "*"), "_batch_text": ("page_text", "*")}
@@ -225,7 +225,7 @@ def _write_parts(store: Store, out: Path, table: str, parts: set[int]) -> None:
                 for name, (of, what) in copied.items():
                     store.execute(f'CREATE OR REPLACE TEMP TABLE {name} AS SELECT {what} FROM "{of}" '
                                   "WHERE doc_id IN (SELECT doc_id FROM _parts SEMI JOIN _batch_parts USING (part))")
-            source, texts = "_batch", "_batch_text"
+        source, texts = ("_batch", "_batch_text") if copied else (f'"{table}"', "page_text")
         for part in batch:
             final = None
             if part in years:
@@ -247,10 +247,8 @@ def _write_parts(store: Store, out: Path, table: str, parts: set[int]) -> None:
             for old in folder.glob(f"report_year=*/part-{part:06d}*.parquet"):  # what the part held before
                 if old != final:
                     old.unlink()
-        if source == "_batch":
-            store.execute("DROP TABLE _batch")
-            if table == "pages":
-                store.execute("DROP TABLE _batch_text")
+        for name in copied:
+            store.execute(f"DROP TABLE {name}")
 
 
 def _prune(out: Path, table: str, live: set[tuple[int, int]]) -> None:
