@@ -181,7 +181,7 @@ def test_arrow_buffers_come_from_the_system_allocator_unless_the_environment_nam
     assert got == backend
 
 
-def test_a_streaming_block_caches_within_half_the_limit_and_gives_the_limit_back(tmp_path, monkeypatch):
+def test_a_streaming_block_caches_within_two_thirds_of_the_limit_and_gives_the_limit_back(tmp_path, monkeypatch):
     import parmine.pipelines.store as store_module
 
     cached = "SELECT sum(memory_usage_bytes) FROM duckdb_memory() WHERE tag = 'BASE_TABLE'"
@@ -198,10 +198,25 @@ def test_a_streaming_block_caches_within_half_the_limit_and_gives_the_limit_back
             with st.streaming():
                 assert st.value("SELECT current_setting('memory_limit')") != limit
                 assert st.query(scan)[1] == whole
-                assert st.value(cached) <= 8 * 2**20
+                assert st.value(cached) <= 16 * 2 / 3 * 2**20
             st.insert("pages", [dict(r, doc_id="n" + r["doc_id"]) for r in _long_pages(3)])
         assert st.value("SELECT current_setting('memory_limit')") == limit
         assert st.value("SELECT count(*) FROM pages") == 1203
+
+
+def test_a_grouping_block_has_a_third_more_room_and_gives_the_limit_back(tmp_path, monkeypatch):
+    import parmine.pipelines.store as store_module
+
+    monkeypatch.setattr(store_module, "MEMORY_LIMIT", "12MB")
+    sixteen = duckdb.connect(config={"memory_limit": "16MB"}).execute("SELECT current_setting('memory_limit')")
+    with Store(tmp_path / "out") as st:
+        limit = st.value("SELECT current_setting('memory_limit')")
+        with st.transaction():  # within a transaction too: it goes on, and commits
+            with st.grouping():
+                assert st.value("SELECT current_setting('memory_limit')") == sixteen.fetchall()[0][0]
+            st.insert("pages", _long_pages(3))
+        assert st.value("SELECT current_setting('memory_limit')") == limit
+        assert st.value("SELECT count(*) FROM pages") == 3
 
 
 def test_release_gives_back_the_blocks_duckdb_cached_and_keeps_its_limit(tmp_path):

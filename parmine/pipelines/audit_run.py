@@ -264,8 +264,16 @@ def _reaudit(store: Store, doc_ids: Iterable[str], registry: Registry | None, sy
     return changed
 
 
-def _row_set(rows: Iterable[dict]) -> set[tuple]:
-    return {tuple(sorted(r.items())) for r in rows}
+def _digest(row: dict) -> bytes:
+    """A row's columns and values in 16 bytes (the audit's are strings,
+    integers and NULLs: equal rows, and only those, have equal digests) —
+    held for thousands of rows where the rows themselves would be ten
+    times larger."""
+    return hashlib.blake2b(repr(sorted(row.items())).encode(), digest_size=16).digest()
+
+
+def _row_set(rows: Iterable[dict]) -> set[bytes]:
+    return {_digest(r) for r in rows}
 
 
 def mined(store: Store) -> list[str]:
@@ -441,13 +449,12 @@ def _update_conflicts(store: Store, keys: set[str], held: dict[str, tuple[str, s
     with store.registered("_keys", ids_table(keys, "cited_key")), \
             (store.registered("_among", among) if among is not None else nullcontext()):
         rows = _conflict_rows(store, {k: held[k] for k in keys if k in held}, among is not None)
-        old = _old_conflicts(store, among is not None)
-        before: dict[str, set] = defaultdict(set)
-        after: dict[str, set] = defaultdict(set)
-        for r in old:
-            before[r["doc_id"]].add(tuple(sorted(r.items())))
+        before: dict[str, set[bytes]] = defaultdict(set)
+        after: dict[str, set[bytes]] = defaultdict(set)
+        for r in _old_conflicts(store, among is not None):
+            before[r["doc_id"]].add(_digest(r))
         for r in rows:
-            after[r["doc_id"]].add(tuple(sorted(r.items())))
+            after[r["doc_id"]].add(_digest(r))
         changed = {d for d in before.keys() | after.keys() if before[d] != after[d]}
         if changed:
             with store.registered("_docs", ids_table(changed)):
@@ -463,13 +470,13 @@ def _update_conflicts(store: Store, keys: set[str], held: dict[str, tuple[str, s
     return changed
 
 
-def _old_conflicts(store: Store, among: bool) -> list[dict]:
+def _old_conflicts(store: Store, among: bool) -> Iterator[dict]:
     """The stored cross-report conflicts on mentions of the documents in
-    ``_keys`` (``among``: of the reports in ``_among`` only)."""
-    return list(_dicts(store.con.execute(
+    ``_keys`` (``among``: of the reports in ``_among`` only), as they stream in."""
+    return _dicts(store.con.execute(
         f"SELECT a.* FROM audit a WHERE a.scope = 'corpus' {_among('a') if among else ''} "
         "AND EXISTS (SELECT 1 FROM citations c SEMI JOIN _keys USING (cited_key) "
-        "WHERE c.doc_id = a.doc_id AND c.start = a.start AND c.extractor <> 'ner')")))
+        "WHERE c.doc_id = a.doc_id AND c.start = a.start AND c.extractor <> 'ner')"))
 
 
 def _dated_keys(store: Store, doc_ids: Iterable[str]) -> set[str]:
@@ -513,7 +520,8 @@ def _conflict_plan(store: Store, keys: list[str], new: pa.Table
     key with neither conflicts nor a held date is left out (held dates and
     counts come from one pass of DuckDB over all ``keys``)."""
     with store.registered("_keys", ids_table(keys, "cited_key")):
-        held, weight = _held_dates(store)
+        with store.grouping():
+            held, weight = _held_dates(store)
         weight.update(_stored_conflicts(store))
         known = store.state("held") is not None
         before = {} if not known else {k: (d, src) for k, d, src in store.con.execute(

@@ -268,8 +268,9 @@ def _prefixes(store, seeds: set[str]) -> None:
         recount = docs >= 2 * counted
         if recount:
             store.execute("DELETE FROM _hash_counts")
-            store.execute("INSERT INTO _hash_counts SELECT h, count(*) FROM ("
-                          + _HASHES.format(source="documents") + ") GROUP BY h HAVING count(*) > 1")
+            with store.grouping():
+                store.execute("INSERT INTO _hash_counts SELECT h, count(*) FROM ("
+                              + _HASHES.format(source="documents") + ") GROUP BY h HAVING count(*) > 1")
             store.execute("DELETE FROM _prefixes")
             store.set_state("hash_counts", str(docs))
             seeds = {r[0] for r in store.con.execute("SELECT doc_id FROM documents").fetchall()}

@@ -51,7 +51,7 @@ MAX_PARTS = 50  # parts of one year past which its small parts are merged
 # the rows DuckDB's Parquet writer holds before it writes them out: a part of
 # page texts would otherwise be held whole (a row group is 122,880 rows)
 ROW_GROUP_BYTES = "4MB"
-CSV_DOCS = 2000  # documents per sorted slice of indicators.csv
+CSV_DOCS = 1000  # documents per sorted slice of indicators.csv (2,000 need more than 46 MB at 50,000)
 TEXT_SLICE = 1_000_000  # characters of page text per row group of the Parquet pages
 GOLD_AUDIT_KINDS = {"citation_date_conflict", "citation_malformed", "citation_issuer_mismatch",
                     "citation_year_mismatch", "symbol_variant", "arithmetic_mismatch",

@@ -30,8 +30,9 @@ from .schema import COPY_COLUMNS, INTERNAL, PAGE_PIECE, PER_DOCUMENT, STORED, ar
 DB_NAME = "parmine.duckdb"
 TEMP_NAME = ".duckdb-tmp"  # where DuckDB spills what does not fit in its memory limit
 # DuckDB's memory (its buffers, joins, sorts and exports; past it, it spills to TEMP_NAME): every
-# end-of-run query works within 64 MB on a 50,000-document store (page texts are kept in pieces)
-MEMORY_LIMIT = os.environ.get("PARMINE_DUCKDB_MEMORY", "64MB")
+# end-of-run query works within 48 MB on a 50,000-document store (page texts are kept in pieces),
+# but for the two that group every row of a large table at once (:meth:`Store.grouping`)
+MEMORY_LIMIT = os.environ.get("PARMINE_DUCKDB_MEMORY", "48MB")
 _SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([a-zA-Z%]*)")  # a limit as DuckDB reads it: 64MB, 1.5 GiB, 50%
 # No ZSTD for long strings: DuckDB decompresses a ZSTD segment whole (128 MiB
 # at a time for the whole page texts of 10,000 text reports an older parmine
@@ -333,16 +334,32 @@ class Store:
         finally:
             other.close()
 
+    def _scaled(self, factor: float) -> str:
+        """DuckDB's limit times ``factor`` (the limit itself when it cannot be read)."""
+        size = _SIZE.fullmatch(MEMORY_LIMIT.strip())
+        return f"{float(size[1]) * factor:.4g}{size[2]}" if size else MEMORY_LIMIT
+
     @contextmanager
     def streaming(self) -> Iterator[None]:
-        """DuckDB's limit halved for a block that only streams rows from
-        scans into files (the Parquet parts: a few blocks and a row group
-        held at a time), so that the blocks it reads are cached within half
-        the limit, not the whole (writing the parts of a 50,000-document
-        store at 64 MB: 61–66 MB of blocks resident; at 32 MB: 20–41); a
-        limit DuckDB cannot meet (or cannot halve) leaves the whole one."""
-        size = _SIZE.fullmatch(MEMORY_LIMIT.strip())
-        with self._limited(f"{float(size[1]) / 2}{size[2]}" if size else MEMORY_LIMIT):
+        """DuckDB's limit at two thirds for a block that only streams rows
+        from scans into files (the Parquet parts: a few blocks and a row
+        group held at a time), so that the blocks it reads are cached within
+        that, not the whole limit (writing the parts of a 50,000-document
+        store at 64 MB: 61–66 MB of blocks resident; at 32 MB: 20–41; at
+        24 MB a part of the documents fails); a limit DuckDB cannot meet
+        leaves the whole one."""
+        with self._limited(self._scaled(2 / 3)):
+            yield
+
+    @contextmanager
+    def grouping(self) -> Iterator[None]:
+        """DuckDB's limit at four thirds for a statement that groups every
+        row of a large table at once (the copy search's hash counts, the held
+        dates of every cited document): at 50,000 documents these need 48 MB
+        (they fail at 32), at 100,200 the hash counts pass at 64 — where every
+        other query of a run works within the limit, and the stages before
+        and after keep less cached."""
+        with self._limited(self._scaled(4 / 3)):
             yield
 
     def release(self) -> None:
