@@ -364,7 +364,7 @@ class Store:
 
     def release(self) -> None:
         """Give back the blocks DuckDB keeps cached: it holds them up to its
-        limit (64 MB once the store outgrows that) until memory is short,
+        limit (48 MB once the store outgrows that) until memory is short,
         so each stage of a run's end would start on top of the last one's
         reads.  Lowering the limit for a moment evicts them (what is still
         in use stays).  And what Arrow's memory pool keeps of the tables
