@@ -17,8 +17,9 @@ import pytest
 from conftest import alive, dataset_tables, start_run, wait_for_progress
 
 from parmine.audit.registry import RegistryCheck
+from parmine.pipelines.copies import mark_copies
 from parmine.pipelines.run import _Batch, run
-from parmine.pipelines.store import Store
+from parmine.pipelines.store import DB_NAME, Store
 
 pytestmark = pytest.mark.slow
 
@@ -97,16 +98,14 @@ def test_the_end_of_a_run_starts_from_the_mined_rows_written_into_the_file(tmp_p
     reports into a 10,000-report store the sort of an ``indicators.csv``
     slice ran out of 48 MB. The end of the run checkpoints first: its write-
     ahead log is empty when the copy search starts."""
-    import parmine.pipelines.run as run_module
     wal = []
-    mark = run_module.mark_copies
 
     def marking(store, new):
-        log = Path(str(tmp_path / "out" / "parmine.duckdb") + ".wal")
+        log = tmp_path / "out" / (DB_NAME + ".wal")
         wal.append(log.stat().st_size if log.exists() else 0)
-        return mark(store, new)
+        return mark_copies(store, new)
 
-    monkeypatch.setattr(run_module, "mark_copies", marking)
+    monkeypatch.setattr("parmine.pipelines.run.mark_copies", marking)
     src = tmp_path / "in"
     src.mkdir()
     for p in GOOD:

@@ -208,12 +208,13 @@ def test_a_grouping_block_has_a_third_more_room_and_gives_the_limit_back(tmp_pat
     import parmine.pipelines.store as store_module
 
     monkeypatch.setattr(store_module, "MEMORY_LIMIT", "12MB")
-    sixteen = duckdb.connect(config={"memory_limit": "16MB"}).execute("SELECT current_setting('memory_limit')")
+    with duckdb.connect(config={"memory_limit": "16MB"}) as con:  # 16 MB as DuckDB shows it
+        sixteen = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
     with Store(tmp_path / "out") as st:
         limit = st.value("SELECT current_setting('memory_limit')")
         with st.transaction():  # within a transaction too: it goes on, and commits
             with st.grouping():
-                assert st.value("SELECT current_setting('memory_limit')") == sixteen.fetchall()[0][0]
+                assert st.value("SELECT current_setting('memory_limit')") == sixteen
             st.insert("pages", _long_pages(3))
         assert st.value("SELECT current_setting('memory_limit')") == limit
         assert st.value("SELECT count(*) FROM pages") == 3
