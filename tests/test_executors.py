@@ -47,6 +47,22 @@ def test_every_document_comes_back(tmp_path, monkeypatch):
     assert all(r.error is None for r in got)
 
 
+def test_the_largest_file_goes_first_and_the_inputs_go_as_they_are_handed_out(tmp_path, monkeypatch):
+    """A run hands its list of inputs over: the pool pops from it (50,000
+    inputs are 18 MB the main process need not hold to the end)."""
+    monkeypatch.setattr(process, "process_document", _fake)
+    items = []
+    for name, size in [("small", 1), ("large", 300), ("mid", 20), ("mid-too", 20)]:
+        (tmp_path / f"{name}.txt").write_text("x" * size)
+        items.append(Item(tmp_path / f"{name}.txt", name))
+    got, left = [], []
+    for r in ProcessPool(1, timeout=30).map(items, Options()):
+        got.append(r.doc_id)
+        left.append(len(items))
+    assert got == ["large", "mid", "mid-too", "small"]  # files of one size in the order given
+    assert left[0] < 4 and left == sorted(left, reverse=True) and left[-1] == 0
+
+
 def test_a_document_past_the_time_limit_is_stopped(tmp_path, monkeypatch):
     monkeypatch.setattr(process, "process_document", _fake)
     t0 = time.monotonic()

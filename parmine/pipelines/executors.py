@@ -44,12 +44,19 @@ from .task import Options, Result, error_row
 
 
 def _order(items: Iterable[Item]) -> list[Item]:
+    """The documents to hand out, the largest file first (a long one does
+    not start last), as a list to pop them from: ``items`` itself when it
+    is a list, sorted in place, so that the caller's inputs go as they are
+    handed out (a run of 50,000 documents holds 18 MB of them at first)."""
     def size(item: Item) -> int:
         try:
             return os.stat(item.file).st_size
         except OSError:
             return 0
-    return sorted(items, key=size, reverse=True)
+    todo = items if isinstance(items, list) else list(items)
+    todo.sort(key=size, reverse=True)
+    todo.reverse()  # popped from the end
+    return todo
 
 
 PR_SET_PDEATHSIG = 1
@@ -217,7 +224,7 @@ class ProcessPool:
                     if slot.task is not None:
                         continue
                     if todo:
-                        item = todo.pop(0)
+                        item = todo.pop()
                         start(conn, "doc", item, item.doc_id, item.source)
                         continue
                     owner = next((c for c, s in slots.items() if s.task == "doc" and s.ocr
@@ -396,7 +403,7 @@ class DaskExecutor:
             if cluster is not None:
                 cluster.close()
 
-    def _run(self, client, todo: list[Item], options: Options) -> Iterator[Result]:
+    def _run(self, client, queue: list[Item], options: Options) -> Iterator[Result]:
         """Submit as many documents as the cluster has threads, yield their
         results as they come, and stop those past the time limit.  Paths
         go out absolute: a worker's working folder is not this one's."""
@@ -406,7 +413,6 @@ class DaskExecutor:
         client.subscribe_topic(BEAT_TOPIC, lambda event: beats.__setitem__(
             event[1][0], (time.monotonic(), event[1][1])))
         running: dict = {}  # future → item
-        queue = list(todo)
         seen = time.monotonic()  # when the cluster last had a worker
         while queue or running:
             workers = client.nthreads()
@@ -416,7 +422,7 @@ class DaskExecutor:
                 raise ClusterError(f"the Dask cluster has had no worker for {self.timeout:g} s: start workers "
                                    "(docs/scaling.md) and run the same command again to resume")
             while queue and len(running) < sum(workers.values()):
-                it = queue.pop(0)
+                it = queue.pop()
                 key = f"parmine-{it.doc_id}-{len(queue)}-{time.monotonic_ns()}"
                 running[client.submit(_dask_task, self.task, os.path.abspath(it.file), it.doc_id, options,
                                       it.source, key, key=key, pure=False)] = it

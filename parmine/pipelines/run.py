@@ -22,6 +22,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
 import duckdb
 from tqdm import tqdm
@@ -105,7 +106,6 @@ class _Batch:
         self.out = out
         self.results: list[Result] = []
         self.since = time.monotonic()
-        self.written: set[str] = set()  # documents whose prediction file this run wrote
 
     @property
     def pages(self) -> int:
@@ -140,7 +140,6 @@ class _Batch:
                 remove_pred(self.out, r.doc_id)
             else:
                 write_pred(self.out, {t: r.rows[t].to_pylist() for t in PRED_TABLES})
-            self.written.add(r.doc_id)
         s = self.summary
         s.failed += len(errors)
         s.errors.extend(errors)
@@ -171,6 +170,7 @@ def run(inputs: list[str], out: str | Path, *, jobs: int | None = None,
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
         note_registry(store, index)
+        unfinished = mined(store)  # an earlier run's, which may have stopped before writing their prediction files
         batch = _Batch(store, summary, out, stop)
         try:
             found = collect(inputs, out / ".inputs", skip=(out,), known=store.sources())
@@ -179,7 +179,6 @@ def run(inputs: list[str], out: str | Path, *, jobs: int | None = None,
                 row = error_row(err["doc_id"], err["path"], err["stage"], err["reason"])
                 store.commit_error(row)
                 remove_pred(out, err["doc_id"])
-                batch.written.add(err["doc_id"])
                 summary.errors.append(row)
             summary.failed += len(found.errors)
             todo = []
@@ -192,6 +191,7 @@ def run(inputs: list[str], out: str | Path, *, jobs: int | None = None,
                     else:
                         todo.append(item)
             summary.documents = len(found.items) + len(found.errors)
+            del found  # the pool takes the inputs off ``todo`` as it hands them out (100 bytes and more each)
             options = Options(ocr_cache=ocr_cache or str(out / ".cache" / "ocr"), statistical=statistical,
                               segment=segment, registry=tuple(registry or ()))
             pool = (DaskExecutor(scheduler, jobs, timeout) if executor == "dask"
@@ -206,9 +206,8 @@ def run(inputs: list[str], out: str | Path, *, jobs: int | None = None,
                                         refresh=False)
                 finally:
                     batch.flush()  # also when interrupted: what is done is kept
-            del found, todo  # the inputs (100 bytes and more each) are not needed past the mining
             t_end = time.perf_counter()
-            finish(store, out, index, written=batch.written, excel=excel)
+            finish(store, out, index, unfinished=unfinished, excel=excel)
             summary.finish_seconds = time.perf_counter() - t_end
             summary.copies, summary.reports = store.query(
                 "SELECT count(duplicate_of), count(*) - count(duplicate_of) FROM documents")[1][0]
@@ -223,15 +222,16 @@ def run(inputs: list[str], out: str | Path, *, jobs: int | None = None,
     return summary
 
 
-def finish(store: Store, out: Path, registry: Registry | None, *, written: frozenset[str] | set[str] = frozenset(),
+def finish(store: Store, out: Path, registry: Registry | None, *, unfinished: Iterable[str] = (),
            excel: bool = False) -> None:
     """The end of a run, on what changed since the last finished run (the
     store records it, so a run that stopped before its end leaves it to the
     next): copies marked, the audit across reports brought up to date,
-    prediction files written again where the audit changed (or where the run
-    that mined a report stopped before writing them: all but ``written``),
-    and the exports; the blocks DuckDB cached given back between them
-    (:meth:`Store.release`).  It starts with a checkpoint: DuckDB holds the
+    prediction files written again where the audit changed and for the
+    reports an earlier run mined but did not finish (``unfinished``: it may
+    have stopped before writing them; this run wrote its own as their
+    batches committed), and the exports; the blocks DuckDB cached given back
+    between them (:meth:`Store.release`).  It starts with a checkpoint: DuckDB holds the
     rows committed since its last one in memory its limit counts but cannot
     evict (after 100 reports mined into a 10,000-report store, an
     ``indicators.csv`` slice ran out of 48 MB)."""
@@ -241,5 +241,5 @@ def finish(store: Store, out: Path, registry: Registry | None, *, written: froze
     store.release()
     changed = update_audit(store, registry, new)
     store.release()
-    export_pred(store, out, changed | (set(new) - written))
+    export_pred(store, out, changed | set(unfinished))
     export_all(store, out, excel=excel)
