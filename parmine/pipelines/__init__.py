@@ -4,15 +4,20 @@ Arrow's buffers (every document's rows, in the workers and in the main
 process) come from the C library's allocator unless
 ``ARROW_DEFAULT_MEMORY_POOL`` names another: the pool pyarrow picks by
 default (mimalloc) holds what it is given back apart from the rest of the
-process (the end of a cold run on a 50,000-document store, alone in a
-fresh process: peak 359 MB with it, 321 MB without; whole cold runs of
-10,000 documents vary by more than that from one run to the next: 322 MB
-with it, 300 and 328 without); the system allocator's free memory is
-handed back by :meth:`.store.Store.release` (``release_unused``).
+process, more the more rows go through (the Parquet dataset of a store
+written alone in a fresh process, peak RSS: 1,000 documents 223 → 206 MB,
+10,000 documents 261 → 226 MB); the system allocator's free memory is
+handed back by :meth:`.store.Store.release` (``release_unused``).  Arrow's
+C++ library reads the variable once, when pyarrow loads, so it is set here,
+before anything of parmine's loads pyarrow (the Parquet writer and the
+readers of DuckDB's results allocate from that pool, not from the one
+:func:`pyarrow.set_memory_pool` sets, which is set too: for a process that
+loaded pyarrow before parmine).  Worker processes inherit it.
 """
 import os
 
-import pyarrow as pa
-
 if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
+    os.environ["ARROW_DEFAULT_MEMORY_POOL"] = "system"
+    import pyarrow as pa
+
     pa.set_memory_pool(pa.system_memory_pool())
