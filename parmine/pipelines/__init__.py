@@ -5,7 +5,7 @@ process) come from the C library's allocator unless
 ``ARROW_DEFAULT_MEMORY_POOL`` names another: the pool pyarrow picks by
 default (mimalloc) holds what it is given back apart from the rest of the
 process, more the more rows go through (the Parquet dataset of a store
-written alone in a fresh process, peak RSS: 1,000 documents 223 → 206 MB,
+written alone in a fresh process, peak RSS: 1,000 documents 225 → 209 MB,
 10,000 documents 261 → 226 MB); the system allocator's free memory is
 handed back by :meth:`.store.Store.release` (``release_unused``).  Arrow's
 C++ library reads the variable once, when pyarrow loads, so it is set here,

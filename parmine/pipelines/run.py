@@ -231,10 +231,10 @@ def finish(store: Store, out: Path, registry: Registry | None, *, unfinished: It
     reports an earlier run mined but did not finish (``unfinished``: it may
     have stopped before writing them; this run wrote its own as their
     batches committed), and the exports; the blocks DuckDB cached given back
-    between them (:meth:`Store.release`).  It starts with a checkpoint: DuckDB holds the
-    rows committed since its last one in memory its limit counts but cannot
-    evict (after 100 reports mined into a 10,000-report store, an
-    ``indicators.csv`` slice ran out of 48 MB)."""
+    between them (:meth:`Store.release`).  It starts with a checkpoint:
+    DuckDB holds the rows committed since its last one in memory its limit
+    counts but cannot evict (after 100 reports mined into a 10,000-report
+    store, an ``indicators.csv`` slice ran out of 48 MB)."""
     store.execute("CHECKPOINT")
     new = mined(store)
     mark_copies(store, new)
