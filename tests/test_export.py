@@ -192,3 +192,70 @@ def test_small_parts_are_written_in_batches_of_at_most_a_parts_documents():
     assert _batches({1, 2, 3, 4, 5}, sizes) == [[1], [2, 3], [4], [5]]
     assert _batches({7, 8, 9}, {7: 3, 8: 5}) == [[7, 8, 9]]  # a part with no documents left: in a batch too
     assert _batches(set(), sizes) == []
+
+
+_SMALL = """ỦY BAN NHÂN DÂN TỈNH QUẢNG TRỊ
+SỞ NỘI VỤ
+Số: {n}/BC-SNV
+Quảng Trị, ngày 5 tháng 10 năm 2020
+
+BÁO CÁO
+Kết quả công tác cải cách hành chính quý III năm 2020
+
+I. KẾT QUẢ THỰC HIỆN
+
+Trong quý III năm 2020, Sở đã tiếp nhận {n}0 hồ sơ, đã giải quyết {n}0 hồ sơ, đúng hạn {n}0 hồ sơ.
+"""
+
+
+def _run_small(src, out, names):
+    for n, name in enumerate(names, start=len(list(src.glob("*.txt"))) + 1):
+        (src / f"{name}.txt").write_text(_SMALL.format(n=n), encoding="utf-8")
+    assert main(["run", str(src), "-o", str(out), "-j", "1", "--quiet"]) == 0
+
+
+def test_indicators_csv_rewrites_only_the_slices_of_the_documents_mined(tmp_path, monkeypatch):
+    """A slice of one document at first (CSV_DOCS 2): a new report rewrites the slice it falls in and
+    copies the others from the file in place; a slice grown past CSV_DOCS is split; the file equals one
+    written whole."""
+    monkeypatch.setattr(export, "CSV_DOCS", 2)
+    plans = []
+    slices = export._slices
+    monkeypatch.setattr(export, "_slices", lambda store, kept: plans.append(slices(store, kept)) or plans[-1])
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    _run_small(src, out, ["a", "c", "e"])
+    assert [(lo, span) for lo, span in plans[-1]] == [("", None), ("c", None), ("e", None)]
+    _run_small(src, out, ["d"])
+    assert [(lo, span is None) for lo, span in plans[-1]] == [("", False), ("c", True), ("e", False)]
+    _run_small(src, out, ["b", "ba", "bb"])  # the first slice: a, b, ba, bb
+    assert [(lo, span is None) for lo, span in plans[-1]] == [
+        ("", True), ("b", True), ("ba", True), ("bb", True), ("c", False), ("e", False)]
+    grown = (out / "indicators.csv").read_bytes()
+    rows = pd.read_csv(out / "indicators.csv")
+    assert sorted(set(rows["doc_id"])) == ["a", "b", "ba", "bb", "c", "d", "e"]
+    assert list(rows["doc_id"]) == sorted(rows["doc_id"])
+    assert main(["export", str(out)]) == 0  # every slice written again
+    assert all(span is None for _, span in plans[-1])
+    assert (out / "indicators.csv").read_bytes() == grown
+
+
+def test_an_indicators_csv_edited_since_or_of_other_columns_is_written_whole(tmp_path, monkeypatch):
+    monkeypatch.setattr(export, "CSV_DOCS", 2)
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    _run_small(src, out, ["a", "c"])
+    csv = out / "indicators.csv"
+    csv.write_bytes(csv.read_bytes().replace(b"c,1,", b"x,1,"))  # a value changed in a spreadsheet
+    _run_small(src, out, ["b"])
+    assert set(pd.read_csv(csv)["doc_id"]) == {"a", "b", "c"} and len(pd.read_csv(csv)) == _count(out, "indicators")
+    # an older parmine's file, a column fewer, the one the store last wrote: its slices are not reused
+    older = b"".join(line.rsplit(b",", 1)[0] + b"\n" for line in csv.read_bytes().splitlines())
+    csv.write_bytes(older)
+    from parmine.pipelines.store import Store
+    with Store(out) as store:
+        store.set_state("indicators.csv", export._stamp(csv))
+    _run_small(src, out, ["d"])
+    rows = pd.read_csv(csv)
+    assert list(rows.columns) == columns("indicators") and rows["version"].notna().all()
+    assert set(rows["doc_id"]) == {"a", "b", "c", "d"} and len(rows) == _count(out, "indicators")

@@ -35,6 +35,7 @@ import math
 import os
 import re
 import shutil
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -51,7 +52,9 @@ MAX_PARTS = 50  # parts of one year past which its small parts are merged
 # the rows DuckDB's Parquet writer holds before it writes them out: a part of
 # page texts would otherwise be held whole (a row group is 122,880 rows)
 ROW_GROUP_BYTES = "4MB"
-CSV_DOCS = 1000  # documents per sorted slice of indicators.csv (2,000 need more than 46 MB at 50,000)
+# documents per sorted slice of indicators.csv at most (2,000 need more than 46 MB at
+# 50,000): a slice starts with half as many and is split when it outgrows this
+CSV_DOCS = 1000
 TEXT_SLICE = 1_000_000  # characters of page text per row group of the Parquet pages
 GOLD_AUDIT_KINDS = {"citation_date_conflict", "citation_malformed", "citation_issuer_mismatch",
                     "citation_year_mismatch", "symbol_variant", "arithmetic_mismatch",
@@ -290,32 +293,138 @@ def export_parquet(store: Store, out: Path, *, full: bool = False) -> None:
 
 
 # -- CSV and the wide table -------------------------------------------------------------
-def _csv_in_slices(store: Store, table: str, tmp: Path) -> None:
-    """``table`` as CSV into ``tmp``, in order, ``CSV_DOCS`` documents at a
-    time: DuckDB sorts a slice within its memory limit, where the sort of a
-    whole large table runs out of it."""
-    bounds = [r[0] for r in store.con.execute(
-        "SELECT doc_id FROM (SELECT doc_id, row_number() OVER (ORDER BY doc_id) - 1 AS i FROM documents) "
-        "WHERE i > 0 AND i % ? = 0 ORDER BY 1", [CSV_DOCS]).fetchall()]
-    slices = list(zip([None, *bounds], [*bounds, None]))
-    piece = tmp.with_name(tmp.name + ".slice")
+def _stamp(path: Path) -> str | None:
+    """A file's size and modification time (None: no file)."""
     try:
-        with open(tmp, "wb") as f:
-            for i, (lo, hi) in enumerate(slices):
-                where = " AND ".join(c for c, b in (("doc_id >= $lo", lo), ("doc_id < $hi", hi)) if b is not None)
-                params = {k: b for k, b in (("lo", lo), ("hi", hi)) if b is not None}
-                store.con.sql(_table_sql(table, csv=True, where=where), params=params or None).write_csv(
-                    str(piece), header=i == 0)
-                with open(piece, "rb") as p:
-                    shutil.copyfileobj(p, f)
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return f"{st.st_size}:{st.st_mtime_ns}"
+
+
+def _between(lo: str, hi: str | None) -> tuple[str, dict]:
+    """The condition on ``doc_id`` from ``lo`` up to ``hi`` (None: to the end), and its parameters."""
+    if hi is None:
+        return "doc_id >= $lo", {"lo": lo}
+    return "doc_id >= $lo AND doc_id < $hi", {"lo": lo, "hi": hi}
+
+
+def _starts(store: Store, lo: str, hi: str | None) -> list[str]:
+    """Where slices of ``CSV_DOCS // 2`` documents start after the one at
+    ``lo`` (up to ``hi``)."""
+    where, params = _between(lo, hi)
+    return [r[0] for r in store.con.execute(
+        "SELECT doc_id FROM (SELECT doc_id, row_number() OVER (ORDER BY doc_id) - 1 AS i FROM documents "
+        f"WHERE {where}) WHERE i > 0 AND i % $docs = 0 ORDER BY 1",
+        {**params, "docs": max(1, CSV_DOCS // 2)}).fetchall()]
+
+
+def _slices(store: Store, kept: list[tuple[str, int, int]]) -> list[tuple[str, tuple[int, int] | None]]:
+    """The slices of ``indicators.csv``: (the first doc_id a slice may
+    hold, the byte range of the file in place to copy, or None to write the
+    slice).  ``kept``: the slices of the file in place, (first doc_id,
+    offset, length); none when it cannot be reused.  Their bounds stay, so
+    that a run rewrites only the slices holding a document mined since the
+    last export (a new report "bc-0123" rewrites the slice from "bc-0100"
+    on, not the file); a slice grown past ``CSV_DOCS`` is split and one
+    emptied is dropped."""
+    if not kept:
+        return [(lo, None) for lo in ["", *_starts(store, "", None)]]
+    bounds = pa.table({"i": pa.array(range(len(kept)), pa.int32()), "lo": pa.array([k[0] for k in kept], pa.string())})
+    with store.registered("_bounds", bounds):
+        sizes = dict(store.con.execute("SELECT i, count(*) FROM documents ASOF JOIN _bounds ON doc_id >= lo "
+                                       "GROUP BY 1").fetchall())
+        changed = {r[0] for r in store.con.execute(
+            "SELECT DISTINCT i FROM (SELECT doc_id FROM _changed WHERE what = 'mined') "
+            "ASOF JOIN _bounds ON doc_id >= lo").fetchall()}
+    plan: list[tuple[str, tuple[int, int] | None]] = []
+    his = [k[0] for k in kept[1:]] + [None]
+    for i, ((lo, offset, length), hi) in enumerate(zip(kept, his)):
+        size = sizes.get(i, 0)
+        if size > CSV_DOCS:
+            plan.extend((start, None) for start in [lo, *_starts(store, lo, hi)])
+        elif size or not plan:  # (the first slice stays, emptied or not: it starts at "")
+            plan.append((lo, None if i in changed else (offset, length)))
+    return plan
+
+
+def _copy_range(src, dst, offset: int, length: int) -> None:
+    """``length`` bytes of file ``src`` from ``offset`` onto the end of ``dst``."""
+    src.seek(offset)
+    while length:
+        chunk = src.read(min(length, 1 << 20))
+        if not chunk:
+            raise OSError(f"{src.name} ended {length} bytes short of a slice it held")
+        dst.write(chunk)
+        length -= len(chunk)
+
+
+def _csv_in_slices(store: Store, table: str, tmp: Path, header: bytes,
+                   plan: list[tuple[str, tuple[int, int] | None]], old: Path) -> list[tuple[str, int, int]]:
+    """``table`` as CSV into ``tmp``, in order, a slice of ``plan``
+    (:func:`_slices`) at a time: written by DuckDB (which sorts a slice
+    within its memory limit, where the sort of a whole large table runs out
+    of it) or copied from ``old``.  Returns where each slice went."""
+    piece = tmp.with_name(tmp.name + ".slice")
+    placed = []
+    try:
+        with open(tmp, "wb") as f, ExitStack() as files:
+            src = files.enter_context(open(old, "rb")) if any(span for _, span in plan) else None
+            f.write(header)
+            his = [p[0] for p in plan[1:]] + [None]
+            for (lo, span), hi in zip(plan, his):
+                start = f.tell()
+                if span and src:
+                    _copy_range(src, f, *span)
+                else:
+                    where, params = _between(lo, hi)
+                    store.con.sql(_table_sql(table, csv=True, where=where), params=params).write_csv(
+                        str(piece), header=False)
+                    with open(piece, "rb") as p:
+                        shutil.copyfileobj(p, f)
+                placed.append((lo, start, f.tell() - start))
     finally:
         _remove(piece)
+    return placed
 
 
-def export_csv(store: Store, out: Path) -> None:
-    """``indicators.csv``, and the wide table: in the store
-    (``indicators_wide``) and as CSV and Parquet."""
-    _atomic(out / "indicators.csv", lambda tmp: _csv_in_slices(store, "indicators", tmp))
+def _csv_header(store: Store, table: str, tmp: Path) -> bytes:
+    """The header line DuckDB writes for ``table`` (through the file ``tmp``)."""
+    try:
+        store.con.sql(_table_sql(table, csv=True, where="false")).write_csv(str(tmp), header=True)
+        return tmp.read_bytes()
+    finally:
+        _remove(tmp)
+
+
+def _write_indicators_csv(store: Store, out: Path, *, full: bool = False) -> None:
+    """``indicators.csv``, rewriting only the slices that changed since the
+    last export; every slice when ``full``, when the columns changed, or
+    when the file is not the one the store last wrote (edited in a
+    spreadsheet, say).  Where each slice lies in the file is kept in the
+    store (``_csv_slices``), with the file's size and time."""
+    final = out / "indicators.csv"
+    header = _csv_header(store, "indicators", out / ".indicators.csv.header")
+    kept = []
+    if not full and (stamp := _stamp(final)) and store.state("indicators.csv") == stamp:
+        with open(final, "rb") as f:
+            if f.read(len(header)) == header:
+                kept = store.con.execute('SELECT lo, "offset", length FROM _csv_slices ORDER BY lo').fetchall()
+    placed: list[tuple[str, int, int]] = []
+    _atomic(final, lambda tmp: placed.extend(
+        _csv_in_slices(store, "indicators", tmp, header, _slices(store, kept), final)))
+    with store.transaction():
+        store.execute("DELETE FROM _csv_slices")
+        store.insert("_csv_slices", pa.table({"lo": pa.array([p[0] for p in placed], pa.string()),
+                                              "offset": pa.array([p[1] for p in placed], pa.int64()),
+                                              "length": pa.array([p[2] for p in placed], pa.int64())}))
+        store.set_state("indicators.csv", _stamp(final))
+
+
+def export_csv(store: Store, out: Path, *, full: bool = False) -> None:
+    """``indicators.csv`` (the slices that changed; ``full``: all), and the
+    wide table: in the store (``indicators_wide``) and as CSV and Parquet."""
+    _write_indicators_csv(store, out, full=full)
     store.release()
     store.execute(f"CREATE OR REPLACE TABLE indicators_wide AS {wide_sql(store)}")
     cols = ", ".join(_csv_column(c, t) for c, t, *_ in store.con.execute("DESCRIBE indicators_wide").fetchall())
@@ -486,7 +595,7 @@ def export_all(store: Store, out: Path, *, excel: bool = False, full: bool = Fal
     than the rest together on a large corpus: ``parmine export OUT --excel``
     writes it later from the store)."""
     if full or store.value("SELECT count(*) FROM _changed") or not (out / "indicators_wide.csv").exists():
-        export_csv(store, out)
+        export_csv(store, out, full=full)
     if excel:
         export_excel(store, out)
     if full:

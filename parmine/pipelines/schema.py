@@ -111,8 +111,9 @@ STORED: dict[str, list[tuple[str, str]]] = {
 # version held (the copies and cross-report checks look at what it touched),
 # the symbol counts and frequent-symbol targets of the last audit, the date
 # each cited document was held to by the last audit across reports, the Parquet
-# part each document is exported in, the hashes copies are looked for by
-# (copies.py), and named values (the registry's digest).
+# part each document is exported in, the slices of indicators.csv and where
+# they lie in it, the hashes copies are looked for by (copies.py), and named
+# values (the registry's digest, the stamp of the indicators.csv written).
 COPY_COLUMNS = ("doc_id", "format", "ocr_pages", "fingerprint", "issuer", "province", "agency",
                 "report_type", "period_kind", "period_year", "period_index", "doc_number", "issued_date")
 INTERNAL: dict[str, list[tuple[str, str]]] = {
@@ -124,6 +125,7 @@ INTERNAL: dict[str, list[tuple[str, str]]] = {
     "_parts": [("doc_id", "VARCHAR"), ("report_year", "INTEGER"), ("part", "INTEGER")],
     "_hash_counts": [("h", "UBIGINT"), ("cnt", "INTEGER")],
     "_prefixes": [("doc_id", "VARCHAR"), ("h", "UBIGINT")],
+    "_csv_slices": [("lo", "VARCHAR"), ("offset", "BIGINT"), ("length", "BIGINT")],
     "_state": [("name", "VARCHAR"), ("value", "VARCHAR")],
 }
 
