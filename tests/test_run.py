@@ -424,3 +424,27 @@ def test_stored_rows_reads_back_each_reports_rows_by_chunk_in_doc_id_order(tmp_p
         assert {d: {t: _as_set(r) for t, r in rows.items()}
                 for chunk in chunks for d, rows in zip(chunk.doc_ids, chunk, strict=True)} == whole
         assert [r for chunk in audit_run.stored_rows(store, ["nope"], PER_DOCUMENT) for r in chunk] == []
+
+
+def test_the_row_groups_small_runs_leave_are_merged_by_the_next_run_while_it_mines(tmp_path, monkeypatch):
+    """The end of a run checkpoints without DuckDB's vacuum (its merges cost a second at the end of a run of
+    100 reports into 10,000); the next run's first batch does it: the row groups one small run after
+    another leaves do not pile up, and the end-of-run checkpoints vacuum nothing."""
+    from parmine.pipelines import run as run_module
+
+    ends = []
+    finish = run_module.finish
+    monkeypatch.setattr(run_module, "finish", lambda store, *a, **k: (
+        finish(store, *a, **k), ends.append(store.value("SELECT current_setting('max_vacuum_tasks')"))))
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    groups = []
+    for n in range(1, 6):
+        (src / f"r{n}.txt").write_text(_report(n, "NỘI VỤ", "SNV"), encoding="utf-8")
+        run([str(src)], out, jobs=1, progress=False)
+        con = duckdb.connect(str(out / DB_NAME), read_only=True)
+        groups.append(con.execute("SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('documents')")
+                      .fetchone()[0])
+        con.close()
+    assert ends == [0] * 5
+    assert max(groups) <= 2, groups
