@@ -71,7 +71,8 @@ def wait_for_progress(proc, done: int, timeout: float = 120) -> bytes:
 
 def dataset_tables(out: Path) -> dict[str, list[str]]:
     """Every table of a dataset's store, its rows sorted, times of day
-    (``processed_at``, ``at``) left out."""
+    (``processed_at``, ``at``, the time in the stamp of the indicators.csv
+    written) left out."""
     import duckdb
 
     con = duckdb.connect(str(out / "parmine.duckdb"), read_only=True)
@@ -81,6 +82,8 @@ def dataset_tables(out: Path) -> dict[str, list[str]]:
             cols = [c for (c, *_) in con.execute(f'DESCRIBE "{t}"').fetchall() if c not in ("processed_at", "at")]
             sel = ", ".join(f'"{c}"' for c in cols)
             got[t] = sorted(map(repr, con.execute(f'SELECT {sel} FROM "{t}"').fetchall()))
+            if t == "_state":
+                got[t] = [r.split(":")[0] if "'indicators.csv'" in r else r for r in got[t]]
         return got
     finally:
         con.close()
