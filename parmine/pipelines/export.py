@@ -8,7 +8,10 @@
   copies, audited again): its work grows with what changed, not with the
   store.  ``errors.parquet``: the failed documents;
 - ``indicators.csv`` (text cells that a spreadsheet would run as a formula
-  neutralised: :mod:`.csv_safe`), written by DuckDB's COPY, streaming;
+  neutralised: :mod:`.csv_safe`), sorted by document, written by DuckDB's
+  COPY a slice of documents at a time; a run writes again only the slices
+  holding a document it mined and copies the others from the file in place
+  (:func:`_slices`);
 - ``indicators_wide.csv`` / ``.parquet`` (and the store's table
   ``indicators_wide``): one row per province × reporting agency × period,
   one column per indicator (:func:`~parmine.pipelines.wide.wide_sql`:
