@@ -338,8 +338,7 @@ def _slices(store: Store, kept: list[tuple[str, int, int]]) -> list[tuple[str, t
         sizes = dict(store.con.execute("SELECT i, count(*) FROM documents ASOF JOIN _bounds ON doc_id >= lo "
                                        "GROUP BY 1").fetchall())
         changed = {r[0] for r in store.con.execute(
-            "SELECT DISTINCT i FROM (SELECT doc_id FROM _changed WHERE what = 'mined') "
-            "ASOF JOIN _bounds ON doc_id >= lo").fetchall()}
+            f"SELECT DISTINCT i FROM ({_CHANGED}) ASOF JOIN _bounds ON doc_id >= lo", ["mined"]).fetchall()}
     plan: list[tuple[str, tuple[int, int] | None]] = []
     his = [k[0] for k in kept[1:]] + [None]
     for i, ((lo, offset, length), hi) in enumerate(zip(kept, his)):
@@ -391,15 +390,6 @@ def _csv_in_slices(store: Store, table: str, tmp: Path, header: bytes,
     return placed
 
 
-def _csv_header(store: Store, table: str, tmp: Path) -> bytes:
-    """The header line DuckDB writes for ``table`` (through the file ``tmp``)."""
-    try:
-        store.con.sql(_table_sql(table, csv=True, where="false")).write_csv(str(tmp), header=True)
-        return tmp.read_bytes()
-    finally:
-        _remove(tmp)
-
-
 def _write_indicators_csv(store: Store, out: Path, *, full: bool = False) -> None:
     """``indicators.csv``, rewriting only the slices that changed since the
     last export; every slice when ``full``, when the columns changed, or
@@ -407,7 +397,7 @@ def _write_indicators_csv(store: Store, out: Path, *, full: bool = False) -> Non
     spreadsheet, say).  Where each slice lies in the file is kept in the
     store (``_csv_slices``), with the file's size and time."""
     final = out / "indicators.csv"
-    header = _csv_header(store, "indicators", out / ".indicators.csv.header")
+    header = (",".join(columns("indicators")) + "\n").encode()  # (no column name DuckDB would quote)
     kept = []
     if not full and (stamp := _stamp(final)) and store.state("indicators.csv") == stamp:
         with open(final, "rb") as f:
