@@ -13,7 +13,7 @@ from conftest import DERIVED, SAMPLE, alive
 from parmine.corpus import progress
 from parmine.pipelines import process
 from parmine.pipelines.executors import ProcessPool
-from parmine.pipelines.inputs import Item
+from parmine.pipelines.inputs import Item, Items
 from parmine.pipelines.task import Options, Result
 
 pytestmark = pytest.mark.slow
@@ -48,10 +48,10 @@ def test_every_document_comes_back(tmp_path, monkeypatch):
 
 
 def test_the_largest_file_goes_first_and_the_inputs_go_as_they_are_handed_out(tmp_path, monkeypatch):
-    """A run hands its list of inputs over: the pool pops from it (50,000
-    inputs are 18 MB the main process need not hold to the end)."""
+    """A run hands its inputs over (packed, :class:`Items`): the pool sorts
+    them in place and pops from them, holding no copy."""
     monkeypatch.setattr(process, "process_document", _fake)
-    items = []
+    items = Items()
     for name, size in [("small", 1), ("large", 300), ("mid", 20), ("mid-too", 20)]:
         (tmp_path / f"{name}.txt").write_text("x" * size)
         items.append(Item(tmp_path / f"{name}.txt", name))

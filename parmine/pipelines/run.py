@@ -33,7 +33,7 @@ from .audit_run import mined, note_registry, update_audit
 from .copies import mark_copies
 from .executors import DaskExecutor, ProcessPool
 from .export import PRED_TABLES, export_all, export_pred, remove_pred, write_pred
-from .inputs import collect, file_sha256
+from .inputs import Items, collect, file_sha256
 from .store import Store
 from .task import Options, Result, error_row
 
@@ -194,7 +194,7 @@ def run(inputs: list[str], out: str | Path, *, jobs: int | None = None,
                 remove_pred(out, err["doc_id"])
                 summary.errors.append(row)
             summary.failed += len(found.errors)
-            todo = []
+            todo = Items()
             for i in range(0, len(found.items), ASK):  # the store asked a chunk of inputs at a time
                 chunk = found.items[i:i + ASK]
                 done = {} if force else store.done(PIPELINE_VERSION, (item.doc_id for item in chunk))
@@ -204,7 +204,7 @@ def run(inputs: list[str], out: str | Path, *, jobs: int | None = None,
                     else:
                         todo.append(item)
             summary.documents = len(found.items) + len(found.errors)
-            del found  # the pool takes the inputs off ``todo`` as it hands them out (100 bytes and more each)
+            del found
             options = Options(ocr_cache=ocr_cache or str(out / ".cache" / "ocr"), statistical=statistical,
                               segment=segment, registry=tuple(registry or ()))
             pool = (DaskExecutor(scheduler, jobs, timeout) if executor == "dask"
