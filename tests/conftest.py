@@ -72,13 +72,17 @@ def wait_for_progress(proc, done: int, timeout: float = 120) -> bytes:
 def dataset_tables(out: Path) -> dict[str, list[str]]:
     """Every table of a dataset's store, its rows sorted, times of day
     (``processed_at``, ``at``, the time in the stamp of the indicators.csv
-    written) left out."""
+    written) and the sizes and times of the input files a run hashed
+    (``_hashed``: a resumed run hashes those its first part mined) left
+    out."""
     import duckdb
 
     con = duckdb.connect(str(out / "parmine.duckdb"), read_only=True)
     try:
         got = {}
         for (t,) in con.execute("SHOW TABLES").fetchall():
+            if t == "_hashed":
+                continue
             cols = [c for (c, *_) in con.execute(f'DESCRIBE "{t}"').fetchall() if c not in ("processed_at", "at")]
             sel = ", ".join(f'"{c}"' for c in cols)
             got[t] = sorted(map(repr, con.execute(f'SELECT {sel} FROM "{t}"').fetchall()))

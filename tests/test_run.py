@@ -17,6 +17,7 @@ import pytest
 from conftest import alive, dataset_tables, start_run, wait_for_progress
 
 from parmine.audit.registry import RegistryCheck
+from parmine.pipelines import run as run_module
 from parmine.pipelines.copies import mark_copies
 from parmine.pipelines.run import _Batch, run
 from parmine.pipelines.store import DB_NAME, Store
@@ -90,6 +91,40 @@ def test_rerun_skips_unchanged_and_force_reprocesses(tmp_path, monkeypatch):
     assert (third.processed, third.skipped) == (1, 2)
     forced = run([str(src)], tmp_path / "out", jobs=1, progress=False, force=True)
     assert forced.processed == 3
+
+
+def test_a_rerun_reads_again_only_the_files_whose_size_or_time_moved_since_a_run_hashed_them(tmp_path, monkeypatch):
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    for p in GOOD:
+        shutil.copy(p, src / p.name)
+    settled = time.time() - 60
+    for f in src.iterdir():
+        os.utime(f, (settled, settled))
+    run([str(src)], out, jobs=1, progress=False)
+    read: list[str] = []
+    hash_file = run_module.file_sha256
+    monkeypatch.setattr(run_module, "file_sha256", lambda p: read.append(Path(p).name) or hash_file(p))
+
+    def rerun():
+        read.clear()
+        return run([str(src)], out, jobs=1, progress=False)
+
+    names = sorted(p.name for p in GOOD)
+    assert (rerun().skipped, sorted(read)) == (3, names)  # hashed once, their size and time noted
+    assert (rerun().skipped, read) == (3, [])  # not read
+    touched, grown, future = sorted(src.iterdir())
+    os.utime(touched, (settled + 1, settled + 1))  # same bytes, another time: hashed, not mined
+    grown.write_text(grown.read_text(encoding="utf-8") + "\nThêm một dòng.\n", encoding="utf-8")
+    os.utime(grown, (settled + 2, settled + 2))
+    ahead = time.time() + 3600  # a time not yet past (a share's clock ahead): hashed every time
+    os.utime(future, (ahead, ahead))
+    fourth = rerun()
+    assert (fourth.processed, fourth.skipped, sorted(read)) == (1, 2, names)
+    assert (rerun().skipped, read) == (3, [grown.name, future.name])  # the one mined: hashed once more
+    assert (rerun().skipped, read) == (3, [future.name])
+    with Store(out) as store:
+        assert store.value("SELECT count(*) FROM _hashed") == len(GOOD)  # a row a file: noted again, not added
 
 
 def test_the_end_of_a_run_starts_from_the_mined_rows_written_into_the_file(tmp_path, monkeypatch):

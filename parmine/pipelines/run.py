@@ -1,7 +1,8 @@
 """A batch run: inputs → store → audit → exports.
 
 Documents already stored by this pipeline version with the same sha256 are
-skipped (``force`` reprocesses them); results, each report's own audit
+skipped (``force`` reprocesses them; a file whose size and modification
+time are those it had when a run last hashed it is not read again); results, each report's own audit
 findings among them, are committed in small batches as they arrive (their
 prediction files written as each batch commits), so an interrupted run
 resumes where it stopped.  The end of the run (:func:`finish`) works on what
@@ -15,6 +16,7 @@ turns one that lands during a statement into an ordinary error.
 """
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import sys
@@ -33,11 +35,12 @@ from .audit_run import mined, note_registry, update_audit
 from .copies import mark_copies
 from .executors import DaskExecutor, ProcessPool
 from .export import PRED_TABLES, export_all, export_pred, remove_pred, write_pred
-from .inputs import Items, collect, file_sha256
+from .inputs import Item, Items, collect, file_sha256
 from .store import Store
 from .task import Options, Result, error_row
 
 ASK = 1000  # inputs whose stored version is looked up at a time
+SETTLED_NS = 2_000_000_000  # a file modified longer ago than this is judged by its size and time
 
 
 @dataclass
@@ -203,11 +206,13 @@ def run(inputs: list[str], out: str | Path, *, jobs: int | None = None,
             for i in range(0, len(found.items), ASK):  # the store asked a chunk of inputs at a time
                 chunk = found.items[i:i + ASK]
                 done = {} if force else store.done(PIPELINE_VERSION, (item.doc_id for item in chunk))
+                hashed: list[tuple[str, str, int, int]] = []
                 for item in chunk:
-                    if done.get(item.doc_id) and done[item.doc_id] == file_sha256(item.file):
+                    if item.doc_id in done and _unchanged(item, *done[item.doc_id], hashed):
                         summary.skipped += 1
                     else:
                         todo.append(item)
+                store.note_hashed(hashed)
             summary.documents = len(found.items) + len(found.errors)
             del found
             options = Options(ocr_cache=ocr_cache or str(out / ".cache" / "ocr"), statistical=statistical,
@@ -238,6 +243,26 @@ def run(inputs: list[str], out: str | Path, *, jobs: int | None = None,
             shutil.rmtree(tmp, ignore_errors=True)
     summary.seconds = time.perf_counter() - t0
     return summary
+
+
+def _unchanged(item: Item, sha256: str, seen: tuple[int, int] | None,
+               hashed: list[tuple[str, str, int, int]]) -> bool:
+    """Whether ``item``'s file still holds what was mined (``sha256``).  Not
+    read when its size and modification time are those it had when a run
+    last found that sha256 in it (``seen``), as make and rsync judge a
+    file; otherwise hashed, and its size and time added to ``hashed`` when
+    it matches, unless it was modified in the last :data:`SETTLED_NS` (a
+    file written again within the clock's resolution would look the same:
+    it is hashed again next time)."""
+    st = os.stat(item.file)
+    now = (st.st_size, st.st_mtime_ns)
+    if seen == now:
+        return True
+    if file_sha256(item.file) != sha256:
+        return False
+    if time.time_ns() - st.st_mtime_ns > SETTLED_NS:
+        hashed.append((item.doc_id, sha256, *now))
+    return True
 
 
 def finish(store: Store, out: Path, registry: Registry | None, *, unfinished: Iterable[str] = (),

@@ -112,7 +112,8 @@ STORED: dict[str, list[tuple[str, str]]] = {
 # the symbol counts and frequent-symbol targets of the last audit, the date
 # each cited document was held to by the last audit across reports, the Parquet
 # part each document is exported in, the slices of indicators.csv and where
-# they lie in it, the hashes copies are looked for by (copies.py), and named
+# they lie in it, the hashes copies are looked for by (copies.py), the size
+# and modification time each input had when a run last hashed it, and named
 # values (the registry's digest, the stamp of the indicators.csv written).
 COPY_COLUMNS = ("doc_id", "format", "ocr_pages", "fingerprint", "issuer", "province", "agency",
                 "report_type", "period_kind", "period_year", "period_index", "doc_number", "issued_date")
@@ -126,6 +127,7 @@ INTERNAL: dict[str, list[tuple[str, str]]] = {
     "_hash_counts": [("h", "UBIGINT"), ("cnt", "INTEGER")],
     "_prefixes": [("doc_id", "VARCHAR"), ("h", "UBIGINT")],
     "_csv_slices": [("lo", "VARCHAR"), ("offset", "BIGINT"), ("length", "BIGINT")],
+    "_hashed": [("doc_id", "VARCHAR"), ("sha256", "VARCHAR"), ("size", "BIGINT"), ("mtime_ns", "BIGINT")],
     "_state": [("name", "VARCHAR"), ("value", "VARCHAR")],
 }
 

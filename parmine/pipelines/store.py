@@ -384,12 +384,31 @@ class Store:
         self.close()
 
     # -- what is already done -------------------------------------------------
-    def done(self, version: str, doc_ids: Iterable[str]) -> dict[str, str]:
-        """doc_id → sha256 of those of ``doc_ids`` stored by this pipeline
-        version (a run asks a chunk of its inputs at a time)."""
+    def done(self, version: str, doc_ids: Iterable[str]) -> dict[str, tuple[str, tuple[int, int] | None]]:
+        """doc_id → (sha256, seen) of those of ``doc_ids`` stored by this
+        pipeline version, ``seen`` the (size, modification time) its file
+        had when a run last found that sha256 in it (:meth:`note_hashed`;
+        None if none did).  A run asks a chunk of its inputs at a time."""
         with self.registered("_ask", ids_table(doc_ids)):
-            return dict(self.con.execute("SELECT doc_id, sha256 FROM documents SEMI JOIN _ask USING (doc_id) "
-                                         "WHERE pipeline_version = ?", [version]).fetchall())
+            rows = self.con.execute(
+                "SELECT d.doc_id, d.sha256, h.size, h.mtime_ns FROM documents d SEMI JOIN _ask USING (doc_id) "
+                "LEFT JOIN _hashed h ON h.doc_id = d.doc_id AND h.sha256 = d.sha256 "
+                "WHERE d.pipeline_version = ?", [version]).fetchall()
+        return {doc_id: (sha, None if size is None else (size, mtime)) for doc_id, sha, size, mtime in rows}
+
+    def note_hashed(self, rows: Sequence[tuple[str, str, int, int]]) -> None:
+        """Remember (doc_id, sha256, size, modification time) of files a run
+        hashed: the next run takes a file of that size and time as holding
+        that sha256 without reading it."""
+        if not rows:
+            return
+        doc_id, sha, size, mtime = zip(*rows)
+        with self.transaction():
+            with self.registered("_ask", ids_table(doc_id)):
+                self.execute("DELETE FROM _hashed WHERE doc_id IN (SELECT doc_id FROM _ask)")
+            self.insert("_hashed", pa.table({
+                "doc_id": pa.array(doc_id, pa.string()), "sha256": pa.array(sha, pa.string()),
+                "size": pa.array(size, pa.int64()), "mtime_ns": pa.array(mtime, pa.int64())}))
 
     def stored(self, doc_ids: Iterable[str]) -> set[str]:
         """Those of ``doc_ids`` with rows in the store (a document or an error)."""
