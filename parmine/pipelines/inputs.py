@@ -43,6 +43,7 @@ import json
 import os
 import re
 import shutil
+import time
 import zipfile
 from array import array
 from collections import Counter
@@ -54,6 +55,7 @@ MAX_MEMBERS = int(os.environ.get("PARMINE_ZIP_MAX_MEMBERS", 5000))
 MAX_BYTES = int(os.environ.get("PARMINE_ZIP_MAX_BYTES", 2 * 1024**3))
 MAX_RATIO = int(os.environ.get("PARMINE_ZIP_MAX_RATIO", 200))  # uncompressed / compressed
 RUN_MAX_BYTES = int(os.environ.get("PARMINE_RUN_MAX_EXTRACTED_BYTES", 20 * 1024**3))
+SETTLED_NS = 2_000_000_000  # a file modified longer ago than this is judged by its size and time
 RATIO_FLOOR = 10 * 1024**2  # smaller expansions are not checked for their ratio
 MANIFEST = ".members.json"  # written last: an extraction is complete when it is there
 
@@ -150,6 +152,16 @@ def file_sha256(path: str | Path) -> str:
         while chunk := f.read(1 << 20):
             h.update(chunk)
     return h.hexdigest()
+
+
+def stamp(path: str | Path) -> tuple[int, int] | None:
+    """A file's (size, modification time in ns), by which a later run takes
+    it as unchanged without reading it (as make and rsync judge a file);
+    None when it was modified in the last :data:`SETTLED_NS` or is dated
+    ahead of the clock: written again within the clock's resolution, it
+    would look the same."""
+    st = os.stat(path)
+    return (st.st_size, st.st_mtime_ns) if time.time_ns() - st.st_mtime_ns > SETTLED_NS else None
 
 
 class _Budget:

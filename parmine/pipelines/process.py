@@ -23,6 +23,7 @@ from . import rows as rowmap
 from .audit_run import report_audit
 from .copies import fingerprint
 from .extraction import Extraction, extract_document
+from .inputs import stamp
 from .rows import numbered
 from .schema import arrow_table
 from .task import Options, Result, error_row, utc_now
@@ -39,6 +40,10 @@ def process_document(path: str, doc_id: str, options: Options | None = None,
     source = source or str(path)
     t0 = time.perf_counter()
     try:
+        seen = stamp(path)  # before reading: a file changed while it is read is hashed again next run
+    except OSError:
+        seen = None  # (read says why it cannot be opened)
+    try:
         doc = read(path, doc_id, ocr_cache=Path(options.ocr_cache) if options.ocr_cache else None)
     except ReadError as exc:
         return Result(doc_id, source, error=error_row(doc_id, source, exc.stage, exc.reason))
@@ -52,7 +57,7 @@ def process_document(path: str, doc_id: str, options: Options | None = None,
         tb = traceback.format_exc(limit=3).strip().splitlines()[-1]
         return Result(doc_id, source, sha256=doc.sha256, error=error_row(
             doc_id, source, "extract", f"{type(exc).__name__}: {exc} ({tb})", doc.sha256))
-    return Result(doc_id, source, sha256=doc.sha256, rows=rows, pages=len(doc.pages),
+    return Result(doc_id, source, sha256=doc.sha256, stamp=seen, rows=rows, pages=len(doc.pages),
                   ocr_pages=len(doc.ocr_pages), seconds=time.perf_counter() - t0)
 
 

@@ -2,7 +2,7 @@
 
 Documents already stored by this pipeline version with the same sha256 are
 skipped (``force`` reprocesses them; a file whose size and modification
-time are those it had when a run last hashed it is not read again); results, each report's own audit
+time are those it had when it was mined or last hashed is not read again); results, each report's own audit
 findings among them, are committed in small batches as they arrive (their
 prediction files written as each batch commits), so an interrupted run
 resumes where it stopped.  The end of the run (:func:`finish`) works on what
@@ -16,7 +16,6 @@ turns one that lands during a statement into an ordinary error.
 """
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import sys
@@ -35,12 +34,11 @@ from .audit_run import mined, note_registry, update_audit
 from .copies import mark_copies
 from .executors import DaskExecutor, ProcessPool
 from .export import PRED_TABLES, export_all, export_pred, remove_pred, write_pred
-from .inputs import Item, Items, collect, file_sha256
+from .inputs import Item, Items, collect, file_sha256, stamp
 from .store import Store
 from .task import Options, Result, error_row
 
 ASK = 1000  # inputs whose stored version is looked up at a time
-SETTLED_NS = 2_000_000_000  # a file modified longer ago than this is judged by its size and time
 
 
 @dataclass
@@ -155,6 +153,8 @@ class _Batch:
     def _commit(self, results: list[Result]) -> None:
         errors = [r.error for r in results if r.error]
         self.store.commit({r.doc_id: r.rows for r in results if not r.error}, errors)
+        self.store.note_hashed([(r.doc_id, r.sha256, *r.stamp) for r in results
+                                if not r.error and r.sha256 and r.stamp])
         self.store.release()
         for r in results:
             if r.error:
@@ -247,20 +247,16 @@ def run(inputs: list[str], out: str | Path, *, jobs: int | None = None,
 
 def _unchanged(item: Item, sha256: str, seen: tuple[int, int] | None,
                hashed: list[tuple[str, str, int, int]]) -> bool:
-    """Whether ``item``'s file still holds what was mined (``sha256``).  Not
-    read when its size and modification time are those it had when a run
-    last found that sha256 in it (``seen``), as make and rsync judge a
-    file; otherwise hashed, and its size and time added to ``hashed`` when
-    it matches, unless it was modified in the last :data:`SETTLED_NS` (a
-    file written again within the clock's resolution would look the same:
-    it is hashed again next time)."""
-    st = os.stat(item.file)
-    now = (st.st_size, st.st_mtime_ns)
-    if seen == now:
+    """Whether ``item``'s file still holds what was mined (``sha256``): not
+    read when its :func:`~.inputs.stamp` is the one it had when it was
+    mined or last hashed (``seen``); otherwise hashed, and its stamp added
+    to ``hashed`` when it matches."""
+    now = stamp(item.file)
+    if now is not None and now == seen:
         return True
     if file_sha256(item.file) != sha256:
         return False
-    if time.time_ns() - st.st_mtime_ns > SETTLED_NS:
+    if now is not None:
         hashed.append((item.doc_id, sha256, *now))
     return True
 

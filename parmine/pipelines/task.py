@@ -37,6 +37,7 @@ class Result:
     doc_id: str
     path: str
     sha256: Optional[str] = None
+    stamp: Optional[tuple[int, int]] = None  # the file's size and time before it was read (inputs.stamp)
     rows: dict = field(default_factory=dict)
     error: Optional[dict] = None
     pages: int = 0
