@@ -20,9 +20,20 @@ def test_commit_replaces_a_documents_rows(tmp_path):
         st.commit_document("b", _rows("b", 1))
         st.commit_document("a", _rows("a", 2))
         assert st.query("SELECT doc_id, count(*) FROM citations GROUP BY doc_id ORDER BY 1")[1] == [("a", 2), ("b", 1)]
-        assert st.done("v", ["a", "b", "c"]) == {"a": "sa", "b": "sb"}
-        assert st.done("v", ["b"]) == {"b": "sb"} and st.done("w", ["a", "b"]) == {}
+        assert st.done("v", ["a", "b", "c"]) == {"a": ("sa", None), "b": ("sb", None)}
+        assert st.done("v", ["b"]) == {"b": ("sb", None)} and st.done("w", ["a", "b"]) == {}
         assert st.stored(["a", "c"]) == {"a"}
+
+
+def test_done_gives_the_size_and_time_a_file_had_when_its_stored_sha256_was_taken(tmp_path):
+    with Store(tmp_path) as st:
+        st.commit_document("a", _rows("a", 1))
+        st.commit_document("b", _rows("b", 1))
+        st.note_hashed([("a", "sa", 10, 111), ("b", "an older sha256", 20, 222)])
+        assert st.done("v", ["a", "b"]) == {"a": ("sa", (10, 111)), "b": ("sb", None)}
+        st.note_hashed([("a", "sa", 11, 333)])  # noted again: replaces
+        assert st.done("v", ["a"]) == {"a": ("sa", (11, 333))}
+        assert st.value("SELECT count(*) FROM _hashed") == 2
 
 
 def test_error_drops_earlier_rows(tmp_path):
