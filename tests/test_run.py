@@ -156,11 +156,11 @@ def test_ctrl_c_during_a_commit_stops_the_run_and_fails_no_document(tmp_path, mo
     (the batch's fallback, one document at a time, would have)."""
     commit = Store.commit
 
-    def slow_commit(self, documents, errors=()):
+    def slow_commit(self, documents, *rest):
         if documents:  # a Ctrl-C while DuckDB runs a long statement of the commit
             threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT)).start()
             self.con.execute("SELECT count(*) FROM range(20000000000) t(i) WHERE i % 7 = 3").fetchall()
-        commit(self, documents, errors)
+        commit(self, documents, *rest)
 
     monkeypatch.setattr(Store, "commit", slow_commit)
     s = run([str(p) for p in GOOD], tmp_path / "out", jobs=1, progress=False)

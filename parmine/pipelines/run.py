@@ -2,10 +2,10 @@
 
 Documents already stored by this pipeline version with the same sha256 are
 skipped (``force`` reprocesses them; a file whose size and modification
-time are those it had when it was mined or last hashed is not read again); results, each report's own audit
-findings among them, are committed in small batches as they arrive (their
-prediction files written as each batch commits), so an interrupted run
-resumes where it stopped.  The end of the run (:func:`finish`) works on what
+time are those it had when it was mined or last hashed is not read again);
+results, each report's own audit findings among them, are committed in
+small batches as they arrive (their prediction files written as each batch
+commits), so an interrupted run resumes where it stopped.  The end of the run (:func:`finish`) works on what
 changed since the last finished run — the store records it — not on the
 whole store: copies, the checks across reports, prediction files whose
 audit changed, and the export parts holding changed documents.  A run
@@ -152,9 +152,8 @@ class _Batch:
 
     def _commit(self, results: list[Result]) -> None:
         errors = [r.error for r in results if r.error]
-        self.store.commit({r.doc_id: r.rows for r in results if not r.error}, errors)
-        self.store.note_hashed([(r.doc_id, r.sha256, *r.stamp) for r in results
-                                if not r.error and r.sha256 and r.stamp])
+        self.store.commit({r.doc_id: r.rows for r in results if not r.error}, errors,
+                          [(r.doc_id, r.sha256, *r.stamp) for r in results if not r.error and r.sha256 and r.stamp])
         self.store.release()
         for r in results:
             if r.error:

@@ -113,7 +113,7 @@ STORED: dict[str, list[tuple[str, str]]] = {
 # each cited document was held to by the last audit across reports, the Parquet
 # part each document is exported in, the slices of indicators.csv and where
 # they lie in it, the hashes copies are looked for by (copies.py), the size
-# and modification time each input had when a run last hashed it, and named
+# and modification time each input had when it was mined or last hashed, and named
 # values (the registry's digest, the stamp of the indicators.csv written).
 COPY_COLUMNS = ("doc_id", "format", "ocr_pages", "fingerprint", "issuer", "province", "agency",
                 "report_type", "period_kind", "period_year", "period_index", "doc_number", "issued_date")

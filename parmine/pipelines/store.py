@@ -398,14 +398,18 @@ class Store:
 
     def note_hashed(self, rows: Sequence[tuple[str, str, int, int]]) -> None:
         """Remember (doc_id, sha256, size, modification time) of files a run
-        hashed: the next run takes a file of that size and time as holding
-        that sha256 without reading it."""
+        hashed (replacing what was noted of them): the next run takes a file
+        of that size and time as holding that sha256 without reading it."""
         if not rows:
             return
-        doc_id, sha, size, mtime = zip(*rows)
         with self.transaction():
-            with self.registered("_ask", ids_table(doc_id)):
+            with self.registered("_ask", ids_table(r[0] for r in rows)):
                 self.execute("DELETE FROM _hashed WHERE doc_id IN (SELECT doc_id FROM _ask)")
+            self._insert_hashed(rows)
+
+    def _insert_hashed(self, rows: Sequence[tuple[str, str, int, int]]) -> None:
+        if rows:
+            doc_id, sha, size, mtime = zip(*rows)
             self.insert("_hashed", pa.table({
                 "doc_id": pa.array(doc_id, pa.string()), "sha256": pa.array(sha, pa.string()),
                 "size": pa.array(size, pa.int64()), "mtime_ns": pa.array(mtime, pa.int64())}))
@@ -502,12 +506,14 @@ class Store:
         return {"doc_id": doc_id, "page": page, "source": source, "chars": chars,
                 "text": "".join(got[i] for i in sorted(got))}
 
-    def commit(self, documents: dict[str, dict], errors: Sequence[dict] = ()) -> None:
+    def commit(self, documents: dict[str, dict], errors: Sequence[dict] = (),
+               hashed: Sequence[tuple[str, str, int, int]] = ()) -> None:
         """In one transaction: replace everything stored for each doc_id of
         ``documents`` by its rows (``{table: rows}``), and record ``errors``
-        (dropping what an earlier run stored for those documents).  A run
-        commits its results in batches this way; a batch is stored whole or
-        not at all."""
+        (dropping what an earlier run stored for those documents) and the
+        size and time of the files mined (``hashed``, as :meth:`note_hashed`).
+        A run commits its results in batches this way; a batch is stored
+        whole or not at all."""
         ids = list(documents) + [e["doc_id"] for e in errors]
         with self.transaction():
             # only documents with rows already need deleting (a DELETE scans its table: one per
@@ -521,6 +527,7 @@ class Store:
                     self.insert(table, pa.concat_tables(parts))
             if errors:
                 self.insert("errors", list(errors))
+            self._insert_hashed(hashed)
 
     def commit_document(self, doc_id: str, rows: dict) -> None:
         """Replace everything stored for ``doc_id`` by ``rows``, atomically."""
@@ -547,7 +554,7 @@ class Store:
                      [doc_id])
         self.execute("INSERT INTO _stale_keys SELECT DISTINCT cited_key FROM citations "
                      "WHERE doc_id = ? AND cited_key IS NOT NULL AND date IS NOT NULL", [doc_id])
-        for table in PER_DOCUMENT + ("page_text", "errors"):
+        for table in PER_DOCUMENT + ("page_text", "errors", "_hashed"):
             self.execute(f'DELETE FROM "{table}" WHERE doc_id = ?', [doc_id])
 
     def commit_error(self, row: dict) -> None:
