@@ -485,39 +485,6 @@ def test_the_row_groups_small_runs_leave_are_merged_by_the_next_run_while_it_min
     assert max(groups) <= 2, groups
 
 
-def test_after_the_first_batch_the_runs_checkpoints_vacuum_nothing_and_come_every_few_mb_of_log(tmp_path, monkeypatch):
-    """The run's first batch checkpoints with DuckDB's vacuum (it merges what
-    earlier runs left); after it, vacuum is off and DuckDB checkpoints every
-    ``CHECKPOINT_WAL`` of log, for every later batch and the end of the run
-    (with vacuum on, the checkpoints made while mining rewrote whole tables,
-    each rewrite larger as the store grew)."""
-    from conftest import SEEDS
-
-    from parmine.pipelines import run as run_module
-
-    settings = []
-    flush = run_module._Batch.flush
-
-    def spy(self):
-        settings.append(current(self.store))
-        flush(self)
-    monkeypatch.setattr(run_module._Batch, "flush", spy)
-    monkeypatch.setattr(run_module._Batch, "BATCH_DOCS", 1)
-    def current(store):
-        return store.query("SELECT current_setting('max_vacuum_tasks'), current_setting('checkpoint_threshold')")[1][0]
-    with Store(tmp_path / "out") as store:
-        defaults = current(store)
-        store.execute(f"SET checkpoint_threshold = '{run_module.CHECKPOINT_WAL}'")
-        mining = (0, current(store)[1])
-    summary = run([str(SEEDS)], tmp_path / "out", jobs=1, progress=False)
-    assert summary.processed == 5 and len(settings) >= 5
-    assert defaults[0] > 0 and mining[1] != defaults[1]
-    assert settings[0] == defaults  # the first batch's checkpoint vacuums
-    assert settings[1:] == [mining] * (len(settings) - 1)
-    with Store(tmp_path / "out") as store:  # a new run starts with DuckDB's defaults again
-        assert current(store) == defaults
-
-
 def test_the_rows_of_a_committed_batch_do_not_stay_in_the_main_process(tmp_path, monkeypatch):
     """After each batch commits, DuckDB gives back what it caches and moves
     the rows not yet checkpointed to its temporary file (:meth:`Store.release`):

@@ -39,7 +39,6 @@ from .store import Store
 from .task import Options, Result, error_row
 
 ASK = 1000  # inputs whose stored version is looked up at a time
-CHECKPOINT_WAL = "4MB"  # DuckDB checkpoints once its log has this much, after a run's first batch
 
 
 @dataclass
@@ -146,18 +145,9 @@ class _Batch:
         then merges the small row groups earlier runs' commits left and
         drops the rows they deleted, rewriting up to a row group of page
         texts (1 s after 100 reports into a 10,000-report store).  Done here,
-        while the workers mine; then, for the rest of the run, vacuum is off
-        and DuckDB checkpoints every :data:`CHECKPOINT_WAL` of log.  With
-        vacuum on, the checkpoints DuckDB makes as batches commit rewrote
-        whole tables from time to time, each rewrite larger than the last
-        (mining 3,000 reports: a checkpoint's peak RSS 212 → 243 MB and its
-        time 0.3 → 0.9 s over the first 1,000; with it off, 217 MB and
-        0.3 s throughout); and the rows committed since the last checkpoint
-        stay in memory (mining 1,000 reports, mean RSS at a commit 203 MB
-        with DuckDB's default of 16 MB of log, 196 with 4)."""
+        while the workers mine, not at the end of the run (:func:`finish`
+        checkpoints without it)."""
         self.store.execute("CHECKPOINT")
-        self.store.execute("SET max_vacuum_tasks = 0")
-        self.store.execute(f"SET checkpoint_threshold = '{CHECKPOINT_WAL}'")
         self.vacuumed = True
 
     def _commit(self, results: list[Result]) -> None:
