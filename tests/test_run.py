@@ -461,6 +461,15 @@ def test_stored_rows_reads_back_each_reports_rows_by_chunk_in_doc_id_order(tmp_p
         assert [r for chunk in audit_run.stored_rows(store, ["nope"], PER_DOCUMENT) for r in chunk] == []
 
 
+def _row_groups(out: Path, table: str) -> int:
+    """How many row groups ``table`` of the store in ``out`` is stored in."""
+    con = duckdb.connect(str(out / DB_NAME), read_only=True)
+    try:
+        return con.execute("SELECT count(DISTINCT row_group_id) FROM pragma_storage_info(?)", [table]).fetchone()[0]
+    finally:
+        con.close()
+
+
 def test_the_row_groups_small_runs_leave_are_merged_by_the_next_run_while_it_mines(tmp_path, monkeypatch):
     """The end of a run checkpoints without DuckDB's vacuum (its merges cost a second at the end of a run of
     100 reports into 10,000); the next run's first batch does it: the row groups one small run after
@@ -477,10 +486,7 @@ def test_the_row_groups_small_runs_leave_are_merged_by_the_next_run_while_it_min
     for n in range(1, 6):
         (src / f"r{n}.txt").write_text(_report(n, "NỘI VỤ", "SNV"), encoding="utf-8")
         run([str(src)], out, jobs=1, progress=False)
-        con = duckdb.connect(str(out / DB_NAME), read_only=True)
-        groups.append(con.execute("SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('documents')")
-                      .fetchone()[0])
-        con.close()
+        groups.append(_row_groups(out, "documents"))
     assert ends == [0] * 5
     assert max(groups) <= 2, groups
 
@@ -506,10 +512,7 @@ def test_the_checkpoints_made_while_mining_leave_no_pile_of_row_groups(tmp_path,
     monkeypatch.setattr(run_module._Batch, "BATCH_DOCS", 1)
     summary = run([str(SEEDS)], tmp_path / "out", jobs=1, progress=False)
     assert summary.processed == 5
-    con = duckdb.connect(str(tmp_path / "out" / DB_NAME), read_only=True)
-    groups = {t: con.execute(f"SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('{t}')").fetchone()[0]
-              for t in ("documents", "pages", "citations")}
-    con.close()
+    groups = {t: _row_groups(tmp_path / "out", t) for t in ("documents", "pages", "citations")}
     assert max(groups.values()) <= 2, groups
 
 
