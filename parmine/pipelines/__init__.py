@@ -21,3 +21,7 @@ if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
     import pyarrow as pa
 
     pa.set_memory_pool(pa.system_memory_pool())
+
+from .allocator import fix_thresholds  # noqa: E402
+
+fix_thresholds()

@@ -574,10 +574,11 @@ def export_pred(store: Store, out: Path, doc_ids: Iterable[str] | None = None) -
             if f.name not in keep:
                 f.unlink()
     wanted = set(doc_ids)
-    for chunk in stored_rows(store, wanted, PRED_COLUMNS):
-        for rows in chunk:
-            write_pred(out, rows)
-            wanted.discard(rows["documents"][0]["doc_id"])
+    with store.streaming():  # every chunk scans whole tables: their blocks cached within less than the limit
+        for chunk in stored_rows(store, wanted, PRED_COLUMNS):
+            for rows in chunk:
+                write_pred(out, rows)
+                wanted.discard(rows["documents"][0]["doc_id"])
     for doc_id in wanted:
         remove_pred(out, doc_id)
 

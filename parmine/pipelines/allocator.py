@@ -1,0 +1,46 @@
+"""The C library's allocator told to give large freed blocks back at once.
+
+glibc's ``malloc`` serves a request of 128 KiB or more with a mapping of its
+own, unmapped when it is freed — until a freed mapping raises that threshold
+to its own size (up to 32 MiB on 64-bit machines), and the heap's trim
+threshold to twice that: from then on blocks of that size come from the
+heap, which keeps what is freed below its top.  Arrow's buffers come from
+this allocator (the package's docstring says why), and the end of a run
+makes and frees many of a few MB each (every 500 reports' rows, every
+Parquet row group), so a long run's heap ended up holding tens of MB it no
+longer used.  Setting both thresholds turns the raising off (``mallopt``):
+large blocks stay mappings of their own and go back to the system when
+freed.
+
+Only glibc has ``mallopt``; elsewhere, and where the environment already
+sets a threshold (``MALLOC_MMAP_THRESHOLD_``, ``MALLOC_TRIM_THRESHOLD_``,
+or one in ``GLIBC_TUNABLES``), nothing is changed.
+"""
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+
+M_TRIM_THRESHOLD = -1  # (malloc.h)
+M_MMAP_THRESHOLD = -3
+THRESHOLD = 128 * 1024  # glibc's own starting value, kept where it starts
+
+
+def _set_by_environment() -> bool:
+    return bool(os.environ.get("MALLOC_MMAP_THRESHOLD_") or os.environ.get("MALLOC_TRIM_THRESHOLD_")
+                or "threshold" in os.environ.get("GLIBC_TUNABLES", ""))
+
+
+def fix_thresholds(threshold: int = THRESHOLD) -> bool:
+    """Fix glibc's mmap and trim thresholds at ``threshold`` bytes in this
+    process (and the processes it forks); returns whether they were set."""
+    if _set_by_environment():
+        return False
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name)
+        mallopt = libc.mallopt
+    except (OSError, AttributeError, TypeError):  # not glibc (musl, macOS: no mallopt)
+        return False
+    return bool(mallopt(M_MMAP_THRESHOLD, threshold)) and bool(mallopt(M_TRIM_THRESHOLD, threshold))
