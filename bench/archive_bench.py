@@ -94,18 +94,21 @@ class Point:
     rates: dict = field(default_factory=dict)
 
 
-def status_mb(pid: int, field: str = "VmHWM") -> float:
-    """A size ``field`` of ``/proc/PID/status`` in MB: the peak resident
-    set so far (``VmHWM``), the anonymous memory now (``RssAnon``); 0 once
-    the process is gone."""
+def status_mb(pid: int, *fields: str) -> list[float]:
+    """Sizes of ``/proc/PID/status`` in MB, read at once: the peak resident
+    set so far (``VmHWM``, the default), the anonymous memory now
+    (``RssAnon``); 0 once the process is gone."""
+    fields = fields or ("VmHWM",)
+    got = dict.fromkeys(fields, 0.0)
     try:
         with open(f"/proc/{pid}/status") as f:
             for line in f:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1]) / 1024
+                name, _, value = line.partition(":")
+                if name in got:
+                    got[name] = int(value.split()[0]) / 1024
     except OSError:
         pass
-    return 0.0
+    return [got[k] for k in fields]
 
 
 def _chunks(stream):
@@ -139,11 +142,11 @@ def run_parmine(archive: Path, out: Path, jobs: int) -> Run:
     drain.start()
     main, workers = psutil.Process(proc.pid), dict[int, float]()
     while proc.poll() is None:
-        run.main_peak_mb = max(run.main_peak_mb, status_mb(proc.pid))
-        run.main_peak_anon_mb = max(run.main_peak_anon_mb, status_mb(proc.pid, "RssAnon"))
+        hwm, anon = status_mb(proc.pid, "VmHWM", "RssAnon")
+        run.main_peak_mb, run.main_peak_anon_mb = max(run.main_peak_mb, hwm), max(run.main_peak_anon_mb, anon)
         try:
             for child in main.children():
-                workers[child.pid] = max(workers.get(child.pid, 0.0), status_mb(child.pid))
+                workers[child.pid] = max(workers.get(child.pid, 0.0), *status_mb(child.pid))
         except psutil.NoSuchProcess:
             break
         time.sleep(SAMPLE_SECONDS)

@@ -19,7 +19,6 @@ or one in ``GLIBC_TUNABLES``), nothing is changed.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 
 M_TRIM_THRESHOLD = -1  # (malloc.h)
@@ -37,10 +36,8 @@ def fix_thresholds(threshold: int = THRESHOLD) -> bool:
     process (and the processes it forks); returns whether they were set."""
     if _set_by_environment():
         return False
-    name = ctypes.util.find_library("c")
-    try:
-        libc = ctypes.CDLL(name)
-        mallopt = libc.mallopt
-    except (OSError, AttributeError, TypeError):  # not glibc (musl, macOS: no mallopt)
+    try:  # the C library this process already has loaded (find_library would run a subprocess)
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):  # not glibc (musl, macOS: no mallopt)
         return False
     return bool(mallopt(M_MMAP_THRESHOLD, threshold)) and bool(mallopt(M_TRIM_THRESHOLD, threshold))

@@ -7,8 +7,9 @@ results, each report's own audit findings among them, are committed in
 small batches as they arrive (their prediction files written as each batch
 commits), so an interrupted run resumes where it stopped.  The end of the
 run (:func:`finish`) works on what changed since the last finished run —
-the store records it — not on the whole store: copies, the checks across reports, prediction files whose
-audit changed, and the export parts holding changed documents.  A run
+the store records it — not on the whole store: copies, the checks across
+reports, prediction files whose audit changed, and the export parts
+holding changed documents.  A run
 stopped by Ctrl-C or SIGTERM commits the batch in hand and returns its
 summary marked ``interrupted`` (the end of the run is left to the run that
 finishes): the run takes both signals itself (:class:`_Stop`), since DuckDB
