@@ -50,3 +50,44 @@ def test_without_parmine_glibc_raises_its_threshold_and_serves_the_block_from_th
 def test_a_threshold_the_environment_sets_is_left_alone(name, value):
     mapped, heap = _probe("import", **{name: value})
     assert mapped == 0 and heap >= 4
+
+
+# In a fresh process: a DuckDB query that builds a large hash table, then
+# DuckDB's jemalloc's resident MB after the query, and after the store's
+# release (or after nothing, to show what the release is for).
+_DUCKDB_PROBE = """
+import ctypes, sys
+from parmine.pipelines.allocator import _duckdb_mallctl
+from parmine.pipelines.store import Store
+mallctl = _duckdb_mallctl()
+def resident():
+    epoch = ctypes.c_uint64(1)
+    mallctl(b"epoch", None, None, ctypes.byref(epoch), 8)
+    value, size = ctypes.c_size_t(), ctypes.c_size_t(8)
+    mallctl(b"stats.resident", ctypes.byref(value), ctypes.byref(size), None, 0)
+    return value.value >> 20
+with Store(sys.argv[1]) as store:
+    store.execute("SET memory_limit = '1GB'")  # the hash table in memory, not spilled
+    store.con.execute("SELECT count(DISTINCT i::VARCHAR || 'x') FROM range(2000000) t(i)").fetchall()
+    after = resident()
+    if sys.argv[2] == "release":
+        store.release()
+    print(after, resident())
+"""
+
+
+def _duckdb_resident(tmp_path, what: str) -> tuple[int, int]:
+    out = subprocess.run([sys.executable, "-c", _DUCKDB_PROBE, str(tmp_path / what), what],
+                         capture_output=True, text=True, check=True).stdout.split()
+    return int(out[0]), int(out[1])
+
+
+def test_a_release_gives_back_the_pages_duckdbs_allocator_keeps_freed(tmp_path):
+    after_query, after_release = _duckdb_resident(tmp_path, "release")
+    assert after_query >= 40 and after_release <= 16
+
+
+def test_without_a_release_duckdbs_allocator_keeps_the_freed_pages(tmp_path):
+    """What the purge is against (if DuckDB's jemalloc gives them back by itself, it can go)."""
+    after_query, later = _duckdb_resident(tmp_path, "nothing")
+    assert later >= 40

@@ -25,6 +25,7 @@ from typing import Iterable, Iterator, Sequence, TypeGuard
 import duckdb
 import pyarrow as pa
 
+from .allocator import purge_duckdb
 from .schema import COPY_COLUMNS, INTERNAL, PAGE_PIECE, PER_DOCUMENT, STORED, arrow_table
 
 DB_NAME = "parmine.duckdb"
@@ -367,10 +368,12 @@ class Store:
         limit (48 MB once the store outgrows that) until memory is short,
         so each stage of a run's end would start on top of the last one's
         reads.  Lowering the limit for a moment evicts them (what is still
-        in use stays).  And what Arrow's memory pool keeps of the tables
-        read and registered."""
+        in use stays).  And the pages DuckDB's own allocator keeps freed
+        (:func:`~.allocator.purge_duckdb`), and what Arrow's memory pool
+        keeps of the tables read and registered."""
         with self._limited("1MB"):
             pass
+        purge_duckdb()
         pa.default_memory_pool().release_unused()
 
     def close(self) -> None:
