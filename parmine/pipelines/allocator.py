@@ -16,9 +16,8 @@ Only glibc has ``mallopt``; elsewhere, and where the environment already
 sets a threshold (``MALLOC_MMAP_THRESHOLD_``, ``MALLOC_TRIM_THRESHOLD_``,
 or one in ``GLIBC_TUNABLES``), nothing is changed.
 
-**DuckDB's jemalloc.** DuckDB allocates its own memory (hash tables, sorts,
-vectors; not the blocks its limit counts) from a jemalloc built into it,
-which keeps freed pages ("dirty") for a second and gives them back only at
+**DuckDB's jemalloc.** DuckDB allocates its memory (its blocks, hash tables,
+vectors) from a jemalloc built into it, which keeps freed pages ("dirty") for a second and gives them back only at
 its next allocations after that.  At the end of a stage nothing allocates,
 so the next stage started on top of them: on a 10,000-document store, 30 to
 40 MB after the copy search or the audit.  :func:`purge_duckdb` hands them
@@ -60,7 +59,7 @@ def fix_thresholds(threshold: int = THRESHOLD) -> bool:
 def _duckdb_mallctl():
     """``mallctl`` of the jemalloc DuckDB is built with (None without one)."""
     try:
-        mallctl = ctypes.CDLL(duckdb._duckdb.__file__).duckdb_je_mallctl  # type: ignore[attr-defined]
+        mallctl = ctypes.CDLL(duckdb._duckdb.__file__).duckdb_je_mallctl
     except (OSError, AttributeError):
         return None
     mallctl.argtypes = [ctypes.c_char_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t]
