@@ -438,10 +438,9 @@ def test_stored_rows_reads_back_each_reports_rows_by_chunk_in_doc_id_order(tmp_p
             for table, cols in wanted.items():
                 assert all(list(r) == ["doc_id", *cols] for r in rows[table]), table
         # (b) a tuple: every column, each report's rows exactly the store's
-        chunks = list(audit_run.stored_rows(store, asked, PER_DOCUMENT))
-        assert [d for chunk in chunks for d in chunk.doc_ids] == ids  # (c) nothing for "nope", "a" once
-        whole = {}
-        for chunk in chunks:
+        chunks, whole = [], {}
+        for chunk in audit_run.stored_rows(store, asked, PER_DOCUMENT):
+            chunks.append(chunk)
             for doc_id, rows in zip(chunk.doc_ids, chunk, strict=True):
                 assert set(rows) == set(PER_DOCUMENT)
                 assert [r["doc_id"] for r in rows["documents"]] == [doc_id]
@@ -451,13 +450,19 @@ def test_stored_rows_reads_back_each_reports_rows_by_chunk_in_doc_id_order(tmp_p
                     want = [dict(zip(names, values)) for values in cur.fetchall()]
                     assert _as_set(rows[table]) == _as_set(want), (doc_id, table)
                 whole[doc_id] = {t: _as_set(r) for t, r in rows.items()}
+        assert [d for chunk in chunks for d in chunk.doc_ids] == ids  # (c) nothing for "nope", "a" once
         assert all(whole[d]["citations"] for d in ids)
         # (d) two reports a chunk: three chunks, the same reports in doc_id order
         monkeypatch.setattr(audit_run, "CHUNK", 2)
-        chunks = list(audit_run.stored_rows(store, asked, PER_DOCUMENT))
-        assert [chunk.doc_ids for chunk in chunks] == [["a", "b"], ["c", "d"], ["d2"]]
-        assert {d: {t: _as_set(r) for t, r in rows.items()}
-                for chunk in chunks for d, rows in zip(chunk.doc_ids, chunk, strict=True)} == whole
+        chunks, again = [], {}
+        for chunk in audit_run.stored_rows(store, asked, PER_DOCUMENT):
+            chunks.append(chunk)
+            again |= {d: {t: _as_set(r) for t, r in rows.items()} for d, rows in zip(chunk.doc_ids, chunk, strict=True)}
+        assert [chunk.doc_ids for chunk in chunks] == [["a", "b"], ["c", "d"], ["d2"]] and again == whole
+        # (e) a chunk's rows are let go of when the next is asked for (never two chunks' rows held)
+        assert [chunk.closed for chunk in chunks] == [True, True, False]
+        with pytest.raises(RuntimeError, match="let go of"):
+            next(iter(chunks[0]))
         assert [r for chunk in audit_run.stored_rows(store, ["nope"], PER_DOCUMENT) for r in chunk] == []
 
 
