@@ -236,6 +236,41 @@ def test_a_grouping_block_has_a_third_more_room_and_gives_the_limit_back(tmp_pat
         assert st.value("SELECT count(*) FROM pages") == 3
 
 
+def _shown(limit: str) -> str:
+    """A memory limit as DuckDB shows it."""
+    with duckdb.connect(config={"memory_limit": limit}) as con:
+        return con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+
+
+def test_mining_runs_at_two_thirds_of_the_limit_through_releases_and_checkpoints(tmp_path, monkeypatch):
+    import parmine.pipelines.store as store_module
+
+    monkeypatch.setattr(store_module, "MEMORY_LIMIT", "24MB")
+    setting = "SELECT current_setting('memory_limit')"
+    with Store(tmp_path / "out") as st:
+        whole = st.value(setting)
+        assert whole == _shown("24MB")
+        with st.mining():
+            assert st.value(setting) == _shown("16MB")
+            st.insert("pages", _long_pages(3))
+            st.release()  # its moment at 1 MB ends at the mining limit, not the whole one
+            assert st.value(setting) == _shown("16MB")
+            st.checkpoint()  # at the whole limit, then back
+            assert st.value(setting) == _shown("16MB")
+            with st.grouping():
+                assert st.value(setting) == _shown("32MB")
+            assert st.value(setting) == _shown("16MB")
+        assert st.value(setting) == whole
+        # a block that fails inside a failed transaction still gives the whole limit back
+        with pytest.raises(duckdb.CatalogException):
+            with st.mining():
+                st.execute("BEGIN TRANSACTION")
+                st.execute("SELECT * FROM no_such_table")
+        st.execute("ROLLBACK")
+        assert st.value(setting) == whole
+        assert st.value("SELECT count(*) FROM pages") == 3
+
+
 def test_release_gives_back_the_blocks_duckdb_cached_and_keeps_its_limit(tmp_path):
     cached = "SELECT sum(memory_usage_bytes) FROM duckdb_memory() WHERE tag = 'BASE_TABLE'"
     with Store(tmp_path / "out") as st:

@@ -148,7 +148,7 @@ class _Batch:
         texts (1 s after 100 reports into a 10,000-report store).  Done here,
         while the workers mine, not at the end of the run (:func:`finish`
         checkpoints without it)."""
-        self.store.execute("CHECKPOINT")
+        self.store.checkpoint()
         self.vacuumed = True
 
     def _commit(self, results: list[Result]) -> None:
@@ -220,7 +220,7 @@ def run(inputs: list[str], out: str | Path, *, jobs: int | None = None,
             pool = (DaskExecutor(scheduler, jobs, timeout) if executor == "dask"
                     else ProcessPool(jobs, timeout, workdir=str(tmp)))
             with tqdm(total=len(todo), unit="doc", disable=not progress, file=sys.stderr,
-                      dynamic_ncols=True) as bar:
+                      dynamic_ncols=True) as bar, store.mining():
                 try:
                     for result in pool.map(todo, options):
                         batch.add(result)
