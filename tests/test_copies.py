@@ -97,26 +97,3 @@ def test_the_store_pairs_the_same_number_and_date_and_near_identical_texts_in_on
     assert reached == {"new", "new.pdf", "new.docx"}
     assert {tuple(sorted(p)) for p in pairs} >= {("new", "new.pdf"), ("new", "new.docx")}
     assert not any("elsewhere" in p for p in pairs)
-
-
-def test_the_hash_counts_taken_a_slice_of_hash_values_at_a_time_are_those_taken_at_once(tmp_path, monkeypatch):
-    """A large store counts its hashes in passes (``HASH_DOCS`` documents' worth each, a slice of
-    the hash values each): the counts, and so every document's prefix, are those of one pass."""
-    import parmine.pipelines.copies as copies
-    from parmine.pipelines.schema import arrow_table, columns
-    from parmine.pipelines.store import Store
-
-    rows = [{**dict.fromkeys(columns("documents")), "doc_id": f"d{i}", "format": "txt",
-             "fingerprint": fingerprint(text), "province": "Quảng Trị"}
-            for i, text in enumerate([TEXT, _ocr_like(TEXT), OTHER, TEXT[: len(TEXT) // 2], OTHER[len(OTHER) // 3:]])]
-
-    def counted(folder, passes_of):
-        monkeypatch.setattr(copies, "HASH_DOCS", passes_of)
-        with Store(tmp_path / folder) as store:
-            store.insert("documents", arrow_table("documents", rows))
-            copies._prefixes(store, {r["doc_id"] for r in rows})
-            return (store.query("SELECT h, cnt FROM _hash_counts ORDER BY h")[1],
-                    store.query("SELECT doc_id, h FROM _prefixes ORDER BY ALL")[1])
-
-    at_once, in_passes = counted("once", 10_000), counted("passes", 2)  # 5 documents: 1 pass, then 3
-    assert at_once[0] and at_once == in_passes

@@ -333,12 +333,11 @@ def _dataset(out: Path) -> dict:
 def test_runs_in_pieces_equal_one_run_and_a_rebuild(tmp_path, monkeypatch, small):
     """Reports added run after run (and one mined again with new content) give the dataset one run over the
     final files gives, and --rebuild: audit rows, cross-report conflicts, copies, registry columns,
-    predictions, exports (``small``: the end of the run in the smallest pieces: the held dates and the
-    conflicts of one cited document at a time, one document per Parquet part, its pages read a document
-    at a time, indicators.csv sorted a document at a time)."""
+    predictions, exports (``small``: the end of the run in the smallest pieces: the conflicts of one cited
+    document at a time, one document per Parquet part, its pages read a document at a time, indicators.csv
+    sorted a document at a time)."""
     if small:
         monkeypatch.setattr("parmine.pipelines.audit_run.MENTIONS", 1)
-        monkeypatch.setattr("parmine.pipelines.audit_run.HELD_KEYS", 1)
         monkeypatch.setattr("parmine.pipelines.export.PART_DOCS", 1)
         monkeypatch.setattr("parmine.pipelines.export.TEXT_SLICE", 1)
         monkeypatch.setattr("parmine.pipelines.export.CSV_DOCS", 1)

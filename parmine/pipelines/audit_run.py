@@ -55,9 +55,6 @@ CHUNK = 500  # reports read back from the store at a time
 # and audit rows are Python objects, ~20 MB at 10,000 that the process kept after the audit of a
 # cold 10,000-document run (peak 258 MB, 244 at 2,500; the audit 2.1 → 3.4 s)
 MENTIONS = 2_500
-# cited documents whose held dates DuckDB counts at a time: the counts group every dated
-# mention of the documents asked, 94,000 documents' in a cold run of 50,000 reports
-HELD_KEYS = 10_000
 
 
 def _iso(v):
@@ -543,18 +540,11 @@ def _conflict_plan(store: Store, keys: pa.Table, new: pa.Table
     ``new`` reports (only those reports' mentions can change: a report
     citing a document later leaves the others' findings as they were).  A
     key with neither conflicts nor a held date is left out (held dates and
-    counts come from DuckDB, ``HELD_KEYS`` of the ``keys`` at a time,
-    :func:`_dated_keys`; only the keys held or with conflicts become Python
-    strings)."""
-    held: dict[str, tuple[str, str]] = {}
-    weight: Counter = Counter()
-    with store.grouping():
-        for i in range(0, keys.num_rows, HELD_KEYS):  # (each key's counts are its own: a slice at a time)
-            with store.registered("_keys", keys.slice(i, HELD_KEYS)):
-                some_held, some_weight = _held_dates(store)
-            held.update(some_held)
-            weight.update(some_weight)
+    counts come from one pass of DuckDB over all ``keys``, :func:`_dated_keys`;
+    only the keys held or with conflicts become Python strings)."""
     with store.registered("_keys", keys):
+        with store.grouping():
+            held, weight = _held_dates(store)
         weight.update(_stored_conflicts(store))
         known = store.state("held") is not None
         before = {} if not known else {k: (d, src) for k, d, src in store.con.execute(

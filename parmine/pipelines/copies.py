@@ -221,9 +221,6 @@ SELECT f.doc_id, d.doc_id FROM _frontier f JOIN documents d
 WHERE coalesce(d.issuer, d.agency) IS NOT NULL AND {_AGREE_SQL}
 """
 CHUNK = 1000  # documents looked at a time
-# documents whose hashes are counted in one pass (a slice of the hash values each): a pass
-# groups its slice of every document's hashes (at 50,000 documents, 6.4 million)
-HASH_DOCS = 10_000
 
 
 def _docs(store, ids: set[str]) -> dict[str, dict]:
@@ -271,12 +268,9 @@ def _prefixes(store, seeds: set[str]) -> None:
         recount = docs >= 2 * counted
         if recount:
             store.execute("DELETE FROM _hash_counts")
-            passes = -(-docs // HASH_DOCS)
             with store.grouping():
-                for i in range(passes):  # the counts of a slice of the hash values at a time
-                    store.execute("INSERT INTO _hash_counts SELECT h, count(*) FROM ("
-                                  + _HASHES.format(source="documents") + ") WHERE h % ? = ? "
-                                  "GROUP BY h HAVING count(*) > 1", [passes, i])
+                store.execute("INSERT INTO _hash_counts SELECT h, count(*) FROM ("
+                              + _HASHES.format(source="documents") + ") GROUP BY h HAVING count(*) > 1")
             store.execute("DELETE FROM _prefixes")
             store.set_state("hash_counts", str(docs))
             seeds = {r[0] for r in store.con.execute("SELECT doc_id FROM documents").fetchall()}
