@@ -30,8 +30,6 @@ import ctypes
 import functools
 import os
 
-import duckdb
-
 M_TRIM_THRESHOLD = -1  # (malloc.h)
 M_MMAP_THRESHOLD = -3
 THRESHOLD = 128 * 1024  # glibc's own starting value, kept where it starts
@@ -57,7 +55,11 @@ def fix_thresholds(threshold: int = THRESHOLD) -> bool:
 
 @functools.cache
 def _duckdb_mallctl():
-    """``mallctl`` of the jemalloc DuckDB is built with (None without one)."""
+    """``mallctl`` of the jemalloc DuckDB is built with (None without one).
+    DuckDB is imported here, not when this module loads: the package loads
+    this module in every process, the workers too, which need no DuckDB."""
+    import duckdb
+
     try:
         mallctl = ctypes.CDLL(duckdb._duckdb.__file__).duckdb_je_mallctl
     except (OSError, AttributeError):
