@@ -149,6 +149,25 @@ def test_the_end_of_a_run_starts_from_the_mined_rows_written_into_the_file(tmp_p
     assert wal == [0]
 
 
+def test_the_end_of_a_run_holds_no_list_of_inputs(tmp_path, monkeypatch):
+    """The inputs to mine (6 MB at 50,000) are let go before the end of the run."""
+    import gc
+
+    from parmine.pipelines.inputs import Items
+
+    alive_then = []
+    finish = run_module.finish
+
+    def finishing(*args, **kwargs):
+        gc.collect()
+        alive_then.append(sum(isinstance(o, Items) for o in gc.get_objects()))
+        return finish(*args, **kwargs)
+
+    monkeypatch.setattr(run_module, "finish", finishing)
+    assert run([str(p) for p in GOOD], tmp_path / "out", jobs=1, progress=False).processed == 3
+    assert alive_then == [0]
+
+
 def test_ctrl_c_during_a_commit_stops_the_run_and_fails_no_document(tmp_path, monkeypatch):
     """DuckDB turns a SIGINT that lands during a statement into
     RuntimeError("Query interrupted"): the run stops as for a Ctrl-C

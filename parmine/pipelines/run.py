@@ -229,6 +229,7 @@ def run(inputs: list[str], out: str | Path, *, jobs: int | None = None,
                                         refresh=False)
                 finally:
                     batch.flush()  # also when interrupted: what is done is kept
+            del todo  # (6 MB at 50,000 inputs, given back before the end of the run)
             t_end = time.perf_counter()
             finish(store, out, index, unfinished=unfinished, excel=excel)
             summary.finish_seconds = time.perf_counter() - t_end
