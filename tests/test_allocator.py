@@ -56,16 +56,11 @@ def test_a_threshold_the_environment_sets_is_left_alone(name, value):
 # DuckDB's jemalloc's resident MB after the query, and after the store's
 # release (or after nothing, to show what the release is for).
 _DUCKDB_PROBE = """
-import ctypes, sys
-from parmine.pipelines.allocator import _duckdb_mallctl
+import sys
+from parmine.pipelines.allocator import duckdb_memory
 from parmine.pipelines.store import Store
-mallctl = _duckdb_mallctl()
 def resident():
-    epoch = ctypes.c_uint64(1)
-    mallctl(b"epoch", None, None, ctypes.byref(epoch), 8)
-    value, size = ctypes.c_size_t(), ctypes.c_size_t(8)
-    mallctl(b"stats.resident", ctypes.byref(value), ctypes.byref(size), None, 0)
-    return value.value >> 20
+    return duckdb_memory()[1] >> 20
 with Store(sys.argv[1]) as store:
     store.execute("SET memory_limit = '1GB'")  # the hash table in memory, not spilled
     store.con.execute("SELECT count(DISTINCT i::VARCHAR || 'x') FROM range(2000000) t(i)").fetchall()
@@ -91,3 +86,17 @@ def test_without_a_release_duckdbs_allocator_keeps_the_freed_pages(tmp_path):
     """What the purge is against (if DuckDB's jemalloc gives them back by itself, it can go)."""
     after_query, later = _duckdb_resident(tmp_path, "nothing")
     assert later >= 40
+
+
+def test_duckdb_memory_counts_what_duckdb_holds():
+    import duckdb
+
+    from parmine.pipelines.allocator import duckdb_memory
+
+    with duckdb.connect() as con:
+        before, _ = duckdb_memory()
+        con.execute("CREATE TABLE t AS SELECT i, repeat('x', 40) || i AS s FROM range(500000) t(i)")  # ~25 MB
+        allocated, resident = duckdb_memory()
+        assert allocated - before > 10 * 2**20 and resident >= allocated
+        con.execute("DROP TABLE t")
+        assert duckdb_memory()[0] < allocated - 10 * 2**20

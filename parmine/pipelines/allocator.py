@@ -74,3 +74,20 @@ def purge_duckdb() -> bool:
     there is such an allocator."""
     mallctl = _duckdb_mallctl()
     return mallctl is not None and mallctl(f"arena.{ALL_ARENAS}.purge".encode(), None, None, None, 0) == 0
+
+
+def duckdb_memory() -> tuple[int, int] | None:
+    """What DuckDB's jemalloc has handed out and what it holds resident, in
+    bytes (None without one): the first is DuckDB's own memory, its limit's
+    and the rest; the second adds the freed pages it keeps."""
+    mallctl = _duckdb_mallctl()
+    if mallctl is None:
+        return None
+    epoch = ctypes.c_uint64(1)  # the statistics are a snapshot taken at each new epoch
+    mallctl(b"epoch", None, None, ctypes.byref(epoch), ctypes.sizeof(epoch))
+    got = []
+    for name in (b"stats.allocated", b"stats.resident"):
+        value, size = ctypes.c_size_t(), ctypes.c_size_t(ctypes.sizeof(ctypes.c_size_t))
+        mallctl(name, ctypes.byref(value), ctypes.byref(size), None, 0)
+        got.append(value.value)
+    return got[0], got[1]
