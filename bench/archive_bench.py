@@ -54,6 +54,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from archive import DEFAULT_MIX, generate, parse_mix  # noqa: E402
+from proc_status import status_mb  # noqa: E402
 
 SAMPLE_SECONDS = 0.1
 GROWTH = 100
@@ -92,23 +93,6 @@ class Point:
     rerun: Run
     grown: Run
     rates: dict = field(default_factory=dict)
-
-
-def status_mb(pid: int, *fields: str) -> list[float]:
-    """Sizes of ``/proc/PID/status`` in MB, read at once: the peak resident
-    set so far (``VmHWM``, the default), the anonymous memory now
-    (``RssAnon``); 0 once the process is gone."""
-    fields = fields or ("VmHWM",)
-    got = dict.fromkeys(fields, 0.0)
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                name, _, value = line.partition(":")
-                if name in got:
-                    got[name] = int(value.split()[0]) / 1024
-    except OSError:
-        pass
-    return [got[k] for k in fields]
 
 
 def _chunks(stream):

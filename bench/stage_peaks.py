@@ -24,11 +24,14 @@ from __future__ import annotations
 import argparse
 import ctypes
 import json
+import os
 import sys
 import threading
 import time
 import traceback
 from pathlib import Path
+
+from proc_status import status_mb  # (bench/, the script's folder)
 
 from parmine.corpus.registry import load_registry
 from parmine.pipelines import export, run
@@ -36,6 +39,7 @@ from parmine.pipelines.allocator import duckdb_memory
 from parmine.pipelines.store import Store
 
 MB = 2**20
+OPENED = ("VmRSS", "RssAnon", "RssFile")  # the process once the store is open
 STAGES = ((run, "mark_copies"), (run, "update_audit"), (run, "export_pred"),
           (export, "export_csv"), (export, "export_parquet"))
 
@@ -59,17 +63,6 @@ def _glibc():
 MALLINFO = _glibc()
 
 
-def status_mb() -> dict[str, float]:
-    """``VmHWM``, ``VmRSS``, ``RssAnon`` and ``RssFile`` of this process, in MB."""
-    got = {}
-    with open("/proc/self/status") as f:
-        for line in f:
-            name, _, value = line.partition(":")
-            if name in ("VmHWM", "VmRSS", "RssAnon", "RssFile"):
-                got[name] = int(value.split()[0]) / 1024
-    return got
-
-
 def allocators_mb() -> dict[str, float]:
     """DuckDB's jemalloc (allocated, resident) and glibc's heap (in use, in mappings of their own), in MB."""
     got = {}
@@ -87,6 +80,7 @@ class Watch:
     def __init__(self, every: float = 0.01):
         self.every = every
         self.main = threading.main_thread().ident
+        self.pid = os.getpid()
         self.reset()
         threading.Thread(target=self._run, daemon=True).start()
 
@@ -97,7 +91,7 @@ class Watch:
 
     def _run(self) -> None:
         while True:
-            anon = status_mb()["RssAnon"]
+            anon = status_mb(self.pid, "RssAnon")[0]
             if anon > self.anon:
                 frame = sys._current_frames().get(self.main)
                 stack = traceback.extract_stack(frame)[-8:] if frame else []
@@ -116,7 +110,7 @@ def watched(watch: Watch, figures: list[dict], module, name: str) -> None:
         result = stage(*args, **kwargs)
         seconds = time.perf_counter() - t0
         time.sleep(2 * watch.every)  # the watch's last reading
-        figures.append({"stage": name, "seconds": round(seconds, 1), "peak_mb": status_mb()["VmHWM"],
+        figures.append({"stage": name, "seconds": round(seconds, 1), "peak_mb": status_mb(watch.pid)[0],
                         "peak_anon_mb": watch.anon, **{k: round(v, 1) for k, v in watch.at.items()},
                         "stack": watch.stack})
         return result
@@ -151,7 +145,7 @@ def main() -> int:
     with Store(a.out) as store:
         if a.again:
             again(store, a.cold_audit)
-        opened = status_mb()
+        opened = dict(zip(OPENED, status_mb(os.getpid(), *OPENED)))
         t0 = time.perf_counter()
         run.finish(store, a.out, registry)
         total = time.perf_counter() - t0
