@@ -25,8 +25,10 @@ measured the same 1,000-document run at 293–297 MB in its first minutes
 and at 248 MB an hour later (cause not found).  The progress bar
 on stderr reaches ``M/M`` when the last document has been committed (the bar
 closes after the final batch); the time from then to the process's exit is
-the run's end of run (copies, audit, exports, closing the store).
-Throughput counts from the process's start to that point: documents/s,
+the run's end of run (copies, audit, exports, closing the store).  The
+main process's RSS and anonymous memory read before that point and after
+give the peak of each part (*peak RSS mining / end*): which part a run's
+peak is in.  Throughput counts from the process's start to that point: documents/s,
 and pages/s per core (pages as parmine counts them: a text or DOCX file
 without page breaks is one page).
 
@@ -76,6 +78,11 @@ class Run:
     end_of_run_s: float | None = None  # last document committed → exit
     main_peak_mb: float = 0.0
     main_peak_anon_mb: float = 0.0  # the largest RssAnon read (sampled: a spike between two readings is missed)
+    # the largest RSS and RssAnon read while the workers mined and after (the end of the run)
+    mining_peak_mb: float = 0.0
+    mining_peak_anon_mb: float = 0.0
+    end_peak_mb: float = 0.0
+    end_peak_anon_mb: float = 0.0
     worker_peak_mb: float = 0.0
     workers: int = 0
     load_before: float = 0.0
@@ -125,8 +132,10 @@ def run_parmine(archive: Path, out: Path, jobs: int) -> Run:
     drain = threading.Thread(target=lambda: printed.extend(_chunks(proc.stdout)), daemon=True)
     drain.start()
     main, workers = psutil.Process(proc.pid), dict[int, float]()
+    samples: list[tuple[float, float, float]] = []  # (time, RSS, RssAnon) of the main process
     while proc.poll() is None:
-        hwm, anon = status_mb(proc.pid, "VmHWM", "RssAnon")
+        hwm, rss, anon = status_mb(proc.pid, "VmHWM", "VmRSS", "RssAnon")
+        samples.append((time.perf_counter(), rss, anon))
         run.main_peak_mb, run.main_peak_anon_mb = max(run.main_peak_mb, hwm), max(run.main_peak_anon_mb, anon)
         try:
             for child in main.children():
@@ -148,7 +157,20 @@ def run_parmine(archive: Path, out: Path, jobs: int) -> Run:
     run.mined, run.skipped, run.failed, run.pages, run.ocr_pages = map(int, m.groups())
     if "done_at" in seen and run.mined + run.failed:
         run.mining_s, run.end_of_run_s = seen["done_at"] - t0, end - seen["done_at"]
+        (run.mining_peak_mb, run.mining_peak_anon_mb), (run.end_peak_mb, run.end_peak_anon_mb) = split_peaks(
+            samples, seen["done_at"])
     return run
+
+
+def split_peaks(samples: list[tuple[float, float, float]], done_at: float
+                ) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The largest RSS and anonymous memory of ``samples`` (time, RSS,
+    RssAnon) before ``done_at`` (the mining) and from then on (the end of
+    the run): which of the two holds a run's peak."""
+    before = [(rss, anon) for t, rss, anon in samples if t < done_at] or [(0.0, 0.0)]
+    after = [(rss, anon) for t, rss, anon in samples if t >= done_at] or [(0.0, 0.0)]
+    return ((max(r for r, _ in before), max(a for _, a in before)),
+            (max(r for r, _ in after), max(a for _, a in after)))
 
 
 def rates(run: Run, jobs: int) -> dict:
@@ -185,13 +207,14 @@ def _s(v: float | None) -> str:
 def table(points: list[Point]) -> str:
     """The figures as a Markdown table."""
     head = ("| documents | docs/s | pages/s per core | main peak RSS (MB) | main peak anonymous (MB) "
-            "| worker peak RSS (MB) "
+            "| peak RSS mining / end (MB) | worker peak RSS (MB) "
             f"| end of run (s) | rerun, nothing new (s) | end of run after +{GROWTH} (s) | cold run (s) | load |")
     lines = [head, "|---" * (head.count("|") - 1) + "|"]
     for p in points:
         c = p.cold
         lines.append(f"| {p.docs:,} | {p.rates.get('docs_per_s', '–')} | {p.rates.get('pages_per_s_per_core', '–')} "
-                     f"| {_mb(c.main_peak_mb)} | {_mb(c.main_peak_anon_mb)} | {_mb(c.worker_peak_mb)} "
+                     f"| {_mb(c.main_peak_mb)} | {_mb(c.main_peak_anon_mb)} "
+                     f"| {_mb(c.mining_peak_mb)} / {_mb(c.end_peak_mb)} | {_mb(c.worker_peak_mb)} "
                      f"| {_s(c.end_of_run_s)} "
                      f"| {_s(p.rerun.wall_s)} | {_s(p.grown.end_of_run_s)} | {_s(c.wall_s)} "
                      f"| {c.load_before:.1f}–{c.load_after:.1f} |")

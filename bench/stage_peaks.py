@@ -64,13 +64,14 @@ MALLINFO = _glibc()
 
 
 def allocators_mb() -> dict[str, float]:
-    """DuckDB's jemalloc (allocated, resident) and glibc's heap (in use, in mappings of their own), in MB."""
+    """DuckDB's jemalloc (allocated, resident) and glibc's heap (in use, its size, in mappings of their own), in MB."""
     got = {}
     if (duck := duckdb_memory()) is not None:
         got["duckdb_allocated"], got["duckdb_resident"] = duck[0] / MB, duck[1] / MB
     if MALLINFO is not None:
         info = MALLINFO()
-        got["glibc_in_use"], got["glibc_mapped"] = info.uordblks / MB, info.hblkhd / MB
+        got["glibc_in_use"], got["glibc_heap"], got["glibc_mapped"] = (
+            info.uordblks / MB, info.arena / MB, info.hblkhd / MB)
     return got
 
 
@@ -130,6 +131,12 @@ def again(store: Store, cold_audit: bool) -> None:
             store.execute("DELETE FROM audit WHERE scope = 'corpus'")
 
 
+def _rest(f: dict) -> float:
+    """A stage's anonymous peak less what DuckDB's jemalloc and glibc's heap
+    hold resident or mapped at it: Python's own arenas, mostly."""
+    return f["peak_anon_mb"] - f.get("duckdb_resident", 0) - f.get("glibc_heap", 0) - f.get("glibc_mapped", 0)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("out", type=Path, help="the output folder of a run (a copy: the stages write to it)")
@@ -151,12 +158,14 @@ def main() -> int:
         total = time.perf_counter() - t0
     print(f"store opened: RSS {opened['VmRSS']:.0f} MB (anonymous {opened['RssAnon']:.0f}, "
           f"mapped files {opened['RssFile']:.0f}); end of run {total:.1f} s")
-    print("| stage | s | peak RSS | peak anonymous | DuckDB allocated / resident | glibc in use / mapped | where |")
-    print("|---|---|---|---|---|---|---|")
+    print("| stage | s | peak RSS | peak anonymous | DuckDB allocated / resident | glibc in use / heap / mapped "
+          "| the rest | where |")
+    print("|---|---|---|---|---|---|---|---|")
     for f in figures:
         print(f"| {f['stage']} | {f['seconds']} | {f['peak_mb']:.0f} | {f['peak_anon_mb']:.0f} "
               f"| {f.get('duckdb_allocated', 0):.0f} / {f.get('duckdb_resident', 0):.0f} "
-              f"| {f.get('glibc_in_use', 0):.0f} / {f.get('glibc_mapped', 0):.0f} | {f['stack'][:120]} |")
+              f"| {f.get('glibc_in_use', 0):.0f} / {f.get('glibc_heap', 0):.0f} / {f.get('glibc_mapped', 0):.0f} "
+              f"| {_rest(f):.0f} | {f['stack'][:120]} |")
     if a.json:
         a.json.write_text(json.dumps({"opened": opened, "seconds": round(total, 1), "stages": figures}, indent=2))
     return 0

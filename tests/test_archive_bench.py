@@ -87,3 +87,15 @@ def test_a_watched_run_that_prints_more_than_a_pipe_holds_ends(tmp_path):
     watch.join(timeout=600)
     assert "run" in got, "the watched run did not end"
     assert got["run"].failed == 1500 and got["run"].mined == 0
+    assert got["run"].mining_peak_mb > 0 and got["run"].end_peak_mb > 0
+
+
+def test_a_runs_peaks_are_split_at_the_last_commit():
+    """Samples before the bar showed every document done are the mining's,
+    the others the end of the run's: each part's own highest RSS and
+    anonymous memory (not the same sample's)."""
+    from archive_bench import split_peaks
+
+    samples = [(1.0, 200, 90), (2.0, 240, 100), (3.0, 230, 130), (4.0, 260, 120), (5.0, 250, 150), (6.0, 210, 95)]
+    assert split_peaks(samples, 3.5) == ((240, 130), (260, 150))
+    assert split_peaks(samples, 0.5) == ((0.0, 0.0), (260, 150))

@@ -29,6 +29,7 @@ def test_every_stage_is_measured_and_again_redoes_the_whole_store(tmp_path):
     assert [s["stage"] for s in peaks["stages"]] == STAGES
     for s in peaks["stages"]:
         assert s["peak_mb"] >= s["peak_anon_mb"] > 0 and s["peak_mb"] < 2000
+        assert s["glibc_heap"] >= s["glibc_in_use"] > 0  # (the heap holds what is in use)
     with Store(out) as store:
         assert store.state("hash_counts") == "3"  # retaken over the 3 documents
         assert store.state("held") is not None  # the audit across reports done again from nothing
