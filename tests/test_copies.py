@@ -97,3 +97,92 @@ def test_the_store_pairs_the_same_number_and_date_and_near_identical_texts_in_on
     assert reached == {"new", "new.pdf", "new.docx"}
     assert {tuple(sorted(p)) for p in pairs} >= {("new", "new.pdf"), ("new", "new.docx")}
     assert not any("elsewhere" in p for p in pairs)
+
+
+def test_a_chunk_whose_search_runs_out_of_memory_is_searched_in_halves(tmp_path):
+    """DuckDB running out of its limit on a chunk of the frontier (here:
+    whenever the chunk has more than one document) costs nothing but time:
+    the halves are searched, and the pairs are those of one search."""
+    import duckdb
+
+    from parmine.pipelines import copies
+    from parmine.pipelines.schema import arrow_table, columns
+    from parmine.pipelines.store import Store
+
+    def row(doc_id, text, fmt="txt", **meta):
+        return {**dict.fromkeys(columns("documents")), "doc_id": doc_id, "format": fmt,
+                "fingerprint": fingerprint(text), **meta}
+
+    class Tight:
+        """The store's connection, with a search of more than one frontier document out of memory."""
+
+        def __init__(self, con):
+            self.con, self.refused = con, 0
+
+        def execute(self, sql, *args):
+            if sql == copies._SHARED_HASH and self.con.execute("SELECT count(*) FROM _frontier").fetchall()[0][0] > 1:
+                self.refused += 1
+                raise duckdb.OutOfMemoryException("Out of Memory Error: (as DuckDB says it)")
+            return self.con.execute(sql, *args)
+
+        def __getattr__(self, name):
+            return getattr(self.con, name)
+
+    rows = [row("a", TEXT, province="Huế"), row("a.pdf", _ocr_like(TEXT), "scan-pdf", province="Huế"),
+            row("b", OTHER), row("b.docx", OTHER + " Nơi nhận: như trên.", "docx"), row("c", TEXT, province="Lào Cai")]
+    with Store(tmp_path) as store:
+        store.insert("documents", arrow_table("documents", rows))
+        seeds = {"a", "b", "c"}
+        whole = copies._linked(store, seeds)
+        store.con = tight = Tight(store.con)
+        halved = copies._linked(store, seeds)
+        store.con = tight.con
+    assert tight.refused >= 2
+    assert halved == whole and {tuple(sorted(p)) for p in whole[1]} == {("a", "a.pdf"), ("b", "b.docx")}
+
+
+def test_prefixes_rebuilt_in_pieces_are_retaken_whole_when_a_run_stops_midway(tmp_path, monkeypatch):
+    """When the store has doubled, the hash counts are retaken and every
+    document's prefixes rebuilt, a transaction per chunk of documents (one
+    transaction over all held them all in DuckDB's memory: 31 MB at 50,000
+    documents); until the last is in, the store notes no count, so a run
+    stopped midway leaves the next one to rebuild them all."""
+    import pytest
+
+    from parmine.pipelines import copies
+    from parmine.pipelines.schema import arrow_table, columns
+    from parmine.pipelines.store import Store
+
+    def row(doc_id, text):
+        return {**dict.fromkeys(columns("documents")), "doc_id": doc_id, "format": "txt",
+                "fingerprint": fingerprint(text)}
+
+    texts = [TEXT, OTHER, _ocr_like(TEXT), _ocr_like(OTHER)]
+    rows = [row(f"d{i}", t + f" phụ lục {i}") for i, t in enumerate(texts * 3)]
+    monkeypatch.setattr(copies, "PREFIX_CHUNK", 5)
+    with Store(tmp_path) as store:
+        store.insert("documents", arrow_table("documents", rows))
+        copies._prefixes(store, {"d0"})
+        assert store.value("SELECT count(DISTINCT doc_id) FROM _prefixes") == 12
+        assert store.state("hash_counts") == "12"
+
+        store.insert("documents", arrow_table("documents", [row(f"e{i}", OTHER + f" mục {i}") for i in range(12)]))
+        execute = store.execute
+        inserts = []
+
+        def stopping(sql, params=None):  # the rebuild stops after its first chunk of documents
+            if sql.startswith("INSERT INTO _prefixes"):
+                inserts.append(sql)
+                if len(inserts) > 1:
+                    raise KeyboardInterrupt
+            execute(sql, params)
+        monkeypatch.setattr(store, "execute", stopping)
+        with pytest.raises(KeyboardInterrupt):
+            copies._prefixes(store, {"e0"})
+        monkeypatch.undo()
+        assert store.state("hash_counts") == "0"
+        assert store.value("SELECT count(DISTINCT doc_id) FROM _prefixes") == 5
+
+        copies._prefixes(store, {"e1"})  # the next run: every document's prefixes, the counts noted
+        assert store.value("SELECT count(DISTINCT doc_id) FROM _prefixes") == 24
+        assert store.state("hash_counts") == "24"

@@ -427,6 +427,35 @@ def test_a_report_that_turns_the_majority_moves_the_conflicts_of_the_reports_min
     assert conflicts() == {"a", "b"}
 
 
+def test_held_dates_that_run_out_of_the_limit_are_counted_again_with_a_third_more(tmp_path, monkeypatch):
+    """The held dates are counted at DuckDB's limit; where that runs out
+    (here: whenever the limit is not above the whole one), they are counted
+    again within :meth:`Store.grouping`, and the conflicts are those of a
+    run that never ran out."""
+    from parmine.pipelines import audit_run
+
+    src = tmp_path / "in"
+    src.mkdir()
+    agencies = [("NỘI VỤ", "SNV"), ("TƯ PHÁP", "STP"), ("TÀI CHÍNH", "STC")]
+    for name, (agency, sym), plan in zip("abc", agencies, ("15/01/2020", "15/01/2020", "16/01/2020")):
+        (src / f"{name}.txt").write_text(_report(ord(name), agency, sym, plan=plan), encoding="utf-8")
+    run([str(src)], tmp_path / "plain", jobs=1, progress=False)
+    held_dates, limits = audit_run._held_dates, []
+
+    def tight(store):
+        limits.append(store.value("SELECT current_setting('memory_limit')"))
+        if len(limits) == 1:
+            raise duckdb.OutOfMemoryException("Out of Memory Error: (as DuckDB says it)")
+        return held_dates(store)
+    monkeypatch.setattr(audit_run, "_held_dates", tight)
+    run([str(src)], tmp_path / "tight", jobs=1, progress=False)
+    assert len(limits) == 2 and limits[0] != limits[1]
+    audit = "SELECT doc_id, kind, id, expected FROM audit WHERE scope = 'corpus' ORDER BY ALL"
+    with Store(tmp_path / "plain", read_only=True, lock=False) as plain, \
+            Store(tmp_path / "tight", read_only=True, lock=False) as tight_store:
+        assert plain.query(audit)[1] == tight_store.query(audit)[1] != []
+
+
 def _as_set(rows):
     """Rows as a sorted list of their sorted (column, value) tuples."""
     return sorted((tuple(sorted(r.items())) for r in rows), key=repr)

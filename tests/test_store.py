@@ -242,7 +242,7 @@ def _shown(limit: str) -> str:
         return con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
 
 
-def test_mining_runs_at_two_thirds_of_the_limit_through_releases_and_checkpoints(tmp_path, monkeypatch):
+def test_a_lean_block_runs_at_two_thirds_of_the_limit_through_releases_and_checkpoints(tmp_path, monkeypatch):
     import parmine.pipelines.store as store_module
 
     monkeypatch.setattr(store_module, "MEMORY_LIMIT", "24MB")
@@ -250,7 +250,7 @@ def test_mining_runs_at_two_thirds_of_the_limit_through_releases_and_checkpoints
     with Store(tmp_path / "out") as st:
         whole = st.value(setting)
         assert whole == _shown("24MB")
-        with st.mining():
+        with st.lean():
             assert st.value(setting) == _shown("16MB")
             st.insert("pages", _long_pages(3))
             st.release()  # its moment at 1 MB ends at the mining limit, not the whole one
@@ -263,7 +263,7 @@ def test_mining_runs_at_two_thirds_of_the_limit_through_releases_and_checkpoints
         assert st.value(setting) == whole
         # a block that fails inside a failed transaction still gives the whole limit back
         with pytest.raises(duckdb.CatalogException):
-            with st.mining():
+            with st.lean():
                 st.execute("BEGIN TRANSACTION")
                 st.execute("SELECT * FROM no_such_table")
         st.execute("ROLLBACK")

@@ -28,6 +28,7 @@ from contextlib import nullcontext
 from functools import lru_cache
 from typing import Iterable, Iterator, Mapping
 
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -543,8 +544,11 @@ def _conflict_plan(store: Store, keys: pa.Table, new: pa.Table
     counts come from one pass of DuckDB over all ``keys``, :func:`_dated_keys`;
     only the keys held or with conflicts become Python strings)."""
     with store.registered("_keys", keys):
-        with store.grouping():
+        try:  # at DuckDB's limit, which 50,000 reports need; 100,000 may need more (a third more: grouping)
             held, weight = _held_dates(store)
+        except duckdb.OutOfMemoryException:
+            with store.grouping():
+                held, weight = _held_dates(store)
         weight.update(_stored_conflicts(store))
         known = store.state("held") is not None
         before = {} if not known else {k: (d, src) for k, d, src in store.con.execute(

@@ -31,6 +31,7 @@ import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 
+import duckdb
 import regex
 
 from ..text.normalize import strip_diacritics
@@ -197,22 +198,28 @@ WHERE r <= n - ceil(? * n - 1e-6) + 1
 # the issuer compared in Python), and nothing known about the two disagreeing
 # (such a pair never joins two groups: reports of one template, near-identical
 # but of other provinces or periods, would otherwise link half the store).
-# The frontier's prefixes are put in a table of their own first
-# (``_FRONTIER_PREFIXES``) and the two kinds of pair asked apart: DuckDB then
-# builds its hash tables on the frontier's prefixes and on the documents, and
-# streams the store's prefixes past them.  Asked as one statement, with the
-# frontier's prefixes picked in a subquery, it built on the store's prefixes
-# joined to the documents (1.95 million rows for 50,000 template-made
-# reports): the search of a cold 50,000-document store failed at 44 MB of
-# DuckDB's memory, where it now passes (and at 10,000, under 32 MB).
+# The frontier's prefixes are put in a table of their own first, each with
+# its document's metadata (``_FRONTIER_PREFIXES``), and the two kinds of pair
+# asked apart: DuckDB then builds its hash tables on the frontier's prefixes
+# and on the documents, and streams the store's prefixes past them.  Asked as
+# one statement, with the frontier's prefixes picked in a subquery, it built
+# on the store's prefixes joined to the documents (1.95 million rows for
+# 50,000 template-made reports): the search of a cold 50,000-document store
+# failed at 44 MB of DuckDB's memory.  With the frontier's metadata joined in
+# the search itself, a third hash table, it failed at 40 MB; carried in the
+# frontier's prefixes, it runs within two thirds of the limit (32 MB, where
+# the whole search runs: :func:`mark_copies`), though 1,000 template-made
+# reports' prefixes meet 40 million of the store's (every document a
+# candidate, nearly none agreeing).
 _AGREE_SQL = " AND ".join(f'(f."{c}" IS NULL OR d."{c}" IS NULL OR f."{c}" = d."{c}")' for c in _AGREE)
-_FRONTIER_PREFIXES = """
+_FRONTIER_PREFIXES = f"""
 CREATE OR REPLACE TEMP TABLE _frontier_prefixes AS
-SELECT * FROM (SELECT * FROM _prefixes UNION ALL SELECT * FROM _old_prefixes) SEMI JOIN _frontier USING (doc_id)
+SELECT p.doc_id, p.h, {", ".join(f'f."{c}"' for c in _AGREE)}
+FROM (SELECT * FROM _prefixes UNION ALL SELECT * FROM _old_prefixes) p JOIN _frontier f USING (doc_id)
 """
 _SHARED_HASH = f"""
-SELECT DISTINCT f.doc_id, d.doc_id FROM _frontier f JOIN _frontier_prefixes a ON a.doc_id = f.doc_id
-JOIN _prefixes b ON b.h = a.h AND b.doc_id <> a.doc_id JOIN documents d ON d.doc_id = b.doc_id
+SELECT DISTINCT f.doc_id, d.doc_id FROM _frontier_prefixes f
+JOIN _prefixes b ON b.h = f.h AND b.doc_id <> f.doc_id JOIN documents d ON d.doc_id = b.doc_id
 WHERE {_AGREE_SQL}
 """
 _SAME_NUMBER = f"""
@@ -221,6 +228,9 @@ SELECT f.doc_id, d.doc_id FROM _frontier f JOIN documents d
 WHERE coalesce(d.issuer, d.agency) IS NOT NULL AND {_AGREE_SQL}
 """
 CHUNK = 1000  # documents looked at a time
+# documents whose prefixes are computed at a time: at two thirds of DuckDB's limit, on a store of
+# 50,000 documents, the window over 1,000 documents' hashes failed at once, over 500 passed
+PREFIX_CHUNK = 250
 
 
 def _docs(store, ids: set[str]) -> dict[str, dict]:
@@ -240,21 +250,38 @@ def _pairs_from(store, frontier: list[str]) -> set[tuple[str, str]]:
     """The pairs of copies between these documents and any other, found
     ``CHUNK`` frontier documents at a time (only those documents and their
     candidates in memory)."""
-    import pyarrow as pa
-
     out: set[tuple[str, str]] = set()
     for i in range(0, len(frontier), CHUNK):
-        docs = _docs(store, set(frontier[i:i + CHUNK]))
-        if not docs:  # documents that failed: nothing of theirs is stored to compare
-            continue
+        out |= _pairs_of(store, frontier[i:i + CHUNK])
+    return out
+
+
+def _pairs_of(store, chunk: list[str]) -> set[tuple[str, str]]:
+    """The pairs of copies between the documents of ``chunk`` and any
+    other; a chunk whose search does not fit in DuckDB's limit is searched
+    in halves (a chunk of template-made reports can meet every document of
+    the store: 40 million prefix matches for 1,000 of 50,000).
+
+    DuckDB's memory running out in a query that writes nothing leaves the
+    store as it was, so the halves start afresh."""
+    import pyarrow as pa
+
+    docs = _docs(store, set(chunk))
+    if not docs:  # documents that failed: nothing of theirs is stored to compare
+        return set()
+    try:
         with store.registered("_frontier", pa.Table.from_pylist(list(docs.values()))):
             store.execute(_FRONTIER_PREFIXES)
             found = {pair for sql in (_SHARED_HASH, _SAME_NUMBER) for pair in store.con.execute(sql).fetchall()}
-        store.execute("DROP TABLE _frontier_prefixes")
-        docs.update(_docs(store, {b for _, b in found} - docs.keys()))
-        texts = {d: _text(docs[d]) for d in {d for pair in found for d in pair}}  # only those paired
-        out |= {(a, b) for a, b in found if _passes(texts[a], texts[b])}
-    return out
+    except duckdb.OutOfMemoryException:
+        if len(chunk) == 1:
+            raise
+        return _pairs_of(store, chunk[:len(chunk) // 2]) | _pairs_of(store, chunk[len(chunk) // 2:])
+    finally:
+        store.execute("DROP TABLE IF EXISTS _frontier_prefixes")
+    docs.update(_docs(store, {b for _, b in found} - docs.keys()))
+    texts = {d: _text(docs[d]) for d in {d for pair in found for d in pair}}  # only those paired
+    return {(a, b) for a, b in found if _passes(texts[a], texts[b])}
 
 
 def _prefixes(store, seeds: set[str]) -> None:
@@ -263,26 +290,26 @@ def _prefixes(store, seeds: set[str]) -> None:
     put the old versions' prefixes in the temporary ``_old_prefixes``."""
 
     docs = store.value("SELECT count(*) FROM documents")
-    counted = int(store.state("hash_counts") or 0)
-    with store.transaction():
-        recount = docs >= 2 * counted
-        if recount:
+    recount = docs >= 2 * int(store.state("hash_counts") or 0)
+    if recount:  # (noted at 0 until every prefix is in: a run stopped before that recounts)
+        with store.transaction():
             store.execute("DELETE FROM _hash_counts")
             with store.grouping():
                 store.execute("INSERT INTO _hash_counts SELECT h, count(*) FROM ("
                               + _HASHES.format(source="documents") + ") GROUP BY h HAVING count(*) > 1")
             store.execute("DELETE FROM _prefixes")
-            store.set_state("hash_counts", str(docs))
-            seeds = {r[0] for r in store.con.execute("SELECT doc_id FROM documents").fetchall()}
-        ids = sorted(seeds)
-        for i in range(0, len(ids), CHUNK):  # a window over a chunk's hashes at a time: bounded memory
-            with store.registered("_seeds", ids_table(ids[i:i + CHUNK])):
-                if not recount:
-                    store.execute("DELETE FROM _prefixes WHERE doc_id IN (SELECT doc_id FROM _seeds)")
-                store.execute("INSERT INTO _prefixes " + _PREFIXES.format(hashes=_HASHES.format(
-                    source="documents SEMI JOIN _seeds USING (doc_id)")), [SIMILAR])
-    if recount:  # the blocks every document's hashes were read through: the search's joins plan with what is free
-        store.release()
+            store.set_state("hash_counts", "0")
+        seeds = {r[0] for r in store.con.execute("SELECT doc_id FROM documents").fetchall()}
+    ids = sorted(seeds)
+    for i in range(0, len(ids), PREFIX_CHUNK):  # a window over a chunk's hashes at a time, a transaction each:
+        with store.transaction(), store.registered("_seeds", ids_table(ids[i:i + PREFIX_CHUNK])):  # bounded memory
+            if not recount:
+                store.execute("DELETE FROM _prefixes WHERE doc_id IN (SELECT doc_id FROM _seeds)")
+            store.execute("INSERT INTO _prefixes " + _PREFIXES.format(hashes=_HASHES.format(
+                source="documents SEMI JOIN _seeds USING (doc_id)")), [SIMILAR])
+    if recount:
+        store.set_state("hash_counts", str(docs))
+        store.release()  # the blocks every document's hashes were read through: the joins plan with what is free
     store.execute("CREATE OR REPLACE TEMP TABLE _old_prefixes AS " + _PREFIXES.format(hashes=_HASHES.format(
         source=f"(SELECT '{STALE}' || doc_id AS doc_id, fingerprint FROM _stale_documents)")), [SIMILAR])
 
@@ -354,7 +381,8 @@ def mark_copies(store, seeds: list[str]) -> set[str]:
     stale = {STALE + r[0] for r in store.con.execute("SELECT doc_id FROM _stale_documents").fetchall()}
     if not seeds and not stale:
         return set()
-    reached, pairs = _linked(store, set(seeds) | stale)
+    with store.lean():  # (the search's joins stream the store past a chunk's tables: a cold 50,000-document
+        reached, pairs = _linked(store, set(seeds) | stale)  # store's search peaked 9 MB lower than at the limit)
     reached = {d for d in reached if not d.startswith(STALE)}
     pairs = {p for p in pairs if not (p[0].startswith(STALE) or p[1].startswith(STALE))}
     paired = {d for p in pairs for d in p}

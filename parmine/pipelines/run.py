@@ -220,7 +220,7 @@ def run(inputs: list[str], out: str | Path, *, jobs: int | None = None,
             pool = (DaskExecutor(scheduler, jobs, timeout) if executor == "dask"
                     else ProcessPool(jobs, timeout, workdir=str(tmp)))
             with tqdm(total=len(todo), unit="doc", disable=not progress, file=sys.stderr,
-                      dynamic_ncols=True) as bar, store.mining():
+                      dynamic_ncols=True) as bar, store.lean():
                 try:
                     for result in pool.map(todo, options):
                         batch.add(result)

@@ -354,19 +354,24 @@ class Store:
             yield
 
     @contextmanager
-    def mining(self) -> Iterator[None]:
-        """DuckDB's limit at two thirds while the workers mine (and in the
-        blocks that change it for a while, the limit they go back to): a
-        commit needs no more (a batch's rows, and the checkpoint that writes
-        them out), but DuckDB fills what it is allowed at each checkpoint,
-        more the larger the store (a cold 10,000-document run's mining
-        peaked 274 MB at 48 MB, 243 at 32); the end of the run, whose checks
-        across reports need the whole limit, has it back.  The one
-        checkpoint that merges row groups is taken at the whole limit
-        (:meth:`checkpoint`)."""
+    def lean(self) -> Iterator[None]:
+        """DuckDB's limit at two thirds for the block (and in the blocks
+        that change it for a while, the limit they go back to).  While the
+        workers mine: a commit needs no more (a batch's rows, and the
+        checkpoint that writes them out), but DuckDB fills what it is
+        allowed at each checkpoint, more the larger the store (a cold
+        10,000-document run's mining peaked 274 MB at 48 MB, 243 at 32); the
+        one checkpoint that merges row groups is taken at the whole limit
+        (:meth:`checkpoint`).  And the copy search, whose joins stream the
+        store's prefixes past tables of a chunk of documents (the hash
+        counts, which group every document's hashes, take more for a while:
+        :meth:`grouping`).  Elsewhere the end of a run keeps the whole limit:
+        at 50,000 documents the audit, the CSV and the Parquet parts had
+        46–48 MB of DuckDB's own allocated at their peaks at either limit
+        (more than its limit counts), and peaked as high."""
         try:
             self._set_limit(self._scaled(2 / 3))
-        except duckdb.OutOfMemoryException:  # DuckDB holds more than that now: mining at the whole limit
+        except duckdb.OutOfMemoryException:  # DuckDB holds more than that now: the block at the whole limit
             pass
         try:
             yield
@@ -393,11 +398,14 @@ class Store:
     @contextmanager
     def grouping(self) -> Iterator[None]:
         """DuckDB's limit at four thirds for a statement that groups every
-        row of a large table at once (the copy search's hash counts, the held
-        dates of every cited document): at 50,000 documents these need 48 MB
-        (they fail at 32), at 100,200 the hash counts pass at 64 — where every
-        other query of a run works within the limit, and the stages before
-        and after keep less cached."""
+        row of a large table at once (the copy search's hash counts; the held
+        dates of every cited document when they do not fit in the limit): at
+        50,000 documents these need 48 MB (they fail at 32), at 100,200 the
+        hash counts pass at 64 — where every other query of a run works
+        within the limit, and the stages before and after keep less cached.
+        DuckDB fills what it is given: the held dates of 50,700 documents'
+        citations at 64 MB were the highest peak of a run that added 600 to
+        them (anonymous memory 156–157 MB; at 48, 149)."""
         with self._limited(self._scaled(4 / 3)):
             yield
 
