@@ -269,6 +269,7 @@ def _pairs_of(store, chunk: list[str]) -> set[tuple[str, str]]:
     docs = _docs(store, set(chunk))
     if not docs:  # documents that failed: nothing of theirs is stored to compare
         return set()
+    found: set[tuple[str, str]] | None = None
     try:
         with store.registered("_frontier", pa.Table.from_pylist(list(docs.values()))):
             store.execute(_FRONTIER_PREFIXES)
@@ -276,9 +277,10 @@ def _pairs_of(store, chunk: list[str]) -> set[tuple[str, str]]:
     except duckdb.OutOfMemoryException:
         if len(chunk) == 1:
             raise
-        return _pairs_of(store, chunk[:len(chunk) // 2]) | _pairs_of(store, chunk[len(chunk) // 2:])
-    finally:
+    finally:  # (dropped before the halves are searched: they make their own)
         store.execute("DROP TABLE IF EXISTS _frontier_prefixes")
+    if found is None:
+        return _pairs_of(store, chunk[:len(chunk) // 2]) | _pairs_of(store, chunk[len(chunk) // 2:])
     docs.update(_docs(store, {b for _, b in found} - docs.keys()))
     texts = {d: _text(docs[d]) for d in {d for pair in found for d in pair}}  # only those paired
     return {(a, b) for a, b in found if _passes(texts[a], texts[b])}

@@ -369,14 +369,15 @@ class Store:
         at 50,000 documents the audit, the CSV and the Parquet parts had
         46–48 MB of DuckDB's own allocated at their peaks at either limit
         (more than its limit counts), and peaked as high."""
+        before = self._limit  # (a lean block within another ends at the outer one's limit)
         try:
             self._set_limit(self._scaled(2 / 3))
-        except duckdb.OutOfMemoryException:  # DuckDB holds more than that now: the block at the whole limit
+        except duckdb.OutOfMemoryException:  # DuckDB holds more than that now: the block at the limit it had
             pass
         try:
             yield
         finally:
-            self._set_limit(MEMORY_LIMIT)
+            self._set_limit(before)
 
     def _set_limit(self, limit: str) -> None:
         """DuckDB's limit at ``limit`` until it is set again (set on a
