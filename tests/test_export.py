@@ -12,6 +12,7 @@ from conftest import SEEDS
 from parmine.pipelines import export
 from parmine.pipelines.cli import main
 from parmine.pipelines.schema import TABLES, columns
+from parmine.pipelines.wide import VALUES_SQL, WIDE_KEYS
 
 pytestmark = pytest.mark.slow
 
@@ -95,6 +96,21 @@ def test_copies_of_a_report_are_not_added_up_in_the_wide_table(out):
         con.close()
     assert row["dossiers.received"].iloc[0] == received
     assert (wide.filter(like="rate.").fillna(0) <= 100).all().all()
+
+
+def test_the_wide_table_has_a_column_for_each_indicator_its_rows_state(out):
+    """Its columns are the indicators of the figures the rows take (a report's first
+    stated total, the latest report per row), found without those windows."""
+    con = duckdb.connect(str(out / "parmine.duckdb"), read_only=True)
+    try:
+        stated = {r[0] for r in con.execute(f"SELECT indicator FROM ({VALUES_SQL.format(only='')})").fetchall()}
+        any_figure = {r[0] for r in con.execute("SELECT indicator FROM indicators").fetchall()}
+    finally:
+        con.close()
+    wide = pd.read_parquet(out / "indicators_wide.parquet")
+    named = set(wide.columns) - set(WIDE_KEYS) - {"reports", "copies"}
+    assert named == stated and all(wide[c].notna().any() for c in named)
+    assert any_figure - stated  # (figures of a field or a procedure alone make no column)
 
 
 @pytest.mark.parametrize("name", [

@@ -25,7 +25,7 @@ from typing import Iterable, Iterator, Sequence, TypeGuard
 import duckdb
 import pyarrow as pa
 
-from .allocator import purge_duckdb
+from .allocator import duckdb_gives_back_at_once
 from .schema import COPY_COLUMNS, INTERNAL, PAGE_PIECE, PER_DOCUMENT, STORED, arrow_table
 
 DB_NAME = "parmine.duckdb"
@@ -192,6 +192,7 @@ class Store:
                               threads=1, zstd_min_string_length=NO_ZSTD)
             try:
                 self.con = duckdb.connect(str(db), read_only=read_only, config=config)
+                duckdb_gives_back_at_once()
             except duckdb.Error as exc:
                 raise _opening_failed(exc, self.out) from None
             except OSError as exc:
@@ -415,12 +416,11 @@ class Store:
         limit (48 MB once the store outgrows that) until memory is short,
         so each stage of a run's end would start on top of the last one's
         reads.  Lowering the limit for a moment evicts them (what is still
-        in use stays).  And the pages DuckDB's own allocator keeps freed
-        (:func:`~.allocator.purge_duckdb`), and what Arrow's memory pool
-        keeps of the tables read and registered."""
+        in use stays; DuckDB's allocator gives their pages back at once:
+        :func:`~.allocator.duckdb_gives_back_at_once`).  And what Arrow's
+        memory pool keeps of the tables read and registered."""
         with self._limited("1MB"):
             pass
-        purge_duckdb()
         pa.default_memory_pool().release_unused()
 
     def close(self) -> None:
