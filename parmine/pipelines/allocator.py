@@ -24,9 +24,9 @@ freed pages (on a 10,000-document store, 30 to 40 MB after the copy search
 or the audit), and within a stage a query started on those of the one
 before.  :func:`duckdb_gives_back_at_once` sets its arenas' decay to 0: a
 page freed goes back to the system at once (the stages of a cold
-50,000-document store's end peaked 3–6 MB lower; DuckDB's own pages, the
+50,000-document store's end peaked 1–6 MB lower; DuckDB's own pages, the
 ones it counts against its limit, are unchanged).  :class:`.store.Store`
-sets it when it opens the database.  Where DuckDB is built without jemalloc
+sets it when it first opens a database.  Where DuckDB is built without jemalloc
 (not on Linux), it does nothing.
 """
 from __future__ import annotations
@@ -73,11 +73,12 @@ def _duckdb_mallctl():
     return mallctl
 
 
+@functools.cache
 def duckdb_gives_back_at_once() -> bool:
     """Have DuckDB's jemalloc give the pages it frees back to the system at
     once (every arena's dirty and muzzy decay at 0 ms, and the arenas it
     makes later); returns whether there is such an allocator.  Set for the
-    whole process."""
+    whole process, once."""
     mallctl = _duckdb_mallctl()
     if mallctl is None:
         return False

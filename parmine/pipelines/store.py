@@ -192,11 +192,11 @@ class Store:
                               threads=1, zstd_min_string_length=NO_ZSTD)
             try:
                 self.con = duckdb.connect(str(db), read_only=read_only, config=config)
-                duckdb_gives_back_at_once()
             except duckdb.Error as exc:
                 raise _opening_failed(exc, self.out) from None
             except OSError as exc:
                 raise _unwritable(self.out, exc) from None
+            duckdb_gives_back_at_once()
             try:
                 self._probe(db, wal)
                 if read_only and self._texts_whole():

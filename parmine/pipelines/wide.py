@@ -35,8 +35,8 @@ SELECT * EXCLUDE (nth, nth_report) FROM latest WHERE nth_report = 1
 
 # the wide table's indicator columns: every indicator with a figure a row can take (each such
 # figure's report and indicator have a first figure, each row a latest report: no window needed
-# to know which indicators the rows hold; the windows over every figure of a 50,000-document
-# store were the highest peak of its CSV export)
+# to know which indicators the rows hold, so the windows over every figure run once, in the
+# table's own SELECT, not twice)
 _NAMES_SQL = f"""
 SELECT DISTINCT i.indicator FROM indicators i JOIN documents d USING (doc_id) WHERE {_STATED_WHERE} ORDER BY 1
 """
