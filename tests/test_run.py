@@ -590,3 +590,12 @@ def test_the_rows_of_a_committed_batch_do_not_stay_in_the_main_process(tmp_path,
     summary = run([str(SEEDS)], tmp_path / "out", jobs=1, progress=False)
     assert summary.processed == 5 and len(held) == 5
     assert max(held) <= 1 << 20, held
+
+
+def test_conflict_chunks_hold_at_most_mentions_of_weight_a_heavier_key_alone_and_no_weightless_key(monkeypatch):
+    from parmine.pipelines import audit_run
+
+    monkeypatch.setattr(audit_run, "MENTIONS", 5)
+    chunks = audit_run._chunks([("a", 2), ("b", 0), ("c", 3), ("d", 1), ("e", 9), ("f", 4), ("g", 1)])
+    assert [c.column("cited_key").to_pylist() for c in chunks] == [["a", "c"], ["d"], ["e"], ["f", "g"]]
+    assert audit_run._chunks([("a", 0)]) == []

@@ -402,33 +402,38 @@ def _among(table: str) -> str:
     return f"AND {table}.doc_id IN (SELECT doc_id FROM _among)"
 
 
-def _held_dates(store: Store) -> tuple[dict[str, tuple[str, str]], Counter]:
+HELD = pa.schema([("cited_key", pa.string()), ("held", pa.string()), ("source", pa.string()),
+                  ("differing", pa.int64())])
+HELD_BATCH = 10_000  # held dates made Arrow at a time (as Python objects, ~350 bytes each)
+
+
+def _held_dates(store: Store) -> pa.Table:
     """The date the mentions of each document in ``_keys`` are held to
-    (:func:`~parmine.audit.checks.held_date`), and how many of its mentions
-    differ from it (the cross-report conflicts it has now), from counts
-    DuckDB makes (in corpus order: doc_id, then place in the text), read a
-    key at a time: a document cited by every report is not read mention by
-    mention, nor are the counts of every document held in memory at once."""
+    (:func:`~parmine.audit.checks.held_date`), where it comes from, and how
+    many of its mentions differ from it (the cross-report conflicts it has
+    now), as an Arrow table (:data:`HELD`, by key), from counts DuckDB makes
+    (in corpus order: doc_id, then place in the text), read a key at a
+    time: a document cited by every report is not read mention by mention,
+    nor are the counts or the dates of every document held in memory as
+    Python objects (the 40,000 held at 50,000 reports would be ~14 MB)."""
     cur = store.con.execute(_HELD_COUNTS)
-    held: dict[str, tuple[str, str]] = {}
-    differing: Counter = Counter()
-    rows = itertools.chain.from_iterable(fetch_batches(cur))
-    for key, group in itertools.groupby(rows, key=lambda r: r[0]):
+    batches, rows = [], []
+    for key, group in itertools.groupby(itertools.chain.from_iterable(fetch_batches(cur)), key=lambda r: r[0]):
         counts = list(group)
         dates = Counter({date: n for _, date, n, *_ in counts})
         _, _, _, reports, registry_date = counts[0]
         if (h := held_date(dates, reports, registry_date)) is not None:
-            held[key] = h
-            differing[key] = sum(n for d, n in dates.items() if d != h[0])
-    return held, differing
+            rows.append((key, *h, sum(n for d, n in dates.items() if d != h[0])))
+            if len(rows) == HELD_BATCH:
+                batches.append(_held_batch(rows))
+                rows = []
+    batches.append(_held_batch(rows))
+    return pa.Table.from_batches(batches, HELD)
 
 
-def _stored_conflicts(store: Store) -> Counter:
-    """How many cross-report conflicts the store holds on mentions of each
-    document in ``_keys``."""
-    return Counter(dict(store.con.execute(
-        "SELECT c.cited_key, count(*) FROM audit a JOIN citations c ON c.doc_id = a.doc_id AND c.start = a.start "
-        "SEMI JOIN _keys USING (cited_key) WHERE a.scope = 'corpus' AND c.extractor <> 'ner' GROUP BY 1").fetchall()))
+def _held_batch(rows: list[tuple[str, str, str, int]]) -> pa.RecordBatch:
+    return pa.RecordBatch.from_arrays([pa.array(col, t) for col, t in zip(zip(*rows), HELD.types)]
+                                      if rows else [pa.array([], t) for t in HELD.types], schema=HELD)
 
 
 def _conflict_rows(store: Store, held: dict[str, tuple[str, str]], among: bool) -> list[dict]:
@@ -458,15 +463,17 @@ def _conflict_rows(store: Store, held: dict[str, tuple[str, str]], among: bool) 
     return rows
 
 
-def _update_conflicts(store: Store, keys: set[str], held: dict[str, tuple[str, str]],
-                      among: pa.Table | None = None) -> set[str]:
-    """Replace the cross-report date conflicts of ``keys`` (held to the
-    dates ``held``; ``among``: only those on the mentions by these reports,
-    an :func:`~.store.ids_table`); returns the reports whose conflicts
-    changed."""
-    with store.registered("_keys", ids_table(keys, "cited_key")), \
+def _update_conflicts(store: Store, keys: pa.Table, held: pa.Table, among: pa.Table | None = None) -> set[str]:
+    """Replace the cross-report date conflicts of ``keys`` (an
+    :func:`~.store.ids_table` of ``cited_key``; held to the dates ``held``,
+    :func:`_held_dates`; ``among``: only those on the mentions by these
+    reports, an :func:`~.store.ids_table`); returns the reports whose
+    conflicts changed."""
+    holding = held.filter(pc.is_in(held["cited_key"], value_set=keys["cited_key"]))
+    with store.registered("_keys", keys), \
             (store.registered("_among", among) if among is not None else nullcontext()):
-        rows = _conflict_rows(store, {k: held[k] for k in keys if k in held}, among is not None)
+        rows = _conflict_rows(store, {k: (d, src) for k, d, src in zip(
+            *(holding[c].to_pylist() for c in ("cited_key", "held", "source")))}, among is not None)
         before: dict[str, set[bytes]] = defaultdict(set)
         after: dict[str, set[bytes]] = defaultdict(set)
         for r in _old_conflicts(store, among is not None):
@@ -510,69 +517,86 @@ def _dated_keys(store: Store, docs: pa.Table) -> pa.Table:
             "UNION SELECT cited_key FROM _stale_keys ORDER BY cited_key").to_arrow_table()
 
 
-def _chunks(keys: list[str], weight: Counter) -> list[set[str]]:
-    """The ``keys`` of some weight in chunks of at most ``MENTIONS`` (a
-    heavier key alone)."""
-    chunks: list[set[str]] = []
-    chunk: set[str] = set()
+def _chunks(weights: Iterable[tuple[str, int]]) -> list[pa.Table]:
+    """Keys and their weights (in key order) in chunks of at most
+    ``MENTIONS`` (a heavier key alone), each an :func:`~.store.ids_table`
+    of ``cited_key``; a key of no weight in none."""
+    chunks: list[pa.Table] = []
+    chunk: list[str] = []
     size = 0
-    for key in keys:
-        n = weight[key]
+    for key, n in weights:
         if not n:
             continue
         if chunk and size + n > MENTIONS:
-            chunks.append(chunk)
-            chunk, size = set(), 0
-        chunk.add(key)
+            chunks.append(ids_table(chunk, "cited_key"))
+            chunk, size = [], 0
+        chunk.append(key)
         size += n
     if chunk:
-        chunks.append(chunk)
+        chunks.append(ids_table(chunk, "cited_key"))
     return chunks
 
 
-def _conflict_plan(store: Store, keys: pa.Table, new: pa.Table
-                   ) -> tuple[dict[str, tuple[str, str]], list[set[str]], list[set[str]]]:
+# per document in _keys held now (_held_now) or with cross-report conflicts stored: its weight (the
+# conflicts it has now and those stored), whether its held date moved since the last audit (_held;
+# {known}: whether one recorded them) and whether it was held where it is now
+_PLAN = """
+WITH stored AS (
+    SELECT c.cited_key, count(*) AS n FROM audit a JOIN citations c ON c.doc_id = a.doc_id AND c.start = a.start
+    SEMI JOIN _keys USING (cited_key) WHERE a.scope = 'corpus' AND c.extractor <> 'ner' GROUP BY 1)
+SELECT cited_key, coalesce(h.differing, 0) + coalesce(s.n, 0) AS weight,
+       NOT {known} OR h.held IS DISTINCT FROM b.held OR h.source IS DISTINCT FROM b.source AS moved,
+       coalesce({known} AND h.held = b.held AND h.source = b.source, false) AS steady
+FROM _held_now h FULL JOIN stored s USING (cited_key) LEFT JOIN _held b USING (cited_key)
+ORDER BY cited_key
+"""
+
+
+def _conflict_plan(store: Store, keys: pa.Table, new: pa.Table) -> tuple[pa.Table, list[pa.Table], list[pa.Table]]:
     """What the cross-report conflicts of ``keys`` need, the reports ``new``
     mined since the last finished run (an :func:`~.store.ids_table`): the
-    dates the keys are held to now; the keys whose held date moved since the last audit (``_held``), with
-    their conflicts now or stored, in chunks of at most ``MENTIONS`` such
-    conflicts (every report citing them is looked at again); and the keys
-    held where they were, in chunks of at most ``MENTIONS`` mentions by the
-    ``new`` reports (only those reports' mentions can change: a report
-    citing a document later leaves the others' findings as they were).  A
-    key with neither conflicts nor a held date is left out (held dates and
-    counts come from one pass of DuckDB over all ``keys``, :func:`_dated_keys`;
-    only the keys held or with conflicts become Python strings)."""
+    dates the keys are held to now (:func:`_held_dates`); the keys whose
+    held date moved since the last audit (``_held``), with their conflicts
+    now or stored, in chunks of at most ``MENTIONS`` such conflicts (every
+    report citing them is looked at again); and the keys held where they
+    were, in chunks of at most ``MENTIONS`` mentions by the ``new`` reports
+    (only those reports' mentions can change: a report citing a document
+    later leaves the others' findings as they were).  A key with neither
+    conflicts nor a held date is left out.  Held dates and weights stay in
+    DuckDB and Arrow: a key becomes a Python string only in the chunk
+    being made."""
     with store.registered("_keys", keys):
         try:  # at DuckDB's limit, which 50,000 reports need; 100,000 may need more (a third more: grouping)
-            held, weight = _held_dates(store)
+            held = _held_dates(store)
         except duckdb.OutOfMemoryException:
             with store.grouping():
-                held, weight = _held_dates(store)
-        weight.update(_stored_conflicts(store))
-        known = store.state("held") is not None
-        before = {} if not known else {k: (d, src) for k, d, src in store.con.execute(
-            "SELECT cited_key, held, source FROM _held SEMI JOIN _keys USING (cited_key)").fetchall()}
-    weighed = sorted(held.keys() | weight.keys())  # the others have no weight: in no chunk
-    moved = [k for k in weighed if not known or held.get(k) != before.get(k)]
-    steady = [k for k in weighed if known and k in held and held[k] == before.get(k)]
-    mentions: Counter = Counter()
-    if steady:
-        with store.registered("_keys", ids_table(steady, "cited_key")), store.registered("_among", new):
-            mentions.update(dict(store.con.execute(
-                "SELECT cited_key, count(*) FROM citations c SEMI JOIN _keys USING (cited_key) "
-                f"WHERE c.extractor <> 'ner' AND c.date IS NOT NULL {_among('c')} GROUP BY 1").fetchall()))
-    return held, _chunks(moved, weight), _chunks(steady, mentions)
+                held = _held_dates(store)
+        known = "true" if store.state("held") is not None else "false"
+        with store.registered("_held_now", held):
+            plan = store.con.sql(_PLAN.format(known=known)).to_arrow_table()
+    moved = plan.filter(plan["moved"])
+    steady = plan.filter(plan["steady"]).select(["cited_key"])  # (distinct, sorted)
+    mentions = pa.table({"cited_key": pa.array([], pa.string()), "n": pa.array([], pa.int64())})
+    if steady.num_rows:
+        with store.registered("_keys", steady), store.registered("_among", new):
+            mentions = store.con.sql(
+                "SELECT cited_key, count(*) AS n FROM citations c SEMI JOIN _keys USING (cited_key) "
+                f"WHERE c.extractor <> 'ner' AND c.date IS NOT NULL {_among('c')} GROUP BY 1 ORDER BY 1"
+            ).to_arrow_table()
+    return held, _chunks(_pairs(moved, "weight")), _chunks(_pairs(mentions, "n"))
 
 
-def _keep_held(store: Store, keys: pa.Table, held: dict[str, tuple[str, str]]) -> None:
+def _pairs(table: pa.Table, weight: str) -> Iterator[tuple[str, int]]:
+    """(cited_key, ``weight``) of ``table``'s rows, a batch at a time."""
+    for batch in table.to_batches(HELD_BATCH):
+        yield from zip(batch["cited_key"].to_pylist(), batch[weight].to_pylist())
+
+
+def _keep_held(store: Store, keys: pa.Table, held: pa.Table) -> None:
     """Record the dates ``keys`` (:func:`_dated_keys`) are held to now (``_held``)."""
-    kept = sorted(held)
     with store.registered("_keys", keys):
         store.execute("DELETE FROM _held WHERE cited_key IN (SELECT cited_key FROM _keys)")
-    store.insert("_held", pa.table({"cited_key": pa.array(kept, pa.string()),
-                                    "held": pa.array([held[k][0] for k in kept], pa.string()),
-                                    "source": pa.array([held[k][1] for k in kept], pa.string())}))
+    store.insert("_held", held.select(["cited_key", "held", "source"]))
     store.set_state("held", "1")
 
 
