@@ -35,7 +35,7 @@ SOURCES = [CORPUS / "seeds", CORPUS / "real" / "dev", CORPUS / "real" / "crawl"]
 _AUDIT = """
 import json, sys, time
 from parmine.corpus.registry import load_registry
-from parmine.pipelines.audit_run import mined, note_registry, update_audit
+from parmine.pipelines.audit_run import note_registry, update_audit
 from parmine.pipelines.store import Store
 with Store(sys.argv[1]) as store:
     store.query("SELECT count(*) FROM citations")  # the store opened and warm
@@ -43,7 +43,7 @@ with Store(sys.argv[1]) as store:
     registry = load_registry(("builtin",)) if sys.argv[2] == "with" else None
     loaded = time.perf_counter()
     note_registry(store, registry)  # another registry than the last: every report audited again
-    update_audit(store, registry, mined(store))
+    update_audit(store, registry, store.changed("mined"))
     t1 = time.perf_counter()
     n, resolved = store.query("SELECT count(*), count(registry_id) FROM citations")[1][0]
 print(json.dumps({"seconds": t1 - t0, "index_seconds": loaded - t0, "citations": n, "resolved": resolved}))

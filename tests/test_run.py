@@ -427,6 +427,36 @@ def test_a_report_that_turns_the_majority_moves_the_conflicts_of_the_reports_min
     assert conflicts() == {"a", "b"}
 
 
+def test_a_run_stopped_before_its_prediction_files_leaves_the_next_run_every_report_its_audit_changed(
+        tmp_path, monkeypatch):
+    """The second run turns the majority (the reports mined before, a and b, get a conflict) and stops before
+    writing the prediction files; the next run mines nothing and its audit changes nothing, yet writes the
+    prediction files of a and b: the reports whose audit changed are read from the store, not carried in
+    the stopped run's memory."""
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    agencies = [("NỘI VỤ", "SNV"), ("TƯ PHÁP", "STP"), ("TÀI CHÍNH", "STC"), ("XÂY DỰNG", "SXD"), ("Y TẾ", "SYT")]
+
+    def conflicted(doc_id: str) -> bool:
+        pred = json.loads((out / "pred" / f"{doc_id}.pred.json").read_text(encoding="utf-8"))
+        return any(a["kind"] == "citation_date_conflict" and a["id"] == "04/KH-UBND" for a in pred["audit"])
+
+    for name, (agency, sym), plan in zip("abc", agencies, ("15/01/2020", "15/01/2020", "16/01/2020")):
+        (src / f"{name}.txt").write_text(_report(ord(name), agency, sym, plan=plan), encoding="utf-8")
+    run([str(src)], out, jobs=1, progress=False)
+    for name, (agency, sym) in zip("de", agencies[3:]):
+        (src / f"{name}.txt").write_text(_report(ord(name), agency, sym, plan="16/01/2020"), encoding="utf-8")
+
+    def stopped(*a, **k):
+        raise KeyboardInterrupt
+    with monkeypatch.context() as m:
+        m.setattr(run_module, "export_pred", stopped)
+        assert run([str(src)], out, jobs=1, progress=False).interrupted
+    assert [conflicted(d) for d in "abc"] == [False, False, True]  # as the first run wrote them
+    assert run([str(src)], out, jobs=1, progress=False).skipped == 5
+    assert [conflicted(d) for d in "abcde"] == [True, True, False, False, False]
+
+
 def test_held_dates_that_run_out_of_the_limit_are_counted_again_with_a_third_more(tmp_path, monkeypatch):
     """The held dates are counted at DuckDB's limit; where that runs out
     (here: whenever the limit is not above the whole one), they are counted

@@ -218,22 +218,22 @@ def _spans(table: pa.Table) -> dict[str, tuple[int, int]]:
     return {d: (start, end - start) for d, start, end in zip(runs.values.to_pylist(), [0] + ends[:-1], ends)}
 
 
-def stored_rows(store: Store, doc_ids: Iterable[str], tables: tuple[str, ...] | Mapping[str, tuple[str, ...]]
-                ) -> Iterator[Reports]:
-    """The reports of ``doc_ids`` still stored, ``CHUNK`` at a time (in
-    doc_id order): their rows of ``tables`` (``documents`` among them),
-    with every column, or those ``tables`` maps each table to (and
-    ``doc_id``).  A chunk's rows are let go of when the next chunk is asked
-    for, before it is read (the loop that holds the last chunk would
-    otherwise hold two: 500 reports' rows of the prediction files are 20 MB
-    of Arrow tables, of the audit's tables 74 MB)."""
-    ids = sorted(set(doc_ids))
+def stored_rows(store: Store, doc_ids: Iterable[str] | pa.Table,
+                tables: tuple[str, ...] | Mapping[str, tuple[str, ...]]) -> Iterator[Reports]:
+    """The reports of ``doc_ids`` (or of an :func:`~.store.ids_table`) still
+    stored, ``CHUNK`` at a time (in doc_id order): their rows of ``tables``
+    (``documents`` among them), with every column, or those ``tables`` maps
+    each table to (and ``doc_id``).  A chunk's rows are let go of when the
+    next chunk is asked for, before it is read (the loop that holds the last
+    chunk would otherwise hold two: 500 reports' rows of the prediction
+    files are 20 MB of Arrow tables, of the audit's tables 74 MB)."""
+    ids = doc_ids if isinstance(doc_ids, pa.Table) else ids_table(doc_ids)
     last: Reports | None = None
-    for i in range(0, len(ids), CHUNK):
+    for i in range(0, ids.num_rows, CHUNK):
         if last is not None:
             last.close()
         read = {}
-        with store.registered("_chunk", ids_table(ids[i:i + CHUNK])):
+        with store.registered("_chunk", ids.slice(i, CHUNK)):
             for table in tables:
                 cols = ("doc_id, " + ", ".join(f'"{c}"' for c in tables[table])
                         if isinstance(tables, Mapping) else "*")
@@ -246,14 +246,15 @@ def stored_rows(store: Store, doc_ids: Iterable[str], tables: tuple[str, ...] | 
 _AUDITED = ("documents", "citations", "indicators", "dates", "cells", "audit")
 
 
-def _reaudit(store: Store, doc_ids: Iterable[str], registry: Registry | None, symbols: FrequentSymbols,
-             citations: bool) -> set[str]:
+def _reaudit(store: Store, doc_ids: Iterable[str] | pa.Table, registry: Registry | None, symbols: FrequentSymbols,
+             citations: bool) -> None:
     """Audit these reports again with the corpus's symbol counts: their
     ``report`` rows replaced (and, with ``citations``, their citation rows,
-    for the registry's columns); returns the reports whose rows changed."""
-    changed: set[str] = set()
+    for the registry's columns); the reports whose rows changed are marked
+    (``_changed``: ``audit``)."""
     for chunk in stored_rows(store, doc_ids, _AUDITED):
         new_rows, cited = [], []
+        changed: set[str] = set()
         for rows in chunk:
             doc = rows["documents"][0]
             check = RegistryCheck(registry) if registry is not None else None
@@ -272,14 +273,12 @@ def _reaudit(store: Store, doc_ids: Iterable[str], registry: Registry | None, sy
                 with store.registered("_docs", ids_table(redone)):
                     store.execute("DELETE FROM citations WHERE doc_id IN (SELECT doc_id FROM _docs)")
                 store.insert("citations", arrow_table("citations", cited))
-            now = changed & set(chunk.doc_ids)
-            if now:
-                with store.registered("_docs", ids_table(now)):
+            if changed:
+                with store.registered("_docs", ids_table(changed)):
                     store.execute("DELETE FROM audit WHERE scope = 'report' "
                                       "AND doc_id IN (SELECT doc_id FROM _docs)")
                 store.insert("audit", arrow_table("audit", new_rows))
-                store.mark_changed(now, "audit")
-    return changed
+                store.mark_changed(changed, "audit")
 
 
 def _digest(row: dict) -> bytes:
@@ -292,11 +291,6 @@ def _digest(row: dict) -> bytes:
 
 def _row_set(rows: Iterable[dict]) -> set[bytes]:
     return {_digest(r) for r in rows}
-
-
-def mined(store: Store) -> list[str]:
-    """The documents mined (or failed) since the last finished run."""
-    return [r[0] for r in store.con.execute("SELECT DISTINCT doc_id FROM _changed WHERE what = 'mined'").fetchall()]
 
 
 # -- the registry the store was audited with ------------------------------------------
@@ -354,14 +348,15 @@ def _write_symbols(store: Store, rows: list[tuple[str, int, str | None]]) -> Non
                                             "target": pa.array([r[2] for r in rows], pa.string())}))
 
 
-def _citing(store: Store, symbols: Iterable[str], among: Iterable[str] | None = None) -> set[str]:
-    """The reports citing one of ``symbols`` (only those of ``among`` when given)."""
+def _citing(store: Store, symbols: Iterable[str], among: pa.Table | None = None) -> set[str]:
+    """The reports citing one of ``symbols`` (only those of ``among``, an
+    :func:`~.store.ids_table`, when given)."""
     sql = ("SELECT DISTINCT doc_id FROM citations SEMI JOIN _syms ON issuer_symbol = _syms.symbol "
            "WHERE extractor <> 'ner'")
     with store.registered("_syms", ids_table(symbols, "symbol")):
         if among is None:
             return {r[0] for r in store.con.execute(sql).fetchall()}
-        with store.registered("_among", ids_table(among)):
+        with store.registered("_among", among):
             return {r[0] for r in store.con.execute(sql + " AND doc_id IN (SELECT doc_id FROM _among)").fetchall()}
 
 
@@ -463,12 +458,12 @@ def _conflict_rows(store: Store, holding: pa.Table, among: bool) -> list[dict]:
     return rows
 
 
-def _update_conflicts(store: Store, keys: pa.Table, held: pa.Table, among: pa.Table | None = None) -> set[str]:
+def _update_conflicts(store: Store, keys: pa.Table, held: pa.Table, among: pa.Table | None = None) -> None:
     """Replace the cross-report date conflicts of ``keys`` (an
     :func:`~.store.ids_table` of ``cited_key``; held to the dates ``held``,
     :func:`_held_dates`; ``among``: only those on the mentions by these
-    reports, an :func:`~.store.ids_table`); returns the reports whose
-    conflicts changed."""
+    reports, an :func:`~.store.ids_table`); the reports whose conflicts
+    changed are marked (``_changed``: ``audit``)."""
     holding = held.filter(pc.is_in(held["cited_key"], value_set=keys["cited_key"]))
     with store.registered("_keys", keys), \
             (store.registered("_among", among) if among is not None else nullcontext()):
@@ -491,7 +486,6 @@ def _update_conflicts(store: Store, keys: pa.Table, held: pa.Table, among: pa.Ta
         if new:
             store.insert("audit", arrow_table("audit", new))
         store.mark_changed(changed, "audit")
-    return changed
 
 
 def _old_conflicts(store: Store, among: bool) -> Iterator[dict]:
@@ -598,36 +592,33 @@ def _keep_held(store: Store, keys: pa.Table, held: pa.Table) -> None:
     store.set_state("held", "1")
 
 
-def update_audit(store: Store, registry: Registry | None, new: list[str]) -> set[str]:
-    """Bring the audit up to date with the reports ``new`` mined since the
-    last finished run (:func:`mined`); returns the reports whose audit rows
-    it changed (after the mining)."""
-    everything = store.state("reaudit") == "all"
+def update_audit(store: Store, registry: Registry | None, new: pa.Table) -> None:
+    """Bring the audit up to date with the reports ``new`` (an
+    :func:`~.store.ids_table`) mined since the last finished run
+    (:func:`mined`); the reports whose audit rows it changes are marked
+    (``_changed``: ``audit``), for their prediction files to be written
+    again."""
     symbols, retargeted, symbol_rows = _symbol_updates(store)
-    changed: set[str] = set()
-    if everything:
-        every = [r[0] for r in store.con.execute("SELECT doc_id FROM documents").fetchall()]
-        changed |= _reaudit(store, every, registry, symbols, citations=True)
-        store.mark_changed(every, "mined")  # the citations' registry columns changed too
-        new = every
+    if store.state("reaudit") == "all":
+        new = store.con.sql("SELECT doc_id FROM documents ORDER BY doc_id").to_arrow_table()
+        _reaudit(store, new, registry, symbols, citations=True)
+        store.mark_changed(new["doc_id"].to_pylist(), "mined")  # the citations' registry columns changed too
     else:
         targeted = {s for s, _, t in symbol_rows if t}
         again = _citing(store, retargeted) | (_citing(store, targeted, among=new) if targeted else set())
-        changed |= _reaudit(store, again, registry, symbols, citations=False)
-    new_ids = ids_table(new)
-    keys = _dated_keys(store, new_ids)
-    held, moved, steady = _conflict_plan(store, keys, new_ids)
+        _reaudit(store, again, registry, symbols, citations=False)
+    keys = _dated_keys(store, new)
+    held, moved, steady = _conflict_plan(store, keys, new)
     # a transaction each (one over all holds every change in memory); one cut short leaves the rest pending:
     # the next run does them all again (the held dates are recorded with the last transaction)
     for chunk in moved:
         with store.transaction():
-            changed |= _update_conflicts(store, chunk, held)
+            _update_conflicts(store, chunk, held)
     for chunk in steady:
         with store.transaction():
-            changed |= _update_conflicts(store, chunk, held, among=new_ids)
+            _update_conflicts(store, chunk, held, among=new)
     with store.transaction():
         _keep_held(store, keys, held)
         _write_symbols(store, symbol_rows)
         store.execute("DELETE FROM _stale_keys")
         store.set_state("reaudit", None)
-    return changed

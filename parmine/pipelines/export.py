@@ -40,7 +40,7 @@ import re
 import shutil
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterator
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -565,25 +565,26 @@ def remove_pred(out: Path, doc_id: str) -> None:
     _remove(out / "pred" / f"{doc_id}.pred.json")
 
 
-def export_pred(store: Store, out: Path, doc_ids: Iterable[str] | None = None) -> None:
-    """The prediction files of ``doc_ids`` (default: every stored report,
-    and none left of reports no longer stored)."""
+def export_pred(store: Store, out: Path, doc_ids: pa.Table | None = None) -> None:
+    """The prediction files of ``doc_ids`` (an :func:`~.store.ids_table`;
+    default: every stored report, and none left of reports no longer
+    stored); those of ``doc_ids`` no longer stored removed."""
     from .audit_run import stored_rows
 
     if doc_ids is None:
-        doc_ids = [r[0] for r in store.con.execute("SELECT doc_id FROM documents").fetchall()]
-        keep = {f"{d}.pred.json" for d in doc_ids}
+        doc_ids = store.con.sql("SELECT doc_id FROM documents ORDER BY doc_id").to_arrow_table()
+        keep = {f"{d}.pred.json" for d in doc_ids["doc_id"].to_pylist()}
         for f in (out / "pred").glob("*.pred.json") if (out / "pred").is_dir() else ():
             if f.name not in keep:
                 f.unlink()
-    wanted = set(doc_ids)
+        del keep
     with store.streaming():  # every chunk scans whole tables: their blocks cached within less than the limit
-        for chunk in stored_rows(store, wanted, PRED_COLUMNS):
+        for chunk in stored_rows(store, doc_ids, PRED_COLUMNS):
             for rows in chunk:
                 write_pred(out, rows)
-                wanted.discard(rows["documents"][0]["doc_id"])
-    for doc_id in wanted:
-        remove_pred(out, doc_id)
+    with store.registered("_wanted", doc_ids):
+        for (doc_id,) in store.con.execute("SELECT doc_id FROM _wanted ANTI JOIN documents USING (doc_id)").fetchall():
+            remove_pred(out, doc_id)
 
 
 def export_all(store: Store, out: Path, *, excel: bool = False, full: bool = False) -> None:

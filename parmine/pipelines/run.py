@@ -24,14 +24,13 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 import duckdb
 from tqdm import tqdm
 
 from .. import PIPELINE_VERSION
 from ..corpus.registry import Registry, load_registry
-from .audit_run import mined, note_registry, update_audit
+from .audit_run import note_registry, update_audit
 from .copies import mark_copies
 from .executors import DaskExecutor, ProcessPool
 from .export import PRED_TABLES, export_all, export_pred, remove_pred, write_pred
@@ -191,7 +190,7 @@ def run(inputs: list[str], out: str | Path, *, jobs: int | None = None,
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
         note_registry(store, index)
-        unfinished = mined(store)  # an earlier run's, which may have stopped before writing their prediction files
+        store.mark_unfinished()  # an earlier run's reports: it may have stopped before writing their prediction files
         batch = _Batch(store, summary, out, stop)
         try:
             found = collect(inputs, out / ".inputs", skip=(out,), known=store.sources())
@@ -231,7 +230,7 @@ def run(inputs: list[str], out: str | Path, *, jobs: int | None = None,
                     batch.flush()  # also when interrupted: what is done is kept
             del todo  # (6 MB at 50,000 inputs, given back before the end of the run)
             t_end = time.perf_counter()
-            finish(store, out, index, unfinished=unfinished, excel=excel)
+            finish(store, out, index, excel=excel)
             summary.finish_seconds = time.perf_counter() - t_end
             summary.copies, summary.reports = store.query(
                 "SELECT count(duplicate_of), count(*) - count(duplicate_of) FROM documents")[1][0]
@@ -262,36 +261,27 @@ def _unchanged(item: Item, sha256: str, seen: tuple[int, int] | None,
     return True
 
 
-def finish(store: Store, out: Path, registry: Registry | None, *, unfinished: Iterable[str] = (),
-           excel: bool = False) -> None:
+def finish(store: Store, out: Path, registry: Registry | None, *, excel: bool = False) -> None:
     """The end of a run, on what changed since the last finished run (the
     store records it, so a run that stopped before its end leaves it to the
     next): copies marked, the audit across reports brought up to date,
     prediction files written again where the audit changed and for the
-    reports an earlier run mined but did not finish (``unfinished``: it may
-    have stopped before writing them; this run wrote its own as their
-    batches committed), and the exports; the blocks DuckDB cached given back
-    between them (:meth:`Store.release`).  It starts with a checkpoint:
-    DuckDB holds the rows committed since its last one in memory its limit
-    counts but cannot evict (after 100 reports mined into a 10,000-report
-    store, an ``indicators.csv`` slice ran out of 48 MB); with DuckDB's
-    vacuum off from then on (the run's first batch did it, while the workers
-    mined: :class:`_Batch`)."""
+    reports an earlier run mined but may not have finished (this run wrote
+    its own as their batches committed), and the exports; the blocks DuckDB
+    cached given back between them (:meth:`Store.release`).  The reports
+    each stage passes on stay in the store (``_changed``), not in Python
+    (50,000 ids are 3–5 MB of Python objects).  It starts with a
+    checkpoint: DuckDB holds the rows committed since its last one in
+    memory its limit counts but cannot evict (after 100 reports mined into
+    a 10,000-report store, an ``indicators.csv`` slice ran out of 48 MB);
+    with DuckDB's vacuum off from then on (the run's first batch did it,
+    while the workers mined: :class:`_Batch`)."""
     store.execute("SET max_vacuum_tasks = 0")
     store.execute("CHECKPOINT")
-    # (the ids the stages pass on are held only while they are needed: 50,000 of them are 3–5 MB)
-    export_pred(store, out, _audited(store, registry).union(unfinished))
+    mark_copies(store, store.changed("mined")["doc_id"].to_pylist())
+    store.release()
+    update_audit(store, registry, store.changed("mined"))
+    store.release()
+    export_pred(store, out, store.changed("audit", "pred"))
     store.release()
     export_all(store, out, excel=excel)
-
-
-def _audited(store: Store, registry: Registry | None) -> set[str]:
-    """Copies marked and the audit across reports brought up to date for
-    the reports mined since the last finished run; returns the reports
-    whose audit rows changed."""
-    new = mined(store)
-    mark_copies(store, new)
-    store.release()
-    changed = update_audit(store, registry, new)
-    store.release()
-    return changed

@@ -594,6 +594,20 @@ class Store:
         changed: their exports are written again at the end of the run."""
         self.insert_ids("_changed", sorted(set(doc_ids)), what=what)
 
+    def mark_unfinished(self) -> None:
+        """At the start of a run: the documents an earlier run mined since
+        the last finished one (``_changed``: ``mined``) marked ``pred`` —
+        that run may have stopped between a batch's commit and its
+        prediction files; the end of this run writes them again."""
+        self.execute("INSERT INTO _changed SELECT DISTINCT doc_id, 'pred' FROM _changed WHERE what = 'mined' "
+                     "AND doc_id NOT IN (SELECT doc_id FROM _changed WHERE what = 'pred')")
+
+    def changed(self, *what: str) -> pa.Table:
+        """The documents whose rows of these kinds changed since the last
+        finished run, an :func:`ids_table` read from ``_changed``."""
+        return self.con.sql("SELECT DISTINCT doc_id FROM _changed WHERE list_contains(?, what) ORDER BY doc_id",
+                            params=[list(what)]).to_arrow_table()
+
     def _forget(self, doc_id: str) -> None:
         """Delete a document's rows, keeping what the end of the run needs
         of its old version: its copy-finding columns and its dated cited
