@@ -457,11 +457,11 @@ def test_a_run_stopped_before_its_prediction_files_leaves_the_next_run_every_rep
     assert [conflicted(d) for d in "abcde"] == [True, True, False, False, False]
 
 
-def test_held_dates_that_run_out_of_the_limit_are_counted_again_with_a_third_more(tmp_path, monkeypatch):
-    """The held dates are counted at DuckDB's limit; where that runs out
-    (here: whenever the limit is not above the whole one), they are counted
-    again within :meth:`Store.grouping`, and the conflicts are those of a
-    run that never ran out."""
+def test_held_dates_that_run_out_of_memory_are_counted_again_with_more_room(tmp_path, monkeypatch):
+    """The held dates are counted within the end of the run's limit (two
+    thirds of DuckDB's); where that runs out (here: the first time), they
+    are counted again with more room (:meth:`Store.roomier`), and the
+    conflicts are those of a run that never ran out."""
     from parmine.pipelines import audit_run
 
     src = tmp_path / "in"

@@ -271,6 +271,57 @@ def test_a_lean_block_runs_at_two_thirds_of_the_limit_through_releases_and_check
         assert st.value("SELECT count(*) FROM pages") == 3
 
 
+def test_a_step_that_runs_out_of_memory_is_done_again_with_more_room_from_afresh(tmp_path, monkeypatch):
+    """Within a lean block a step runs at two thirds of the limit; one that
+    runs out is done again at the whole limit, then at four thirds, its
+    transaction rolled back each time (nothing of a failed try is kept);
+    the limit is the lean one after it; one that runs out at four thirds
+    raises."""
+    import parmine.pipelines.store as store_module
+
+    monkeypatch.setattr(store_module, "MEMORY_LIMIT", "24MB")
+    setting = "SELECT current_setting('memory_limit')"
+    with Store(tmp_path / "out") as st:
+        limits = []
+
+        def step(rows: int, fits: str) -> int:
+            with st.transaction():
+                st.insert("pages", _long_pages(rows))
+                limits.append(st.value(setting))
+                if limits[-1] != _shown(fits):
+                    raise duckdb.OutOfMemoryException("Out of Memory Error: (as DuckDB says it)")
+            return len(limits)
+
+        with st.lean():
+            assert st.roomier(step, 3, fits="32MB") == 3
+            assert limits == [_shown("16MB"), _shown("24MB"), _shown("32MB")]
+            assert st.value(setting) == _shown("16MB")
+            assert st.value("SELECT count(*) FROM pages") == 3
+            limits.clear()
+            with pytest.raises(duckdb.OutOfMemoryException):
+                st.roomier(step, 2, fits="64MB")
+            assert st.value("SELECT count(*) FROM pages") == 3
+        limits.clear()  # at the whole limit: no try at it twice
+        with pytest.raises(duckdb.OutOfMemoryException):
+            st.roomier(step, 2, fits="64MB")
+        assert limits == [_shown("24MB"), _shown("32MB")]
+
+
+def test_a_join_that_runs_out_of_a_small_limit_passes_with_more_room(tmp_path, monkeypatch):
+    """A real DuckDB out-of-memory error (lists too large to spill) at two thirds
+    of the limit, none at the whole limit: the step's rows as at the whole limit."""
+    import parmine.pipelines.store as store_module
+
+    monkeypatch.setattr(store_module, "MEMORY_LIMIT", "24MB")
+    sql = "SELECT list(i ORDER BY i DESC) FROM range(220000) t(i) GROUP BY i % 3"
+    with Store(tmp_path / "out") as st:
+        expected = sorted(len(r[0]) for r in st.con.execute(sql).fetchall())
+        with st.lean():
+            with pytest.raises(duckdb.OutOfMemoryException):
+                st.con.execute(sql).fetchall()
+            assert sorted(len(r[0]) for r in st.roomier(lambda: st.con.execute(sql).fetchall())) == expected
+
+
 def test_release_gives_back_the_blocks_duckdb_cached_and_keeps_its_limit(tmp_path):
     cached = "SELECT sum(memory_usage_bytes) FROM duckdb_memory() WHERE tag = 'BASE_TABLE'"
     with Store(tmp_path / "out") as st:

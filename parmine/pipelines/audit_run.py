@@ -28,7 +28,6 @@ from contextlib import nullcontext
 from functools import lru_cache
 from typing import Iterable, Iterator, Mapping
 
-import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -462,10 +461,10 @@ def _update_conflicts(store: Store, keys: pa.Table, held: pa.Table, among: pa.Ta
     """Replace the cross-report date conflicts of ``keys`` (an
     :func:`~.store.ids_table` of ``cited_key``; held to the dates ``held``,
     :func:`_held_dates`; ``among``: only those on the mentions by these
-    reports, an :func:`~.store.ids_table`); the reports whose conflicts
-    changed are marked (``_changed``: ``audit``)."""
+    reports, an :func:`~.store.ids_table`), in one transaction; the
+    reports whose conflicts changed are marked (``_changed``: ``audit``)."""
     holding = held.filter(pc.is_in(held["cited_key"], value_set=keys["cited_key"]))
-    with store.registered("_keys", keys), \
+    with store.transaction(), store.registered("_keys", keys), \
             (store.registered("_among", among) if among is not None else nullcontext()):
         rows = _conflict_rows(store, holding, among is not None)
         before: dict[str, set[bytes]] = defaultdict(set)
@@ -481,11 +480,9 @@ def _update_conflicts(store: Store, keys: pa.Table, held: pa.Table, among: pa.Ta
                     "DELETE FROM audit WHERE scope = 'corpus' AND doc_id IN (SELECT doc_id FROM _docs) AND EXISTS "
                     "(SELECT 1 FROM citations c SEMI JOIN _keys USING (cited_key) WHERE c.doc_id = audit.doc_id "
                     "AND c.start = audit.start AND c.extractor <> 'ner')")
-    if changed:
-        new = [r for r in rows if r["doc_id"] in changed]
-        if new:
-            store.insert("audit", arrow_table("audit", new))
-        store.mark_changed(changed, "audit")
+            if new := [r for r in rows if r["doc_id"] in changed]:
+                store.insert("audit", arrow_table("audit", new))
+            store.mark_changed(changed, "audit")
 
 
 def _old_conflicts(store: Store, among: bool) -> Iterator[dict]:
@@ -558,23 +555,19 @@ def _conflict_plan(store: Store, keys: pa.Table, new: pa.Table) -> tuple[pa.Tabl
     conflicts nor a held date is left out.  Held dates and weights stay in
     DuckDB and Arrow: a key becomes a Python string only in the chunk
     being made."""
-    with store.registered("_keys", keys):
-        try:  # at DuckDB's limit, which 50,000 reports need; 100,000 may need more (a third more: grouping)
-            held = _held_dates(store)
-        except duckdb.OutOfMemoryException:
-            with store.grouping():
-                held = _held_dates(store)
+    with store.registered("_keys", keys):  # (50,000 reports' need DuckDB's whole limit: Store.roomier)
+        held = store.roomier(_held_dates, store)
         known = "true" if store.state("held") is not None else "false"
         with store.registered("_held_now", held):
-            plan = store.con.sql(_PLAN.format(known=known)).to_arrow_table()
+            plan = store.roomier(lambda: store.con.sql(_PLAN.format(known=known)).to_arrow_table())
     moved = plan.filter(plan["moved"])
     steady = plan.filter(plan["steady"]).select(["cited_key"])  # (distinct, sorted)
     if not steady.num_rows:
         return held, _chunks(_pairs(moved, "weight")), []
     with store.registered("_keys", steady), store.registered("_among", new):
-        mentions = store.con.sql(
+        mentions = store.roomier(lambda: store.con.sql(
             "SELECT cited_key, count(*) AS n FROM citations c SEMI JOIN _keys USING (cited_key) "
-            f"WHERE c.extractor <> 'ner' AND c.date IS NOT NULL {_among('c')} GROUP BY 1 ORDER BY 1").to_arrow_table()
+            f"WHERE c.extractor <> 'ner' AND c.date IS NOT NULL {_among('c')} GROUP BY 1 ORDER BY 1").to_arrow_table())
     return held, _chunks(_pairs(moved, "weight")), _chunks(_pairs(mentions, "n"))
 
 
@@ -607,16 +600,20 @@ def update_audit(store: Store, registry: Registry | None, new: pa.Table) -> None
         targeted = {s for s, _, t in symbol_rows if t}
         again = _citing(store, retargeted) | (_citing(store, targeted, among=new) if targeted else set())
         _reaudit(store, again, registry, symbols, citations=False)
-    keys = _dated_keys(store, new)
+    keys = store.roomier(_dated_keys, store, new)
     held, moved, steady = _conflict_plan(store, keys, new)
     # a transaction each (one over all holds every change in memory); one cut short leaves the rest pending:
     # the next run does them all again (the held dates are recorded with the last transaction)
     for chunk in moved:
-        with store.transaction():
-            _update_conflicts(store, chunk, held)
+        store.roomier(_update_conflicts, store, chunk, held)
     for chunk in steady:
-        with store.transaction():
-            _update_conflicts(store, chunk, held, among=new)
+        store.roomier(_update_conflicts, store, chunk, held, among=new)
+    store.roomier(_done, store, keys, held, symbol_rows)
+
+
+def _done(store: Store, keys: pa.Table, held: pa.Table, symbol_rows: list[tuple[str, int, str | None]]) -> None:
+    """In one transaction: the held dates and the symbol counts recorded,
+    nothing left to look at again."""
     with store.transaction():
         _keep_held(store, keys, held)
         _write_symbols(store, symbol_rows)

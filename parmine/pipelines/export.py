@@ -55,9 +55,11 @@ MAX_PARTS = 50  # parts of one year past which its small parts are merged
 # the rows DuckDB's Parquet writer holds before it writes them out: a part of
 # page texts would otherwise be held whole (a row group is 122,880 rows)
 ROW_GROUP_BYTES = "4MB"
-# documents per sorted slice of indicators.csv at most (2,000 need more than 46 MB at
-# 50,000): a slice starts with half as many and is split when it outgrows this
-CSV_DOCS = 1000
+# documents per sorted slice of indicators.csv at most: a slice starts with half as many and is
+# split when it outgrows this.  A slice's rows carry their sentences: 500 to 1,000 synthetic
+# reports' (29,000 rows) ran out of 32 MB, two thirds of DuckDB's limit, where the end of a
+# run works; 250 to 500 pass (a cold 50,000-document store's file in 13.4 s, 9.0 at 1,000 and 48 MB)
+CSV_DOCS = 500
 # characters of page text per row group of the Parquet pages: the texts of a row group are
 # held as Python strings, then in Arrow, then encoded (a full export of a 10,000-document
 # store, peak RSS at 1,000,000 characters 254-255 MB, at 250,000 247 MB; 1,000 documents 225-229 -> 223-224)
@@ -593,9 +595,9 @@ def export_all(store: Store, out: Path, *, excel: bool = False, full: bool = Fal
     than the rest together on a large corpus: ``parmine export OUT --excel``
     writes it later from the store)."""
     if full or store.value("SELECT count(*) FROM _changed") or not (out / "indicators_wide.csv").exists():
-        export_csv(store, out, full=full)
+        store.roomier(export_csv, store, out, full=full)  # (each file written whole or left as it was)
     if excel:
         export_excel(store, out)
     if full:
         export_pred(store, out)
-    export_parquet(store, out, full=full)
+    store.roomier(export_parquet, store, out, full=full)

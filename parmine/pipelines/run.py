@@ -278,10 +278,11 @@ def finish(store: Store, out: Path, registry: Registry | None, *, excel: bool = 
     while the workers mined: :class:`_Batch`)."""
     store.execute("SET max_vacuum_tasks = 0")
     store.execute("CHECKPOINT")
-    mark_copies(store, store.changed("mined")["doc_id"].to_pylist())
-    store.release()
-    update_audit(store, registry, store.changed("mined"))
-    store.release()
-    export_pred(store, out, store.changed("audit", "pred"))
-    store.release()
-    export_all(store, out, excel=excel)
+    with store.lean():
+        mark_copies(store, store.changed("mined")["doc_id"].to_pylist())
+        store.release()
+        update_audit(store, registry, store.changed("mined"))
+        store.release()
+        export_pred(store, out, store.changed("audit", "pred"))
+        store.release()
+        export_all(store, out, excel=excel)

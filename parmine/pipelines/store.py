@@ -18,15 +18,17 @@ import fcntl
 import os
 import re
 import time
-from contextlib import ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence, TypeGuard
+from typing import Callable, Iterable, Iterator, Sequence, TypeGuard, TypeVar
 
 import duckdb
 import pyarrow as pa
 
 from .allocator import duckdb_gives_back_at_once
 from .schema import COPY_COLUMNS, INTERNAL, PAGE_PIECE, PER_DOCUMENT, STORED, arrow_table
+
+T = TypeVar("T")
 
 DB_NAME = "parmine.duckdb"
 TEMP_NAME = ".duckdb-tmp"  # where DuckDB spills what does not fit in its memory limit
@@ -366,10 +368,10 @@ class Store:
         (:meth:`checkpoint`).  And the copy search, whose joins stream the
         store's prefixes past tables of a chunk of documents (the hash
         counts, which group every document's hashes, take more for a while:
-        :meth:`grouping`).  Elsewhere the end of a run keeps the whole limit:
-        at 50,000 documents the audit, the CSV and the Parquet parts had
-        46–48 MB of DuckDB's own allocated at their peaks at either limit
-        (more than its limit counts), and peaked as high."""
+        :meth:`grouping`).  And the whole end of a run, whose few steps
+        that need more are given it (:meth:`roomier`): at 50,000 documents
+        DuckDB fills its limit at every stage of the end; at two thirds the
+        stages' anonymous peaks were 143–155 MB, at the whole limit 148–162."""
         before = self._limit  # (a lean block within another ends at the outer one's limit)
         try:
             self._set_limit(self._scaled(2 / 3))
@@ -410,6 +412,28 @@ class Store:
         them (anonymous memory 156–157 MB; at 48, 149)."""
         with self._limited(self._scaled(4 / 3)):
             yield
+
+    def roomier(self, step: Callable[..., T], *args, **kwargs) -> T:
+        """``step(*args, **kwargs)`` at DuckDB's limit now; when DuckDB runs
+        out of it, done again at the whole limit (when the limit now is
+        less: :meth:`lean`), then with a third more (:meth:`grouping`).  A
+        step runs out of memory before it writes, or in a transaction of its
+        own, rolled back: done again, it starts afresh.  The end of a run
+        works within two thirds of the limit this way: at 50,000 documents
+        the plan of the audit's conflicts and the held dates take the whole
+        limit, every other step fits."""
+        rooms: list[Callable[[], AbstractContextManager]] = [nullcontext]
+        if self._limit != MEMORY_LIMIT:
+            rooms.append(lambda: self._limited(MEMORY_LIMIT))
+        rooms.append(self.grouping)
+        for room in rooms[:-1]:
+            try:
+                with room():
+                    return step(*args, **kwargs)
+            except duckdb.OutOfMemoryException:
+                pass
+        with rooms[-1]():
+            return step(*args, **kwargs)
 
     def release(self) -> None:
         """Give back the blocks DuckDB keeps cached: it holds them up to its
