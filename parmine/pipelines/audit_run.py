@@ -555,7 +555,7 @@ def _conflict_plan(store: Store, keys: pa.Table, new: pa.Table) -> tuple[pa.Tabl
     conflicts nor a held date is left out.  Held dates and weights stay in
     DuckDB and Arrow: a key becomes a Python string only in the chunk
     being made."""
-    with store.registered("_keys", keys):  # (50,000 reports' need DuckDB's whole limit: Store.roomier)
+    with store.registered("_keys", keys):  # (at 50,000 reports these need DuckDB's whole limit: Store.roomier)
         held = store.roomier(_held_dates, store)
         known = "true" if store.state("held") is not None else "false"
         with store.registered("_held_now", held):
@@ -588,9 +588,9 @@ def _keep_held(store: Store, keys: pa.Table, held: pa.Table) -> None:
 def update_audit(store: Store, registry: Registry | None, new: pa.Table) -> None:
     """Bring the audit up to date with the reports ``new`` (an
     :func:`~.store.ids_table`) mined since the last finished run
-    (:func:`mined`); the reports whose audit rows it changes are marked
-    (``_changed``: ``audit``), for their prediction files to be written
-    again."""
+    (``Store.changed("mined")``); the reports whose audit rows it changes
+    are marked (``_changed``: ``audit``), for their prediction files to be
+    written again."""
     symbols, retargeted, symbol_rows = _symbol_updates(store)
     if store.state("reaudit") == "all":
         new = store.con.sql("SELECT doc_id FROM documents ORDER BY doc_id").to_arrow_table()
