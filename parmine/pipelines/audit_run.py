@@ -595,7 +595,7 @@ def update_audit(store: Store, registry: Registry | None, new: pa.Table) -> None
     if store.state("reaudit") == "all":
         new = store.con.sql("SELECT doc_id FROM documents ORDER BY doc_id").to_arrow_table()
         _reaudit(store, new, registry, symbols, citations=True)
-        store.mark_changed(new["doc_id"].to_pylist(), "mined")  # the citations' registry columns changed too
+        store.execute("INSERT INTO _changed SELECT doc_id, 'mined' FROM documents")  # their registry columns too
     else:
         targeted = {s for s, _, t in symbol_rows if t}
         again = _citing(store, retargeted) | (_citing(store, targeted, among=new) if targeted else set())
@@ -608,10 +608,10 @@ def update_audit(store: Store, registry: Registry | None, new: pa.Table) -> None
         store.roomier(_update_conflicts, store, chunk, held)
     for chunk in steady:
         store.roomier(_update_conflicts, store, chunk, held, among=new)
-    store.roomier(_done, store, keys, held, symbol_rows)
+    store.roomier(_record_audit, store, keys, held, symbol_rows)
 
 
-def _done(store: Store, keys: pa.Table, held: pa.Table, symbol_rows: list[tuple[str, int, str | None]]) -> None:
+def _record_audit(store: Store, keys: pa.Table, held: pa.Table, symbol_rows: list[tuple[str, int, str | None]]) -> None:
     """In one transaction: the held dates and the symbol counts recorded,
     nothing left to look at again."""
     with store.transaction():

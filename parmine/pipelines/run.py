@@ -279,9 +279,10 @@ def finish(store: Store, out: Path, registry: Registry | None, *, excel: bool = 
     store.execute("SET max_vacuum_tasks = 0")
     store.execute("CHECKPOINT")
     with store.lean():
-        mark_copies(store, store.changed("mined")["doc_id"].to_pylist())
+        new = store.changed("mined")
+        mark_copies(store, new["doc_id"].to_pylist())
         store.release()
-        update_audit(store, registry, store.changed("mined"))
+        update_audit(store, registry, new)
         store.release()
         export_pred(store, out, store.changed("audit", "pred"))
         store.release()
