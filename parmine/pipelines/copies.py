@@ -286,6 +286,22 @@ def _pairs_of(store, chunk: list[str]) -> set[tuple[str, str]]:
     return {(a, b) for a, b in found if _passes(texts[a], texts[b])}
 
 
+def _recount(store) -> None:
+    """The hash counts retaken over every document, and the prefixes
+    dropped, in one transaction; the store notes no count until every
+    prefix is in again (a run stopped before that recounts).  Taken at the
+    limit the search runs at (:meth:`~.store.Store.roomier`): on a
+    50,000-document store they pass at 32 MB in 0.8 s, the process's peak
+    RSS 151 MB where at 64 MB it was 172 (DuckDB fills the limit it is
+    given with the fingerprints' blocks)."""
+    with store.transaction():
+        store.execute("DELETE FROM _hash_counts")
+        store.execute("INSERT INTO _hash_counts SELECT h, count(*) FROM ("
+                      + _HASHES.format(source="documents") + ") GROUP BY h HAVING count(*) > 1")
+        store.execute("DELETE FROM _prefixes")
+        store.set_state("hash_counts", "0")
+
+
 def _prefixes(store, seeds: set[str]) -> None:
     """Bring ``_prefixes`` up to date for the documents ``seeds`` (all of
     them, with the counts retaken, when the store has doubled since), and
@@ -293,14 +309,8 @@ def _prefixes(store, seeds: set[str]) -> None:
 
     docs = store.value("SELECT count(*) FROM documents")
     recount = docs >= 2 * int(store.state("hash_counts") or 0)
-    if recount:  # (noted at 0 until every prefix is in: a run stopped before that recounts)
-        with store.transaction():
-            store.execute("DELETE FROM _hash_counts")
-            with store.grouping():
-                store.execute("INSERT INTO _hash_counts SELECT h, count(*) FROM ("
-                              + _HASHES.format(source="documents") + ") GROUP BY h HAVING count(*) > 1")
-            store.execute("DELETE FROM _prefixes")
-            store.set_state("hash_counts", "0")
+    if recount:
+        store.roomier(_recount, store)
         seeds = {r[0] for r in store.con.execute("SELECT doc_id FROM documents").fetchall()}
     ids = sorted(seeds)
     for i in range(0, len(ids), PREFIX_CHUNK):  # a window over a chunk's hashes at a time, a transaction each:
