@@ -107,3 +107,11 @@ def alive(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return state != "Z"
+
+
+def shown_limit(limit: str) -> str:
+    """A DuckDB memory limit as DuckDB shows it (``16MB`` → ``15.2 MiB``)."""
+    import duckdb
+
+    with duckdb.connect(config={"memory_limit": limit}) as con:
+        return con.execute("SELECT current_setting('memory_limit')").fetchone()[0]

@@ -1,5 +1,5 @@
 """Report identity: copies of one report are found, distinct reports kept apart."""
-from conftest import SEEDS
+from conftest import SEEDS, shown_limit
 
 from parmine.pipelines.copies import _sketch, fingerprint, group_copies, similarity
 
@@ -186,3 +186,43 @@ def test_prefixes_rebuilt_in_pieces_are_retaken_whole_when_a_run_stops_midway(tm
         copies._prefixes(store, {"e1"})  # the next run: every document's prefixes, the counts noted
         assert store.value("SELECT count(DISTINCT doc_id) FROM _prefixes") == 24
         assert store.state("hash_counts") == "24"
+
+
+def test_the_hash_counts_are_retaken_at_the_lean_limit_and_afresh_with_more_room_when_they_run_out(
+        tmp_path, monkeypatch):
+    """The recount groups every document's hashes: taken at the limit the
+    search runs at (two thirds of DuckDB's), it is done again at the whole
+    limit when DuckDB runs out, from a rolled-back transaction — no count
+    lost, none counted twice."""
+    from collections import Counter
+
+    import duckdb
+
+    import parmine.pipelines.store as store_module
+    from parmine.pipelines import copies
+    from parmine.pipelines.schema import arrow_table, columns
+    from parmine.pipelines.store import Store
+
+    monkeypatch.setattr(store_module, "MEMORY_LIMIT", "24MB")
+    rows = [{**dict.fromkeys(columns("documents")), "doc_id": f"d{i}", "format": "txt",
+             "fingerprint": fingerprint(t + f" phụ lục {i}")} for i, t in enumerate([TEXT, OTHER] * 3)]
+    with Store(tmp_path) as store:
+        store.insert("documents", arrow_table("documents", rows))
+        execute, limits = store.execute, []
+
+        def counting(sql, params=None):  # the first count runs out of memory after the old counts are deleted
+            if sql.startswith("INSERT INTO _hash_counts"):
+                limits.append(store.value("SELECT current_setting('memory_limit')"))
+                if len(limits) == 1:
+                    raise duckdb.OutOfMemoryException("out of memory")
+            return execute(sql, params)
+        monkeypatch.setattr(store, "execute", counting)
+        with store.lean():
+            copies._prefixes(store, {"d0"})
+        assert limits == [shown_limit("16MB"), shown_limit("24MB")]
+        shared = Counter(h for r in rows for h in set(r["fingerprint"].split()))
+        assert dict(store.con.execute("SELECT h, cnt FROM _hash_counts").fetchall()) == {
+            int(h, 16): n for h, n in shared.items() if n > 1}
+        assert store.value("SELECT count(DISTINCT doc_id) FROM _prefixes") == 6
+        assert store.state("hash_counts") == "6"
+

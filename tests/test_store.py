@@ -4,6 +4,7 @@ import random
 import duckdb
 import pyarrow as pa
 import pytest
+from conftest import shown_limit
 
 from parmine.pipelines.schema import blank_row
 from parmine.pipelines.store import DB_NAME, Store, StoreError, StoreLocked
@@ -236,12 +237,6 @@ def test_a_grouping_block_has_a_third_more_room_and_gives_the_limit_back(tmp_pat
         assert st.value("SELECT count(*) FROM pages") == 3
 
 
-def _shown(limit: str) -> str:
-    """A memory limit as DuckDB shows it."""
-    with duckdb.connect(config={"memory_limit": limit}) as con:
-        return con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
-
-
 def test_a_lean_block_runs_at_two_thirds_of_the_limit_through_releases_and_checkpoints(tmp_path, monkeypatch):
     import parmine.pipelines.store as store_module
 
@@ -249,17 +244,17 @@ def test_a_lean_block_runs_at_two_thirds_of_the_limit_through_releases_and_check
     setting = "SELECT current_setting('memory_limit')"
     with Store(tmp_path / "out") as st:
         whole = st.value(setting)
-        assert whole == _shown("24MB")
+        assert whole == shown_limit("24MB")
         with st.lean():
-            assert st.value(setting) == _shown("16MB")
+            assert st.value(setting) == shown_limit("16MB")
             st.insert("pages", _long_pages(3))
             st.release()  # its moment at 1 MB ends at the mining limit, not the whole one
-            assert st.value(setting) == _shown("16MB")
+            assert st.value(setting) == shown_limit("16MB")
             st.checkpoint()  # at the whole limit, then back
-            assert st.value(setting) == _shown("16MB")
+            assert st.value(setting) == shown_limit("16MB")
             with st.grouping():
-                assert st.value(setting) == _shown("32MB")
-            assert st.value(setting) == _shown("16MB")
+                assert st.value(setting) == shown_limit("32MB")
+            assert st.value(setting) == shown_limit("16MB")
         assert st.value(setting) == whole
         # a block that fails inside a failed transaction still gives the whole limit back
         with pytest.raises(duckdb.CatalogException):
@@ -288,14 +283,14 @@ def test_a_step_that_runs_out_of_memory_is_done_again_with_more_room_from_afresh
             with st.transaction():
                 st.insert("pages", _long_pages(rows))
                 limits.append(st.value(setting))
-                if limits[-1] != _shown(fits):
+                if limits[-1] != shown_limit(fits):
                     raise duckdb.OutOfMemoryException("Out of Memory Error: (as DuckDB says it)")
             return len(limits)
 
         with st.lean():
             assert st.roomier(step, 3, fits="32MB") == 3
-            assert limits == [_shown("16MB"), _shown("24MB"), _shown("32MB")]
-            assert st.value(setting) == _shown("16MB")
+            assert limits == [shown_limit("16MB"), shown_limit("24MB"), shown_limit("32MB")]
+            assert st.value(setting) == shown_limit("16MB")
             assert st.value("SELECT count(*) FROM pages") == 3
             limits.clear()
             with pytest.raises(duckdb.OutOfMemoryException):
@@ -304,7 +299,7 @@ def test_a_step_that_runs_out_of_memory_is_done_again_with_more_room_from_afresh
         limits.clear()  # at the whole limit: no try at it twice
         with pytest.raises(duckdb.OutOfMemoryException):
             st.roomier(step, 2, fits="64MB")
-        assert limits == [_shown("24MB"), _shown("32MB")]
+        assert limits == [shown_limit("24MB"), shown_limit("32MB")]
 
 
 def test_a_join_that_runs_out_of_a_small_limit_passes_with_more_room(tmp_path, monkeypatch):
