@@ -366,9 +366,8 @@ class Store:
         10,000-document run's mining peaked 274 MB at 48 MB, 243 at 32); the
         one checkpoint that merges row groups is taken at the whole limit
         (:meth:`checkpoint`).  And the copy search, whose joins stream the
-        store's prefixes past tables of a chunk of documents (the hash
-        counts, which group every document's hashes, take more for a while:
-        :meth:`grouping`).  And the whole end of a run, whose few steps
+        store's prefixes past tables of a chunk of documents.  And the whole
+        end of a run, whose few steps
         that need more are given it (:meth:`roomier`): at 50,000 documents
         DuckDB fills its limit at every stage of the end; at two thirds the
         stages' anonymous peaks were 143–155 MB, at the whole limit 148–162."""
@@ -402,11 +401,11 @@ class Store:
     @contextmanager
     def grouping(self) -> Iterator[None]:
         """DuckDB's limit at four thirds for a statement that groups every
-        row of a large table at once (the copy search's hash counts; the held
-        dates of every cited document when they do not fit in the limit): at
-        50,000 documents these need 48 MB (they fail at 32), at 100,200 the
-        hash counts pass at 64 — where every other query of a run works
-        within the limit, and the stages before and after keep less cached.
+        row of a large table at once, when it does not fit in the limit
+        (:meth:`roomier`: the held dates of every cited document at 50,000
+        documents need 48 MB, they fail at 32) — where every other query of
+        a run works within the limit, and the stages before and after keep
+        less cached.
         DuckDB fills what it is given: the held dates of 50,700 documents'
         citations at 64 MB were the highest peak of a run that added 600 to
         them (anonymous memory 156–157 MB; at 48, 149)."""
