@@ -64,6 +64,9 @@ CSV_DOCS = 500
 # held as Python strings, then in Arrow, then encoded (a full export of a 10,000-document
 # store, peak RSS at 1,000,000 characters 254-255 MB, at 250,000 247 MB; 1,000 documents 225-229 -> 223-224)
 TEXT_SLICE = 250_000
+# the share of DuckDB's limit in force the Parquet parts of pages are read at: only a scan and
+# a join, no DuckDB writer (the other tables' parts, at 24 MB, run out in DuckDB's Parquet writer)
+PAGES_SHARE = 3 / 4
 GOLD_AUDIT_KINDS = {"citation_date_conflict", "citation_malformed", "citation_issuer_mismatch",
                     "citation_year_mismatch", "symbol_variant", "arithmetic_mismatch",
                     "date_invalid"}
@@ -288,7 +291,7 @@ def export_parquet(store: Store, out: Path, *, full: bool = False) -> None:
             if table in ("documents", "audit"):
                 parts |= _parts_of(store, table)
             if parts:
-                with store.streaming():
+                with store.tighter(PAGES_SHARE) if table == "pages" else store.streaming():
                     _write_parts(store, out, table, parts)
                 store.release()  # the blocks this table's scans cached: the next table reads others
             _prune(out, table, live)
