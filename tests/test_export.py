@@ -275,3 +275,32 @@ def test_an_indicators_csv_edited_since_or_of_other_columns_is_written_whole(tmp
     rows = pd.read_csv(csv)
     assert list(rows.columns) == columns("indicators") and rows["version"].notna().all()
     assert set(rows["doc_id"]) == {"a", "b", "c", "d"} and len(rows) == _count(out, "indicators")
+
+
+def test_the_pages_parts_are_read_at_a_share_of_the_limit_the_other_tables_at_the_streaming_one(
+        out, tmp_path, monkeypatch):
+    """The pages go through pyarrow, not DuckDB's Parquet writer: DuckDB
+    only scans them, at ``PAGES_SHARE`` of its limit in force; the other
+    tables' parts at two thirds of the whole limit; the files as before."""
+    from parmine.pipelines.store import Store
+
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy)
+    limits: dict[str, str] = {}
+    write_parts = export._write_parts
+
+    def noting(store, folder, table, parts):
+        limits[table] = store.value("SELECT current_setting('memory_limit')")
+        write_parts(store, folder, table, parts)
+    before = pd.read_parquet(copy / "pages").sort_values(["doc_id", "page"]).reset_index(drop=True)
+    with Store(copy) as store:
+        in_force = store.value("SELECT current_setting('memory_limit')")
+        monkeypatch.setattr(export, "_write_parts", noting)
+        export.export_parquet(store, copy, full=True)
+        with duckdb.connect(config={"memory_limit": store._scaled(2 / 3)}) as con:
+            streaming = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    mib = float(in_force.split()[0])
+    assert float(limits["pages"].split()[0]) == pytest.approx(mib * export.PAGES_SHARE, abs=0.1)
+    assert limits["documents"] == limits["audit"] == streaming != limits["pages"]
+    after = pd.read_parquet(copy / "pages").sort_values(["doc_id", "page"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(before, after)

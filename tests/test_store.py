@@ -302,6 +302,32 @@ def test_a_step_that_runs_out_of_memory_is_done_again_with_more_room_from_afresh
         assert limits == [shown_limit("24MB"), shown_limit("32MB")]
 
 
+def test_a_tighter_block_takes_its_share_of_the_limit_in_force_and_gives_it_back(tmp_path, monkeypatch):
+    """Three quarters of the lean limit in a lean block, of the whole limit
+    in a step done again with more room (:meth:`Store.roomier`), and the
+    limit in force again after."""
+    import parmine.pipelines.store as store_module
+
+    monkeypatch.setattr(store_module, "MEMORY_LIMIT", "32MB")
+    setting = "SELECT current_setting('memory_limit')"
+    with Store(tmp_path / "out") as st:
+        with st.tighter(3 / 4):
+            assert st.value(setting) == shown_limit("24MB")
+        assert st.value(setting) == shown_limit("32MB")
+        with st.lean():
+            limits = []
+
+            def step() -> None:
+                with st.tighter(3 / 4):
+                    limits.append(st.value(setting))
+                    if len(limits) == 1:
+                        raise duckdb.OutOfMemoryException("Out of Memory Error: (as DuckDB says it)")
+            st.roomier(step)
+            assert st.value(setting) == shown_limit("21.33MB")
+        shown = [float(v.split()[0]) for v in limits]  # MiB, as DuckDB rounds them
+        assert shown == pytest.approx([16 * 0.953674, 24 * 0.953674], abs=0.1)
+
+
 def test_a_join_that_runs_out_of_a_small_limit_passes_with_more_room(tmp_path, monkeypatch):
     """A real DuckDB out-of-memory error (lists too large to spill) at two thirds
     of the limit, none at the whole limit: the step's rows as at the whole limit."""
