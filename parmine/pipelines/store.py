@@ -385,10 +385,10 @@ class Store:
         one checkpoint that merges row groups is taken at the whole limit
         (:meth:`checkpoint`).  And the copy search, whose joins stream the
         store's prefixes past tables of a chunk of documents.  And the whole
-        end of a run, whose few steps
-        that need more are given it (:meth:`roomier`): at 50,000 documents
-        DuckDB fills its limit at every stage of the end; at two thirds the
-        stages' anonymous peaks were 143–155 MB, at the whole limit 148–162."""
+        end of a run, whose few steps that need more are given it
+        (:meth:`roomier`): at 50,000 documents DuckDB fills its limit at
+        every stage of the end; at two thirds the stages' anonymous peaks
+        were 143–155 MB, at the whole limit 148–162."""
         before = self._limit  # (a lean block within another ends at the outer one's limit)
         try:
             self._set_limit(self._scaled(2 / 3))
