@@ -7,7 +7,7 @@ import duckdb
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import SEEDS
+from conftest import SEEDS, shown_limit
 
 from parmine.pipelines import export
 from parmine.pipelines.cli import main
@@ -297,8 +297,7 @@ def test_the_pages_parts_are_read_at_a_share_of_the_limit_the_other_tables_at_th
         in_force = store.value("SELECT current_setting('memory_limit')")
         monkeypatch.setattr(export, "_write_parts", noting)
         export.export_parquet(store, copy, full=True)
-        with duckdb.connect(config={"memory_limit": store._scaled(2 / 3)}) as con:
-            streaming = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+        streaming = shown_limit(store._scaled(2 / 3))
     mib = float(in_force.split()[0])
     assert float(limits["pages"].split()[0]) == pytest.approx(mib * export.PAGES_SHARE, abs=0.1)
     assert limits["documents"] == limits["audit"] == streaming != limits["pages"]

@@ -225,8 +225,7 @@ def test_a_grouping_block_has_a_third_more_room_and_gives_the_limit_back(tmp_pat
     import parmine.pipelines.store as store_module
 
     monkeypatch.setattr(store_module, "MEMORY_LIMIT", "12MB")
-    with duckdb.connect(config={"memory_limit": "16MB"}) as con:  # 16 MB as DuckDB shows it
-        sixteen = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    sixteen = shown_limit("16MB")
     with Store(tmp_path / "out") as st:
         limit = st.value("SELECT current_setting('memory_limit')")
         with st.transaction():  # within a transaction too: it goes on, and commits
