@@ -3,7 +3,7 @@
 throughput, memory and end-of-run time against the number of documents.
 
     python bench/archive_bench.py [--docs 1000 10000] [--jobs 2] [--seed 0] [--mix text=40,pdf=35,...]
-                                  [--workdir DIR] [--json FILE]
+                                  [--repeat 1] [--workdir DIR] [--json FILE]
 
 For each N: ``bench/archive.py`` writes an archive of N documents (text,
 text-layer PDF, DOCX and scans in its default mix), then three runs of
@@ -13,6 +13,12 @@ process:
 - cold: the N documents into an empty OUT;
 - nothing new: the same command again (every document skipped);
 - +100: 100 more documents added to the archive, the command again.
+
+``--repeat K``: the cold run K times, each into an empty OUT; the table
+gives the median of each of its figures (every run's are in the JSON), as
+a size measured once moves by a few MB from run to run (the same
+1,000-document run, 3 December 2026: 231.7 to 233.4 MB).  The last column compares each
+size's main peak RSS with the first size's.
 
 While a run goes, the peak RSS (``VmHWM``) of its main process and of each
 worker (a child of the main process) is read every 0.1 s, and the main
@@ -42,12 +48,13 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 import psutil
@@ -100,6 +107,7 @@ class Point:
     rerun: Run
     grown: Run
     rates: dict = field(default_factory=dict)
+    cold_runs: list[Run] = field(default_factory=list)  # every cold run (``cold``: their medians)
 
 
 def _chunks(stream):
@@ -173,6 +181,22 @@ def split_peaks(samples: list[tuple[float, float, float]], done_at: float
             (max(r for r, _ in after), max(a for _, a in after)))
 
 
+def median_run(runs: list[Run]) -> Run:
+    """Each figure of ``runs`` at its median (a time none of them has:
+    None); what a run did (documents, pages, exit status) is the first's."""
+    first = runs[0]
+    got = {}
+    for f in fields(Run):
+        values = [getattr(r, f.name) for r in runs]
+        if f.name in ("mined", "skipped", "failed", "pages", "ocr_pages", "workers", "exit_status"):
+            got[f.name] = getattr(first, f.name)
+        elif any(v is None for v in values):
+            got[f.name] = None
+        else:
+            got[f.name] = statistics.median(values)
+    return Run(**got)
+
+
 def rates(run: Run, jobs: int) -> dict:
     """Documents/s and pages/s per core of a cold run's mining."""
     if not run.mining_s:
@@ -181,19 +205,24 @@ def rates(run: Run, jobs: int) -> dict:
             "pages_per_s_per_core": round(run.pages / run.mining_s / jobs, 2)}
 
 
-def measure(n: int, work: Path, jobs: int, seed: int, mix: dict[str, int]) -> Point:
-    """Build an archive of ``n`` documents and time the three runs on it."""
+def measure(n: int, work: Path, jobs: int, seed: int, mix: dict[str, int], repeat: int = 1) -> Point:
+    """Build an archive of ``n`` documents and time the three runs on it
+    (the cold one ``repeat`` times, each into an empty OUT)."""
     archive, out = work / f"archive-{n}", work / f"out-{n}"
     shutil.rmtree(archive, ignore_errors=True)
     shutil.rmtree(out, ignore_errors=True)
     t0 = time.perf_counter()
     generate(archive, n, seed=seed, mix=mix, jobs=os.cpu_count() or 1)
     generate_s = time.perf_counter() - t0
-    cold = run_parmine(archive, out, jobs)
+    colds = []
+    for _ in range(repeat):
+        shutil.rmtree(out, ignore_errors=True)
+        colds.append(run_parmine(archive, out, jobs))
+    cold = median_run(colds)
     rerun = run_parmine(archive, out, jobs)
     generate(archive, GROWTH, seed=seed, start=n, mix=mix, jobs=os.cpu_count() or 1)
     grown = run_parmine(archive, out, jobs)
-    return Point(n, round(generate_s, 1), cold, rerun, grown, rates(cold, jobs))
+    return Point(n, round(generate_s, 1), cold, rerun, grown, rates(cold, jobs), colds)
 
 
 def _mb(v: float) -> str:
@@ -204,20 +233,25 @@ def _s(v: float | None) -> str:
     return "–" if v is None else f"{v:,.1f}"
 
 
-def table(points: list[Point]) -> str:
-    """The figures as a Markdown table."""
-    head = ("| documents | docs/s | pages/s per core | main peak RSS (MB) | main peak anonymous (MB) "
+def table(points: list[Point], first: Point | None = None) -> str:
+    """The figures as a Markdown table (cold runs: the medians of their
+    repeats), each size's main peak RSS also as a multiple of ``first``'s
+    (the first point by default)."""
+    head = ("| documents | cold runs | docs/s | pages/s per core | main peak RSS (MB) | main peak anonymous (MB) "
             "| peak RSS mining / end (MB) | worker peak RSS (MB) "
-            f"| end of run (s) | rerun, nothing new (s) | end of run after +{GROWTH} (s) | cold run (s) | load |")
+            f"| end of run (s) | rerun, nothing new (s) | end of run after +{GROWTH} (s) | cold run (s) | load "
+            "| main peak RSS / the first size's |")
     lines = [head, "|---" * (head.count("|") - 1) + "|"]
+    base = (first or points[0]).cold.main_peak_mb
     for p in points:
         c = p.cold
-        lines.append(f"| {p.docs:,} | {p.rates.get('docs_per_s', '–')} | {p.rates.get('pages_per_s_per_core', '–')} "
+        lines.append(f"| {p.docs:,} | {len(p.cold_runs) or 1} | {p.rates.get('docs_per_s', '–')} "
+                     f"| {p.rates.get('pages_per_s_per_core', '–')} "
                      f"| {_mb(c.main_peak_mb)} | {_mb(c.main_peak_anon_mb)} "
                      f"| {_mb(c.mining_peak_mb)} / {_mb(c.end_peak_mb)} | {_mb(c.worker_peak_mb)} "
                      f"| {_s(c.end_of_run_s)} "
                      f"| {_s(p.rerun.wall_s)} | {_s(p.grown.end_of_run_s)} | {_s(c.wall_s)} "
-                     f"| {c.load_before:.1f}–{c.load_after:.1f} |")
+                     f"| {c.load_before:.1f}–{c.load_after:.1f} | {c.main_peak_mb / base:.3f}× |")
     return "\n".join(lines)
 
 
@@ -227,15 +261,18 @@ def main() -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--mix", type=parse_mix, default=DEFAULT_MIX, help="default text=40,pdf=35,docx=20,scan=5")
+    ap.add_argument("--repeat", type=int, default=1, help="cold runs per size (the table: their medians)")
     ap.add_argument("--workdir", type=Path, help="where archives and outputs go (kept); default a temporary folder")
     ap.add_argument("--json", type=Path, default=Path("out/bench-archive.json"))
     a = ap.parse_args()
+    if a.repeat < 1:
+        ap.error("--repeat: at least 1")
     work = a.workdir or Path(tempfile.mkdtemp(prefix="parmine-archive-bench-"))
     points = []
     try:
         for n in a.docs:
-            points.append(measure(n, work, a.jobs, a.seed, a.mix))
-            print(table(points[-1:]).splitlines()[-1], file=sys.stderr, flush=True)
+            points.append(measure(n, work, a.jobs, a.seed, a.mix, a.repeat))
+            print(table(points[-1:], points[0]).splitlines()[-1], file=sys.stderr, flush=True)
     finally:
         if not a.workdir:
             shutil.rmtree(work, ignore_errors=True)

@@ -99,3 +99,39 @@ def test_a_runs_peaks_are_split_at_the_last_commit():
     samples = [(1.0, 200, 90), (2.0, 240, 100), (3.0, 230, 130), (4.0, 260, 120), (5.0, 250, 150), (6.0, 210, 95)]
     assert split_peaks(samples, 3.5) == ((240, 130), (260, 150))
     assert split_peaks(samples, 0.5) == ((0.0, 0.0), (260, 150))
+
+
+def test_repeated_cold_runs_give_each_figure_at_its_median():
+    """``--repeat``: each figure of the cold runs at its median, a time
+    one of them lacks as none; what the runs did is the first's."""
+    from archive_bench import Run, median_run
+
+    runs = [Run(mined=10, pages=12, main_peak_mb=233.4, mining_s=5.0, end_of_run_s=1.0, load_after=1.0),
+            Run(mined=10, pages=12, main_peak_mb=231.7, mining_s=7.0, end_of_run_s=None, load_after=3.0),
+            Run(mined=10, pages=12, main_peak_mb=232.7, mining_s=6.0, end_of_run_s=2.0, load_after=2.0)]
+    got = median_run(runs)
+    assert (got.main_peak_mb, got.mining_s, got.load_after) == (232.7, 6.0, 2.0)
+    assert got.end_of_run_s is None and (got.mined, got.pages) == (10, 12)
+    assert median_run(runs[:2]).main_peak_mb == pytest.approx(232.55)
+
+
+def test_the_table_compares_each_sizes_peak_with_the_first_sizes():
+    from archive_bench import Point, Run, table
+
+    small, large = (Point(n, 1.0, Run(main_peak_mb=mb), Run(), Run(), cold_runs=[Run()] * k)
+                    for n, mb, k in ((1000, 232.0, 3), (50000, 255.2, 1)))
+    rows = [line.split("|") for line in table([small, large]).splitlines()[2:]]
+    assert [r[2].strip() for r in rows] == ["3", "1"]  # cold runs per size
+    assert [r[-2].strip() for r in rows] == ["1.000×", "1.100×"]
+    assert table([large], small).splitlines()[2].split("|")[-2].strip() == "1.100×"
+
+
+def test_a_size_measured_with_repeats_runs_cold_each_time_into_an_empty_output(tmp_path, monkeypatch):
+    import archive_bench
+
+    monkeypatch.setattr(archive_bench, "GROWTH", 2)
+    point = archive_bench.measure(3, tmp_path, 1, 0, {"text": 1}, repeat=2)
+    assert [(r.mined, r.skipped, r.exit_status) for r in point.cold_runs] == [(3, 0, 0)] * 2
+    assert point.cold.main_peak_mb == pytest.approx(sum(r.main_peak_mb for r in point.cold_runs) / 2)
+    assert (point.rerun.mined, point.rerun.skipped) == (0, 3)
+    assert (point.grown.mined, point.grown.skipped) == (2, 3)
