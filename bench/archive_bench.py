@@ -17,8 +17,8 @@ process:
 ``--repeat K``: the cold run K times, each into an empty OUT; the table
 gives the median of each of its figures (every run's are in the JSON), as
 a size measured once moves by a few MB from run to run (the same
-1,000-document run, 3 December 2026: 231.7 to 233.4 MB).  The last column compares each
-size's main peak RSS with the first size's.
+1,000-document run, 3 December 2026: 231.7 to 233.4 MB).  The last
+column compares each size's main peak RSS with the first size's.
 
 While a run goes, the peak RSS (``VmHWM``) of its main process and of each
 worker (a child of the main process) is read every 0.1 s, and the main
