@@ -182,8 +182,9 @@ def split_peaks(samples: list[tuple[float, float, float]], done_at: float
 
 
 def median_run(runs: list[Run]) -> Run:
-    """Each figure of ``runs`` at its median (a time none of them has:
-    None); what a run did (documents, pages, exit status) is the first's."""
+    """Each figure of ``runs`` at its median (None when one of them lacks
+    it: a time); what a run did (documents, pages, exit status) is the
+    first's."""
     first = runs[0]
     got = {}
     for f in fields(Run):
