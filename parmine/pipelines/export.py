@@ -65,7 +65,8 @@ CSV_DOCS = 500
 # store, peak RSS at 1,000,000 characters 254-255 MB, at 250,000 247 MB; 1,000 documents 225-229 -> 223-224)
 TEXT_SLICE = 250_000
 # the share of DuckDB's limit in force the Parquet parts of pages are read at: only a scan and
-# a join, no DuckDB writer (the other tables' parts, at 24 MB, run out in DuckDB's Parquet writer)
+# a join, no DuckDB writer (at 24 MB a part of documents runs out: DuckDB's scan of that wide
+# table alone pins ~22 MB; through pyarrow at 32 MB the other tables' parts peaked no lower)
 PAGES_SHARE = 3 / 4
 GOLD_AUDIT_KINDS = {"citation_date_conflict", "citation_malformed", "citation_issuer_mismatch",
                     "citation_year_mismatch", "symbol_variant", "arithmetic_mismatch",
